@@ -1,0 +1,65 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set up here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test test-sqlite test-pg lint i18n-check i18n-update db chromium bench clean
+
+run: $(STAMP) $(COMPILED) db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy=false -d translations -l $* 2>/dev/null || \
+		$(BIN)/pybabel compile -d translations -l $*
+
+db: $(STAMP) $(COMPILED)
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+
+test: $(STAMP) $(COMPILED) lint i18n-check chromium test-sqlite test-pg
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+i18n-check: $(STAMP)
+	$(BIN)/python -m tools.i18n_check
+
+# Extract, merge, and fill the English catalogue where its msgid is already English.
+i18n-update: $(STAMP)
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(BIN)/python -m tools.i18n_check --fill-english
+
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test-sqlite: $(STAMP) $(COMPILED)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The PostgreSQL half: a throwaway cluster from pg_virtualenv, then the tests that touch SQL
+# the two databases may treat differently (migrations, search, capacity).
+test-pg: $(STAMP) $(COMPILED)
+	@if command -v pg_virtualenv >/dev/null; then \
+		pg_virtualenv -v 15 env MOT_TEST_DB=postgres $(BIN)/pytest -m both_databases $(PYTEST_ARGS); \
+	elif [ -n "$$MOT_STRICT" ]; then \
+		echo "pg_virtualenv not found: PostgreSQL tests cannot run" >&2; exit 1; \
+	else echo "pg_virtualenv not found: PostgreSQL tests skipped"; fi
+
+bench: $(STAMP) $(COMPILED)
+	$(BIN)/python -m bench.catalogue
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 translations/*/LC_MESSAGES/*.mo

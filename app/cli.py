@@ -1,0 +1,7 @@
+"""Flask commands for operators and scripts."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    pass

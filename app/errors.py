@@ -1,0 +1,49 @@
+"""Friendly error pages in the visitor's language, JSON errors under /api."""
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.i18n import LANGUAGES
+
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You are not allowed to see this page."),
+    404: _l("We could not find that page."),
+    405: _l("That action is not allowed here."),
+    410: _l("This link is no longer valid."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. We have been told and will fix it."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, code: str, message) -> tuple:
+    return jsonify(error={"code": code, "message": str(message)}), status
+
+
+def _language_from_path() -> None:
+    """Unmatched URLs never reach the prefix preprocessor; read the prefix by hand."""
+    if "lang" not in g:
+        prefix = request.path.strip("/").split("/", 1)[0]
+        if prefix in LANGUAGES:
+            g.lang = prefix
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        message = MESSAGES.get(status, error.description)
+        if wants_json():
+            return api_error(status, (error.name or "error").lower().replace(" ", "_"), message)
+        _language_from_path()
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error", exc_info=error)
+        return http_error(InternalServerError())

@@ -1,0 +1,73 @@
+"""Languages, locale selection from the URL prefix, and bilingual content fields."""
+
+from dataclasses import dataclass
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+
+LANGUAGES = ("es", "en")
+DEFAULT_LANGUAGE = "es"
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def select_locale() -> str:
+    """The page's language: the URL prefix, then the API's ``lang``, then the browser."""
+    lang = g.get("lang") or request.args.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def init_language_prefix(app: Flask) -> None:
+    """Every page lives under /<lang>/; the prefix is pulled into ``g`` and put back by url_for."""
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint, values):
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_lang(endpoint, values):
+        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return
+        values["lang"] = g.get("lang") or current_language()
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A content field in the reader's language, or in the other one when it is missing."""
+
+    text: str
+    lang: str
+    is_fallback: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(self.text))
+
+
+def localized(obj, field: str, lang: str | None = None) -> Localized:
+    """Read ``<field>_<lang>``; fall back to the other language and say so."""
+    lang = lang or current_language()
+    preferred = [lang, *(other for other in LANGUAGES if other != lang)]
+    for candidate in preferred:
+        text = getattr(obj, f"{field}_{candidate}", None)
+        if text:
+            return Localized(text, candidate, candidate != lang)
+    return Localized("", lang, False)
+
+
+def both_languages(obj, field: str) -> dict[str, str | None]:
+    """``{"es": ..., "en": ...}`` as stored, for open data."""
+    return {lang: getattr(obj, f"{field}_{lang}") or None for lang in LANGUAGES}

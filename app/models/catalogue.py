@@ -1,0 +1,232 @@
+"""The partnership's offer: municipalities, organisations, programmes, offerings, sessions."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.enums import (
+    Audience,
+    Availability,
+    Format,
+    InstructionLanguage,
+    Kind,
+    Level,
+    Mode,
+    OfferingStatus,
+    OrganisationKind,
+)
+from app.models.types import UTCDateTime, enum_column, utcnow
+
+
+class Municipality(db.Model):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name_es: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str | None] = mapped_column(sa.String(120))
+    is_partner: Mapped[bool] = mapped_column(default=False)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.slug}>"
+
+
+class Organisation(db.Model):
+    """An agent of the local ecosystem; partnership members are a subset."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
+    sector: Mapped[str | None] = mapped_column(sa.String(120))
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    is_member: Mapped[bool] = mapped_column(default=False)
+    member_since: Mapped[date | None]
+    member_until: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    municipality: Mapped[Municipality | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name!r}>"
+
+
+class Programme(db.Model):
+    """A strand of the partnership's plan (bootcamps, Science Week, acceleration...)."""
+
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name_es: Mapped[str] = mapped_column(sa.String(160))
+    name_en: Mapped[str | None] = mapped_column(sa.String(160))
+    summary_es: Mapped[str | None] = mapped_column(sa.Text)
+    summary_en: Mapped[str | None] = mapped_column(sa.Text)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Programme {self.slug}>"
+
+
+class Offering(db.Model):
+    """One run of a course or activity, with its dated sessions."""
+
+    __tablename__ = "offering"
+    __table_args__ = (
+        sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within"),
+        sa.Index("ix_offering_status_starts_at", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    kind: Mapped[Kind] = mapped_column(enum_column(Kind), index=True)
+    mode: Mapped[Mode] = mapped_column(enum_column(Mode))
+    status: Mapped[OfferingStatus] = mapped_column(
+        enum_column(OfferingStatus), default=OfferingStatus.DRAFT
+    )
+
+    title_es: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    summary_es: Mapped[str] = mapped_column(sa.String(500))
+    summary_en: Mapped[str | None] = mapped_column(sa.String(500))
+    description_es: Mapped[str] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    prerequisites_es: Mapped[str | None] = mapped_column(sa.Text)
+    prerequisites_en: Mapped[str | None] = mapped_column(sa.Text)
+
+    level: Mapped[Level | None] = mapped_column(enum_column(Level))
+    format: Mapped[Format] = mapped_column(enum_column(Format), index=True)
+    skills: Mapped[str | None] = mapped_column(sa.String(500))  # "python|datos"
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    venue: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+
+    min_age: Mapped[int | None]
+    max_age: Mapped[int | None]
+    price_cents: Mapped[int] = mapped_column(default=0)
+    capacity: Mapped[int]
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    enrolment_opens: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    enrolment_closes: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # First and last session, kept by the service that writes sessions: sorting and date filters.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    programme: Mapped[Programme] = relationship()
+    provider: Mapped[Organisation] = relationship()
+    municipality: Mapped[Municipality] = relationship()
+    sessions: Mapped[list["Session"]] = relationship(
+        back_populates="offering", order_by="Session.starts_at", cascade="all, delete-orphan"
+    )
+    audience_rows: Mapped[list["OfferingAudience"]] = relationship(
+        cascade="all, delete-orphan", order_by="OfferingAudience.audience"
+    )
+    language_rows: Mapped[list["OfferingLanguage"]] = relationship(
+        cascade="all, delete-orphan", order_by="OfferingLanguage.language"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Offering {self.external_id}>"
+
+    @property
+    def audiences(self) -> list[Audience]:
+        return [row.audience for row in self.audience_rows]
+
+    @property
+    def languages(self) -> list[InstructionLanguage]:
+        return [row.language for row in self.language_rows]
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [skill for skill in (self.skills or "").split("|") if skill]
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_cents == 0
+
+    @property
+    def enrolment_deadline(self) -> datetime | None:
+        """Enrolment closes at the stated time, or when the first session starts."""
+        return self.enrolment_closes or self.starts_at
+
+    def availability(self, now: datetime) -> Availability:
+        if self.status == OfferingStatus.CANCELLED:
+            return Availability.CANCELLED
+        if self.status != OfferingStatus.PUBLISHED:
+            return Availability.CLOSED
+        if self.enrolment_opens and now < self.enrolment_opens:
+            return Availability.NOT_YET_OPEN
+        deadline = self.enrolment_deadline
+        if deadline and now >= deadline:
+            return Availability.CLOSED
+        if self.seats_left > 0:
+            return Availability.OPEN
+        if self.mode == Mode.INDIVIDUAL:
+            return Availability.WAITING_LIST
+        return Availability.CLOSED
+
+
+class OfferingAudience(db.Model):
+    __tablename__ = "offering_audience"
+
+    offering_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
+    )
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience), primary_key=True, index=True)
+
+
+class OfferingLanguage(db.Model):
+    __tablename__ = "offering_language"
+
+    offering_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[InstructionLanguage] = mapped_column(
+        enum_column(InstructionLanguage), primary_key=True, index=True
+    )
+
+
+class Session(db.Model):
+    """One dated meeting of an offering."""
+
+    __tablename__ = "session"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("offering.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    offering: Mapped[Offering] = relationship(back_populates="sessions")
+
+
+class SearchTerm(db.Model):
+    """Inverted index: accent-folded, stemmed terms of an offering, weighted by field."""
+
+    __tablename__ = "search_term"
+
+    offering_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    weight: Mapped[int]
+
+    __table_args__ = (sa.Index("ix_search_term_term", "term", "offering_id"),)

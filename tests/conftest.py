@@ -1,0 +1,116 @@
+"""Test fixtures: one app per run on a real database file, emptied after every test.
+
+The database is SQLite by default. With MOT_TEST_DB=postgres (set by `make test-pg` inside
+pg_virtualenv) it is the throwaway PostgreSQL cluster named by the PG* variables, and only
+tests marked ``both_databases`` run. With MOT_STRICT=1 (CI) a missing browser or database is
+a failure, never a skip.
+"""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+from app.services.reference import ensure_reference_data
+
+STRICT = os.environ.get("MOT_STRICT") == "1"
+ON_POSTGRES = os.environ.get("MOT_TEST_DB") == "postgres"
+
+
+def unavailable(reason: str):
+    """Skip locally, fail in CI."""
+    if STRICT:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def database_url(tmp_path_factory) -> str:
+    if ON_POSTGRES:
+        if not os.environ.get("PGHOST") and not os.environ.get("PGDATABASE"):
+            unavailable("no PostgreSQL cluster (run under pg_virtualenv)")
+        return "postgresql+psycopg://"  # libpq reads PGHOST, PGPORT, PGUSER, PGPASSWORD...
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not ON_POSTGRES:
+        return
+    deselected = [item for item in items if "both_databases" not in item.keywords]
+    items[:] = [item for item in items if "both_databases" in item.keywords]
+    config.hook.pytest_deselected(items=deselected)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = database_url(tmp_path_factory)
+    settings = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        if ON_POSTGRES:
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        ensure_reference_data(db.session)
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(request):
+    """After each test that used the database, delete every row and restore reference data."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        ensure_reference_data(db.session)
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """A database session inside an app context, for service tests (no HTTP)."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as queries: ...`` then ``len(queries)``."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return counter
