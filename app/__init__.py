@@ -3,7 +3,17 @@
 from flask import Flask, redirect, url_for
 
 from app.config import Config
-from app.extensions import babel, bootstrap, csrf, db, migrate, talisman
+from app.extensions import (
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    mail,
+    migrate,
+    talisman,
+)
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, init_language_prefix, localized, select_locale
 
 # Bootstrap-Flask serves its own files; nothing is loaded from another host.
@@ -51,7 +61,31 @@ def register_extensions(app: Flask) -> None:
         content_security_policy=CONTENT_SECURITY_POLICY,
         referrer_policy="strict-origin-when-cross-origin",
     )
+    login_manager.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
     init_language_prefix(app)
+    init_login(app)
+
+
+def init_login(app: Flask) -> None:
+    """The session cookie holds the user's session token, not the id: rotating the token
+    (logout, password change) makes every copy of an old cookie worthless."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.refresh_view = "auth.reauthenticate"
+    login_manager.needs_refresh_message = _l("Please enter your password again to continue.")
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        user = db.session.scalar(db.select(User).filter_by(session_token=token))
+        return user if user is not None and user.is_active else None
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,12 +1,19 @@
 """Extension objects, created bare; the factory binds them to an app."""
 
+import sqlite3
+
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints so that Alembic migrations are reviewable and reversible on both databases.
@@ -24,8 +31,25 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, let readers run beside the writer, wait for the lock."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+
 migrate = Migrate(render_as_batch=True, compare_type=True)
 babel = Babel()
 bootstrap = Bootstrap5()
 csrf = CSRFProtect()
 talisman = Talisman()
+login_manager = LoginManager()
+mail = Mail()
+# Storage from RATELIMIT_STORAGE_URI: memory:// in development, redis://... in production.
+limiter = Limiter(key_func=get_remote_address)

@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic sees every table."""
 
+from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
 from app.models.catalogue import (
     Municipality,
     Offering,
@@ -10,23 +11,42 @@ from app.models.catalogue import (
     SearchTerm,
     Session,
 )
+from app.models.enrolment import Enrolment, EnrolmentEvent
 from app.models.enums import (
+    LIVE_ENROLMENT_STATUSES,
+    AgeBand,
     Audience,
     Availability,
+    EducationLevel,
+    EmploymentStatus,
+    EnrolmentStatus,
     Format,
+    Gender,
     InstructionLanguage,
     Kind,
     Level,
     Mode,
     OfferingStatus,
     OrganisationKind,
+    OutboxStatus,
+    Role,
 )
+from app.models.outbox import OutboxMessage
 from app.models.types import utcnow
 
 __all__ = [
+    "LIVE_ENROLMENT_STATUSES",
+    "STAFF_ROLES",
+    "AgeBand",
     "Audience",
     "Availability",
+    "EducationLevel",
+    "EmploymentStatus",
+    "Enrolment",
+    "EnrolmentEvent",
+    "EnrolmentStatus",
     "Format",
+    "Gender",
     "InstructionLanguage",
     "Kind",
     "Level",
@@ -38,8 +58,13 @@ __all__ = [
     "OfferingStatus",
     "Organisation",
     "OrganisationKind",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ParticipantProfile",
     "Programme",
+    "Role",
     "SearchTerm",
     "Session",
+    "User",
     "utcnow",
 ]

@@ -1,6 +1,6 @@
 """The partnership's offer: municipalities, organisations, programmes, offerings, sessions."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -117,6 +117,9 @@ class Offering(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0)
     enrolment_opens: Mapped[datetime | None] = mapped_column(UTCDateTime())
     enrolment_closes: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Eligibility and cancellation rules checked by services.enrolment.
+    residents_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    cancellation_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     # First and last session, kept by the service that writes sessions: sorting and date filters.
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -159,6 +162,13 @@ class Offering(db.Model):
     @property
     def is_free(self) -> bool:
         return self.price_cents == 0
+
+    @property
+    def cancellation_deadline(self) -> datetime | None:
+        """Participants may cancel until this many hours before the first session."""
+        if self.starts_at is None:
+            return None
+        return self.starts_at - timedelta(hours=self.cancellation_hours)
 
     @property
     def enrolment_deadline(self) -> datetime | None:

@@ -85,3 +85,68 @@ class OrganisationKind(LabelledEnum):
     TRAINING_PROVIDER = "training-provider", _l("Training provider")
     ASSOCIATION = "association", _l("Association")
     INCUBATOR = "incubator", _l("Incubator")
+
+
+class Role(LabelledEnum):
+    RESIDENT = "resident", _l("Resident")
+    SCHOOL_STAFF = "school-staff", _l("School staff")
+    ORGANISATION_STAFF = "organisation-staff", _l("Organisation staff")
+    COORDINATOR = "coordinator", _l("Partnership coordinator")
+    ADMIN = "admin", _l("Administrator")
+
+
+class EnrolmentStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Confirmed place")
+    WAITING = "waiting", _l("On the waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
+    OFFERING_CANCELLED = "offering-cancelled", _l("Offering cancelled")
+
+    @property
+    def is_live(self) -> bool:
+        return self in LIVE_ENROLMENT_STATUSES
+
+
+LIVE_ENROLMENT_STATUSES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING)
+
+
+class OutboxStatus(LabelledEnum):
+    PENDING = "pending", _l("Pending")
+    SENT = "sent", _l("Sent")
+    FAILED = "failed", _l("Failed")
+
+
+class AgeBand(LabelledEnum):
+    UNDER_16 = "under-16", _l("Under 16")
+    FROM_16_TO_24 = "16-24", _l("16 to 24")
+    FROM_25_TO_34 = "25-34", _l("25 to 34")
+    FROM_35_TO_44 = "35-44", _l("35 to 44")
+    FROM_45_TO_54 = "45-54", _l("45 to 54")
+    FROM_55_TO_64 = "55-64", _l("55 to 64")
+    FROM_65 = "65-plus", _l("65 or over")
+
+
+class Gender(LabelledEnum):
+    WOMAN = "woman", _l("Woman")
+    MAN = "man", _l("Man")
+    NON_BINARY = "non-binary", _l("Non-binary")
+    OTHER = "other", _l("I describe myself in another way")
+    UNDISCLOSED = "undisclosed", _l("I prefer not to say")
+
+
+class EmploymentStatus(LabelledEnum):
+    EMPLOYED = "employed", _l("Employed")
+    SELF_EMPLOYED = "self-employed", _l("Self-employed")
+    UNEMPLOYED = "unemployed", _l("Unemployed")
+    STUDENT = "student", _l("Student")
+    RETIRED = "retired", _l("Retired")
+    OTHER = "other", _l("Other situation")
+    UNDISCLOSED = "undisclosed", _l("I prefer not to say")
+
+
+class EducationLevel(LabelledEnum):
+    PRIMARY = "primary", _l("Primary education or less")
+    SECONDARY = "secondary", _l("Compulsory secondary education")
+    UPPER_SECONDARY = "upper-secondary", _l("Baccalaureate or intermediate vocational training")
+    VOCATIONAL_HIGHER = "vocational-higher", _l("Higher vocational training")
+    UNIVERSITY = "university", _l("University degree")
+    UNDISCLOSED = "undisclosed", _l("I prefer not to say")

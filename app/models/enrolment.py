@@ -1,0 +1,72 @@
+"""Places in offerings and their history."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.accounts import User
+from app.models.catalogue import Offering
+from app.models.enums import EnrolmentStatus
+from app.models.types import UTCDateTime, enum_column, utcnow
+
+LIVE = "status IN ('confirmed', 'waiting')"
+
+
+class Enrolment(db.Model):
+    """A person's place (confirmed or waiting) in an offering.
+
+    The partial unique index is what stops one person holding two live places in an
+    offering, however many requests arrive at once."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (
+        sa.Index(
+            "uq_enrolment_live_place",
+            "offering_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text(LIVE),
+            postgresql_where=sa.text(LIVE),
+        ),
+        sa.Index("ix_enrolment_offering_status", "offering_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(sa.ForeignKey("offering.id"))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    offering: Mapped[Offering] = relationship()
+    user: Mapped[User | None] = relationship()
+    events: Mapped[list["EnrolmentEvent"]] = relationship(
+        back_populates="enrolment", order_by="EnrolmentEvent.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Enrolment {self.id} {self.status.value}>"
+
+
+class EnrolmentEvent(db.Model):
+    """Status history: every change of an enrolment, when, and by whom."""
+
+    __tablename__ = "enrolment_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str | None] = mapped_column(sa.String(64))
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="events")

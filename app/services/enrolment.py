@@ -1,0 +1,288 @@
+"""Taking, giving back and passing on places.
+
+Capacity is enforced by the database: a seat is taken by one conditional UPDATE
+(``seats_taken < capacity``) on the offering row, which both SQLite (one writer at a time)
+and PostgreSQL (row lock, predicate re-checked after a concurrent commit) make atomic. Every
+change that frees a seat also starts with an UPDATE of that row, so in PostgreSQL it holds
+the row lock while it promotes from the waiting list: no two transactions promote at once.
+A partial unique index allows one live place per person and offering.
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import (
+    LIVE_ENROLMENT_STATUSES,
+    Availability,
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentStatus,
+    Mode,
+    Offering,
+    OfferingStatus,
+    User,
+)
+from app.services import outbox
+from app.services.errors import Conflict, DomainError, NotFound
+
+
+class EnrolmentRefused(Conflict):
+    """The offering's rules do not let this person take a place now."""
+
+
+class AlreadyEnrolled(Conflict):
+    """A second request for a place the person already holds (e.g. a double click)."""
+
+    def __init__(self):
+        super().__init__(_l("You already have a place in this offering."))
+
+
+class EnrolmentGone(DomainError):
+    status_code = 410
+
+
+def _offering_for_enrolment(session: Session, offering_id: int) -> Offering:
+    offering = session.get(Offering, offering_id)
+    if offering is None or offering.status in (OfferingStatus.DRAFT, OfferingStatus.ARCHIVED):
+        raise NotFound(_l("This offering does not exist or is no longer published."))
+    return offering
+
+
+def age_in_year(user: User, year: int) -> int | None:
+    profile = user.profile
+    if profile is None or profile.birth_year is None:
+        return None
+    return year - profile.birth_year
+
+
+def check_eligibility(offering: Offering, user: User, now: datetime) -> None:
+    """Raise EnrolmentRefused with the reason a person cannot take a place now."""
+    availability = offering.availability(now)
+    if availability == Availability.CANCELLED:
+        raise EnrolmentGone(_l("This offering has been cancelled."))
+    if offering.mode != Mode.INDIVIDUAL:
+        raise EnrolmentRefused(
+            _l(
+                "This offering does not take individual enrolments: %(mode)s.",
+                mode=offering.mode.label,
+            )
+        )
+    if availability == Availability.NOT_YET_OPEN:
+        raise EnrolmentRefused(_l("Enrolment has not opened yet."))
+    if availability == Availability.CLOSED:
+        raise EnrolmentGone(_l("Enrolment for this offering is closed."))
+    if offering.residents_only and not (user.municipality and user.municipality.is_partner):
+        raise EnrolmentRefused(
+            _l(
+                "This offering is reserved to residents of Las Rozas de Madrid, Boadilla del "
+                "Monte and Majadahonda. Check the municipality in your account."
+            )
+        )
+    if offering.min_age is not None or offering.max_age is not None:
+        year = (offering.starts_at or now).year
+        age = age_in_year(user, year)
+        if age is None:
+            raise EnrolmentRefused(
+                _l("This offering has age limits: add your year of birth to your profile.")
+            )
+        if offering.min_age is not None and age < offering.min_age:
+            raise EnrolmentRefused(
+                _l("This offering is for people aged %(age)s or over.", age=offering.min_age)
+            )
+        if offering.max_age is not None and age > offering.max_age:
+            raise EnrolmentRefused(
+                _l("This offering is for people aged %(age)s or under.", age=offering.max_age)
+            )
+
+
+def live_enrolment(session: Session, offering_id: int, user_id: int) -> Enrolment | None:
+    return session.scalar(
+        select(Enrolment).where(
+            Enrolment.offering_id == offering_id,
+            Enrolment.user_id == user_id,
+            Enrolment.status.in_(LIVE_ENROLMENT_STATUSES),
+        )
+    )
+
+
+def _take_seat(session: Session, offering_id: int) -> bool:
+    result = session.execute(
+        update(Offering)
+        .where(Offering.id == offering_id, Offering.seats_taken < Offering.capacity)
+        .values(seats_taken=Offering.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _release_seat(session: Session, offering_id: int) -> None:
+    session.execute(
+        update(Offering)
+        .where(Offering.id == offering_id, Offering.seats_taken > 0)
+        .values(seats_taken=Offering.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _record(enrolment: Enrolment, status: EnrolmentStatus, now: datetime, actor_id, reason):
+    enrolment.status = status
+    enrolment.updated_at = now
+    enrolment.events.append(EnrolmentEvent(status=status, at=now, actor_id=actor_id, reason=reason))
+
+
+def _notify(session: Session, enrolment: Enrolment, template: str, **context) -> None:
+    user = enrolment.user
+    if user is None or not user.email:
+        return
+    outbox.enqueue(
+        session,
+        to=user.email,
+        lang=user.preferred_language,
+        template=template,
+        user=user,
+        enrolment=enrolment,
+        offering=enrolment.offering,
+        **context,
+    )
+
+
+def enrol(
+    session: Session, *, offering_id: int, user_id: int, now: datetime, actor_id: int | None = None
+) -> Enrolment:
+    """A confirmed place while seats remain, otherwise a place on the waiting list.
+
+    Asking again for a place already held returns that place (idempotent). When two requests
+    of the same person race, the unique index rejects the second: AlreadyEnrolled, and the
+    caller rolls back (the seat it took goes back with it)."""
+    offering = _offering_for_enrolment(session, offering_id)
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound(_l("This account does not exist."))
+    existing = live_enrolment(session, offering_id, user_id)
+    if existing is not None:
+        return existing
+    check_eligibility(offering, user, now)
+
+    status = (
+        EnrolmentStatus.CONFIRMED if _take_seat(session, offering_id) else (EnrolmentStatus.WAITING)
+    )
+    if status == EnrolmentStatus.WAITING and offering.mode != Mode.INDIVIDUAL:
+        raise EnrolmentRefused(_l("There are no places left."))
+    enrolment = Enrolment(offering=offering, user=user, created_at=now)
+    _record(enrolment, status, now, actor_id, "enrolled")
+    session.add(enrolment)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise AlreadyEnrolled() from error
+    session.refresh(offering, ["seats_taken"])
+    if status == EnrolmentStatus.CONFIRMED:
+        _notify(session, enrolment, "enrolment_confirmed")
+    else:
+        _notify(
+            session, enrolment, "enrolment_waiting", position=waiting_position(session, enrolment)
+        )
+    return enrolment
+
+
+def waiting_position(session: Session, enrolment: Enrolment) -> int | None:
+    """1 for the first in line; None when the enrolment is not waiting."""
+    if enrolment.status != EnrolmentStatus.WAITING:
+        return None
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Enrolment)
+        .where(
+            Enrolment.offering_id == enrolment.offering_id,
+            Enrolment.status == EnrolmentStatus.WAITING,
+            Enrolment.id < enrolment.id,
+        )
+    )
+    return ahead + 1
+
+
+def get_own_enrolment(session: Session, enrolment_id: int, user_id: int) -> Enrolment:
+    """The one access rule for a participant's own enrolment: someone else's is not found."""
+    enrolment = session.scalar(
+        select(Enrolment).where(Enrolment.id == enrolment_id, Enrolment.user_id == user_id)
+    )
+    if enrolment is None:
+        raise NotFound(_l("We could not find that enrolment."))
+    return enrolment
+
+
+def cancel_enrolment(
+    session: Session,
+    *,
+    enrolment_id: int,
+    user_id: int,
+    now: datetime,
+    actor_id: int | None = None,
+) -> Enrolment:
+    """Give a place back; a confirmed seat passes at once to the first person waiting."""
+    enrolment = get_own_enrolment(session, enrolment_id, user_id)
+    if not enrolment.status.is_live:
+        raise EnrolmentGone(_l("This enrolment is already cancelled."))
+    deadline = enrolment.offering.cancellation_deadline
+    if enrolment.status == EnrolmentStatus.CONFIRMED and deadline and now >= deadline:
+        raise EnrolmentRefused(
+            _l("The deadline to cancel this place has passed. Please contact the organiser.")
+        )
+    release(session, enrolment, now=now, status=EnrolmentStatus.CANCELLED, actor_id=actor_id)
+    _notify(session, enrolment, "enrolment_cancelled")
+    return enrolment
+
+
+def release(
+    session: Session,
+    enrolment: Enrolment,
+    *,
+    now: datetime,
+    status: EnrolmentStatus,
+    actor_id: int | None = None,
+    reason: str = "cancelled",
+) -> list[Enrolment]:
+    """End a live enrolment; if it held a seat, promote the waiting list. Returns promoted."""
+    held_seat = enrolment.status == EnrolmentStatus.CONFIRMED
+    _record(enrolment, status, now, actor_id, reason)
+    if not held_seat:
+        session.flush()
+        return []
+    # This UPDATE takes the offering's row lock (PostgreSQL) before looking at the list.
+    _release_seat(session, enrolment.offering_id)
+    session.flush()
+    return promote_waitlist(session, offering_id=enrolment.offering_id, now=now, actor_id=actor_id)
+
+
+def promote_waitlist(
+    session: Session, *, offering_id: int, now: datetime, actor_id: int | None = None
+) -> list[Enrolment]:
+    """Give every free seat to the first people waiting, in order, and tell them."""
+    offering = session.get(Offering, offering_id)
+    if offering.status != OfferingStatus.PUBLISHED or (
+        offering.starts_at is not None and now >= offering.starts_at
+    ):
+        return []
+    promoted = []
+    while True:
+        first = session.scalar(
+            select(Enrolment)
+            .where(
+                Enrolment.offering_id == offering_id,
+                Enrolment.status == EnrolmentStatus.WAITING,
+            )
+            .order_by(Enrolment.id)
+            .limit(1)
+        )
+        if first is None or not _take_seat(session, offering_id):
+            break
+        _record(first, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted")
+        session.flush()
+        _notify(session, first, "enrolment_promoted")
+        promoted.append(first)
+    session.refresh(offering, ["seats_taken"])
+    return promoted

@@ -1,0 +1,69 @@
+"""The transactional outbox: an email is a row written with the change that causes it,
+and a worker (`flask --app wsgi outbox deliver`) sends it later, retrying with backoff."""
+
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import OutboxMessage, OutboxStatus
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(minutes=1)
+
+
+def render_email(template: str, lang: str, **context) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of ``templates/email/<template>.*`` in ``lang``.
+
+    Rendered inside a request context on SITE_URL so that url_for(..., _external=True)
+    gives public links from the CLI and the worker as well as from a request."""
+    site_url = current_app.config["SITE_URL"]
+    with current_app.test_request_context("/", base_url=site_url), force_locale(lang):
+        context = {**context, "lang": lang}
+        subject = render_template(f"email/{template}.subject.txt", **context).strip()
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", **context)
+    return subject, text, html
+
+
+def enqueue(session: Session, *, to: str, lang: str, template: str, **context) -> OutboxMessage:
+    """Write the email now (same transaction as the caller's change); deliver later."""
+    subject, text, html = render_email(template, lang, **context)
+    message = OutboxMessage(
+        to_address=to, subject=subject, body_text=text, body_html=html, template=template
+    )
+    session.add(message)
+    return message
+
+
+def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def mark_sent(message: OutboxMessage, now: datetime) -> None:
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.attempts += 1
+    message.last_error = None
+
+
+def mark_failed(message: OutboxMessage, now: datetime, error: str) -> None:
+    """Try again later, waiting twice as long each time; give up after MAX_ATTEMPTS."""
+    message.attempts += 1
+    message.last_error = error[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.next_attempt_at = now + BACKOFF_BASE * 2 ** (message.attempts - 1)
