@@ -1,6 +1,17 @@
-from flask import render_template
+from decimal import Decimal
+
+from flask import Response, abort, render_template
+from flask_babel import format_currency
 
 from app.catalogue import bp
+from app.extensions import db
+from app.i18n import current_language, localized
+from app.models.types import utcnow
+from app.services import offerings
+from app.services.calendar import build_calendar
+from app.services.errors import NotFound
+from app.services.structured_data import offering_json_ld
+from app.urls import offering_urls
 
 
 @bp.get("/")
@@ -11,3 +22,44 @@ def index():
 @bp.get("/template.<any(xlsx,csv):fmt>")
 def import_template(fmt):
     return ""
+
+
+@bp.get("/<int:offering_id>")
+def detail(offering_id):
+    offering = _public_offering_or_404(offering_id)
+    lang = current_language()
+    urls = offering_urls(offering.id)
+    now = utcnow()
+    return render_template(
+        "catalogue/detail.html",
+        offering=offering,
+        title=localized(offering, "title"),
+        summary=localized(offering, "summary"),
+        availability=offering.availability(now),
+        price=format_currency(Decimal(offering.price_cents) / 100, "EUR"),
+        urls=urls,
+        json_ld=offering_json_ld(offering, lang, urls[lang], now),
+    )
+
+
+@bp.get("/<int:offering_id>.ics")
+def calendar(offering_id):
+    offering = _public_offering_or_404(offering_id)
+    lang = current_language()
+    body = build_calendar(
+        [(offering, offering_urls(offering.id)[lang])],
+        lang,
+        name=localized(offering, "title").text,
+    )
+    return Response(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="mot-offering-{offering.id}.ics"'},
+    )
+
+
+def _public_offering_or_404(offering_id: int):
+    try:
+        return offerings.get_public(db.session, offering_id)
+    except NotFound:
+        abort(404)

@@ -1,0 +1,61 @@
+"""Offerings as open data: both languages side by side, slugs for categories, Madrid times."""
+
+from datetime import datetime
+
+from app.i18n import LANGUAGES, both_languages
+from app.localtime import local_isoformat
+from app.models import Offering
+from app.urls import absolute_url, offering_urls
+
+
+def offering_to_json(offering: Offering, now: datetime) -> dict:
+    return {
+        "id": offering.id,
+        "external_id": offering.external_id,
+        "url": offering_urls(offering.id),
+        "ics_url": {
+            lang: absolute_url("catalogue.calendar", offering_id=offering.id, lang=lang)
+            for lang in LANGUAGES
+        },
+        "status": offering.status.value,
+        "availability": offering.availability(now).value,
+        "programme": {
+            "slug": offering.programme.slug,
+            "name": both_languages(offering.programme, "name"),
+        },
+        "kind": offering.kind.value,
+        "mode": offering.mode.value,
+        "title": both_languages(offering, "title"),
+        "summary": both_languages(offering, "summary"),
+        "description": both_languages(offering, "description"),
+        "prerequisites": both_languages(offering, "prerequisites"),
+        "audience": [audience.value for audience in offering.audiences],
+        "level": offering.level.value if offering.level else None,
+        "format": offering.format.value,
+        "languages": [language.value for language in offering.languages],
+        "skills": offering.skill_list,
+        "municipality": {
+            "slug": offering.municipality.slug,
+            "name": both_languages(offering.municipality, "name"),
+        },
+        "venue": offering.venue,
+        "address": offering.address,
+        "provider": {"name": offering.provider.name, "website": offering.provider.website},
+        "capacity": offering.capacity,
+        "places_left": offering.seats_left,
+        "price_eur": offering.price_cents / 100,
+        "min_age": offering.min_age,
+        "max_age": offering.max_age,
+        "enrolment_opens": local_isoformat(offering.enrolment_opens),
+        "enrolment_closes": local_isoformat(offering.enrolment_deadline),
+        "starts_at": local_isoformat(offering.starts_at),
+        "ends_at": local_isoformat(offering.ends_at),
+        "sessions": [
+            {
+                "starts_at": local_isoformat(session.starts_at),
+                "ends_at": local_isoformat(session.ends_at),
+            }
+            for session in offering.sessions
+        ],
+        "updated_at": local_isoformat(offering.updated_at),
+    }

@@ -1,0 +1,11 @@
+"""The partnership's clock: every date a person reads is Europe/Madrid, stored ones are UTC."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+def local_isoformat(value: datetime | None) -> str | None:
+    """ISO 8601 with the Madrid offset (``2025-03-04T18:00:00+01:00``), for open data."""
+    return value.astimezone(MADRID).isoformat() if value else None

@@ -1,0 +1,260 @@
+"""The offering's page, its calendar file and its structured data, in both languages."""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from app.extensions import db
+from app.models import Kind, OfferingStatus
+from app.models.types import utcnow
+from app.services import offerings
+from tests.factories import make_offering
+
+LANGS = ("es", "en")
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+# 17:00 UTC in March is 18:00 in Madrid (CET, +01:00); 16:00 UTC in June is 18:00 (CEST).
+WINTER_START = datetime(2030, 3, 4, 17, 0, tzinfo=UTC)
+SUMMER_START = datetime(2030, 6, 3, 16, 0, tzinfo=UTC)
+
+
+def create(app, **fields) -> int:
+    spans = fields.pop("spans", None)
+    with app.app_context():
+        offering = make_offering(db.session, **fields)
+        if spans:
+            offerings.set_sessions(offering, spans)
+        db.session.commit()
+        return offering.id
+
+
+def json_ld(html: str) -> dict:
+    found = JSON_LD.findall(html)
+    assert len(found) == 1
+    return json.loads(found[0])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_page_shows_what_a_person_needs_to_decide(app, client, lang):
+    offering_id = create(
+        app,
+        title_es="Introducción a Python",
+        title_en="Introduction to Python",
+        summary_es="Aprende a programar",
+        summary_en="Learn to code",
+        description_es="Un curso **práctico**",
+        description_en="A **hands-on** course",
+        prerequisites_es="Saber usar un ordenador",
+        prerequisites_en="Using a computer",
+        venue="Centro El Cantizal",
+        address="Calle Kálamos 32",
+        min_age=16,
+        skills="python|datos",
+    )
+    response = client.get(f"/{lang}/offerings/{offering_id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    texts = {
+        "es": ("Introducción a Python", "Aprende a programar", "<strong>práctico</strong>"),
+        "en": ("Introduction to Python", "Learn to code", "<strong>hands-on</strong>"),
+    }[lang]
+    for text in texts:
+        assert text in html
+    assert "Centro El Cantizal" in html
+    assert "Calle Kálamos 32" in html
+    assert "Las Rozas de Madrid" in html
+    assert html.count("<h1") == 1
+    assert f'href="/{lang}/offerings/{offering_id}.ics"' in html
+
+
+def test_a_field_missing_in_english_shows_the_spanish_text_marked(app, client):
+    offering_id = create(app, title_en=None, description_en=None)
+    html = client.get(f"/en/offerings/{offering_id}").get_data(as_text=True)
+    assert re.search(
+        r'<span lang="es">Curso de prueba \d+</span> <span class="fallback-language">'
+        r"\(in Spanish\)</span>",
+        html,
+    )
+    assert '<div lang="es"><p>Descripción del curso</p></div>' in html
+    assert "(in Spanish)" in html
+
+
+def test_a_field_missing_in_spanish_is_marked_as_english(app, client):
+    offering_id = create(app, summary_es="", summary_en="Only in English")
+    html = client.get(f"/es/offerings/{offering_id}").get_data(as_text=True)
+    assert '<span lang="en">Only in English</span> <span class="fallback-language">' in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_session_is_listed_in_madrid_time(app, client, lang):
+    spans = [
+        (WINTER_START, WINTER_START + timedelta(hours=2)),
+        (SUMMER_START, SUMMER_START + timedelta(hours=2)),
+        (SUMMER_START + timedelta(days=1), SUMMER_START + timedelta(days=1, hours=3)),
+    ]
+    offering_id = create(app, spans=spans)
+    html = client.get(f"/{lang}/offerings/{offering_id}").get_data(as_text=True)
+    table = html[html.index("<table") : html.index("</table>")]
+    assert table.count('<th scope="row">') == 3
+    six_pm, eight_pm, nine_pm = {"es": ("18:00", "20:00", "21:00"), "en": ("6:00", "8:00", "9:00")}[
+        lang
+    ]
+    assert table.count(f">{six_pm}") == 3
+    assert table.count(f">{eight_pm}") == 2
+    assert table.count(f">{nine_pm}") == 1
+    assert "<caption>" in table
+    assert f'datetime="{WINTER_START.isoformat()}"' in table
+
+
+@pytest.mark.parametrize(
+    ("fields", "wording"),
+    [
+        ({"capacity": 20, "seats_taken": 17}, "3 places left"),
+        ({"capacity": 20, "seats_taken": 19}, "1 place left"),
+        ({"capacity": 20, "seats_taken": 20}, "Full: waiting list"),
+        ({"enrolment_closes": utcnow() - timedelta(days=1)}, "Enrolment closed"),
+        ({"enrolment_opens": datetime(2030, 1, 10, 9, 0, tzinfo=UTC)}, "Enrolment opens on"),
+        ({"status": OfferingStatus.CANCELLED}, "Cancelled"),
+    ],
+)
+def test_availability_is_said_in_words(app, client, fields, wording):
+    offering_id = create(app, starts_in=timedelta(days=3650), **fields)
+    for lang in LANGS:
+        assert client.get(f"/{lang}/offerings/{offering_id}").status_code == 200
+    html = client.get(f"/en/offerings/{offering_id}").get_data(as_text=True)
+    status = re.search(r'<p class="availability-status[^"]*">(.*?)</p>', html, re.S).group(1)
+    assert wording in status
+
+
+def test_the_enrolment_window_is_shown(app, client):
+    offering_id = create(
+        app,
+        enrolment_opens=datetime(2030, 1, 10, 8, 0, tzinfo=UTC),
+        enrolment_closes=datetime(2030, 2, 1, 22, 59, tzinfo=UTC),
+        starts_in=timedelta(days=3650),
+    )
+    html = client.get(f"/en/offerings/{offering_id}").get_data(as_text=True)
+    # Babel puts a narrow no-break space before AM/PM; 22:59 UTC is 23:59 in Madrid.
+    assert "Enrolment opens: January 10, 2030 at 9:00\u202fAM" in html
+    assert "Enrolment closes: February 1, 2030 at 11:59\u202fPM" in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("status", [OfferingStatus.DRAFT, OfferingStatus.ARCHIVED])
+def test_drafts_and_archived_offerings_are_not_found(app, client, lang, status):
+    offering_id = create(app, status=status)
+    assert client.get(f"/{lang}/offerings/{offering_id}").status_code == 404
+    assert client.get(f"/{lang}/offerings/{offering_id}.ics").status_code == 404
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_unknown_offering_is_not_found(client, lang):
+    response = client.get(f"/{lang}/offerings/999999")
+    assert response.status_code == 404
+    assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_canonical_hreflang_and_share_tags(app, client, lang):
+    offering_id = create(app, title_es="Robótica", title_en="Robotics")
+    html = client.get(f"/{lang}/offerings/{offering_id}").get_data(as_text=True)
+    site = app.config["SITE_URL"]
+    es_url, en_url = (f"{site}/{code}/offerings/{offering_id}" for code in LANGS)
+    own = es_url if lang == "es" else en_url
+    title = "Robótica" if lang == "es" else "Robotics"
+    assert f'<link rel="canonical" href="{own}">' in html
+    assert f'<link rel="alternate" hreflang="es" href="{es_url}">' in html
+    assert f'<link rel="alternate" hreflang="en" href="{en_url}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="{es_url}">' in html
+    assert f'<meta property="og:url" content="{own}">' in html
+    assert f'<meta property="og:title" content="{title}">' in html
+    assert re.search(rf"<title>{title} · ", html)
+    assert (
+        '<meta name="description" content="'
+        + ("Resumen del curso" if lang == "es" else "Course summary")
+        in html
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_course_is_described_as_a_course_with_its_instance(app, client, lang):
+    offering_id = create(
+        app,
+        kind=Kind.BOOTCAMP,
+        title_es="Ciberseguridad",
+        title_en="Cybersecurity",
+        price_cents=1250,
+        spans=[(WINTER_START, WINTER_START + timedelta(hours=2, minutes=30))],
+    )
+    data = json_ld(client.get(f"/{lang}/offerings/{offering_id}").get_data(as_text=True))
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "Course"
+    assert data["name"] == {"es": "Ciberseguridad", "en": "Cybersecurity"}[lang]
+    assert data["provider"]["@type"] == "Organization"
+    assert data["offers"]["price"] == "12.50"
+    assert data["offers"]["priceCurrency"] == "EUR"
+    [instance] = data["hasCourseInstance"]
+    assert instance["@type"] == "CourseInstance"
+    assert instance["courseMode"] == "onsite"
+    assert instance["startDate"] == "2030-03-04T18:00:00+01:00"
+    assert instance["endDate"] == "2030-03-04T20:30:00+01:00"
+    assert instance["courseWorkload"] == "PT2H30M"
+    assert instance["location"]["@type"] == "Place"
+    assert instance["location"]["address"]["streetAddress"] == "Calle Mayor 1"
+    assert instance["inLanguage"] == ["es"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_one_off_activity_is_described_as_an_event(app, client, lang):
+    scheduled = create(
+        app, kind=Kind.TALK, spans=[(SUMMER_START, SUMMER_START + timedelta(hours=1))]
+    )
+    cancelled = create(app, kind=Kind.WORKSHOP, status=OfferingStatus.CANCELLED)
+    data = json_ld(client.get(f"/{lang}/offerings/{scheduled}").get_data(as_text=True))
+    assert data["@type"] == "Event"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert data["startDate"] == "2030-06-03T18:00:00+02:00"
+    assert data["organizer"]["@type"] == "Organization"
+    assert data["location"]["@type"] == "Place"
+    data = json_ld(client.get(f"/{lang}/offerings/{cancelled}").get_data(as_text=True))
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+
+
+def test_structured_data_cannot_break_out_of_its_script(app, client):
+    attack = "</script><script>alert(1)</script>"
+    offering_id = create(app, title_es=attack, title_en=attack, summary_en="<b>&amp;</b>")
+    for lang in LANGS:
+        html = client.get(f"/{lang}/offerings/{offering_id}").get_data(as_text=True)
+        assert "<script>alert(1)" not in html
+        assert html.count("</script>") == 1
+        data = json_ld(html)
+        assert data["name"] == attack
+    assert json_ld(html)["description"] == "<b>&amp;</b>"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_calendar_file_has_every_session_in_madrid_time(app, client, lang):
+    spans = [
+        (WINTER_START, WINTER_START + timedelta(hours=2)),
+        (SUMMER_START, SUMMER_START + timedelta(hours=2)),
+    ]
+    offering_id = create(
+        app, title_es="Taller de robótica", title_en="Robotics workshop", spans=spans
+    )
+    response = client.get(f"/{lang}/offerings/{offering_id}.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert f'filename="mot-offering-{offering_id}.ics"' in response.headers["Content-Disposition"]
+    calendar = Calendar.from_ical(response.data)
+    events = calendar.walk("VEVENT")
+    assert [event.decoded("dtstart").isoformat() for event in events] == [
+        "2030-03-04T18:00:00+01:00",
+        "2030-06-03T18:00:00+02:00",
+    ]
+    assert all(str(event.decoded("dtstart").tzinfo) == "Europe/Madrid" for event in events)
+    title = "Taller de robótica" if lang == "es" else "Robotics workshop"
+    assert {str(event["summary"]) for event in events} == {title}
+    assert f"/{lang}/offerings/{offering_id}" in str(events[0]["description"])

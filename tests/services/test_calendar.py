@@ -1,0 +1,80 @@
+"""Calendar files: every session, Europe/Madrid with its VTIMEZONE, stable identifiers."""
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar
+
+from app.models import Format, OfferingStatus
+from app.services import offerings
+from app.services.calendar import build_calendar
+from tests.factories import make_offering
+
+URL = "https://formacion.example.org/es/offerings/1"
+WINTER = datetime(2030, 1, 15, 16, 30, tzinfo=UTC)  # 17:30 in Madrid
+SUMMER = datetime(2030, 7, 15, 15, 30, tzinfo=UTC)  # 17:30 in Madrid
+
+
+def parse(body: bytes) -> Calendar:
+    return Calendar.from_ical(body)
+
+
+def test_each_session_is_an_event_at_madrid_time(session):
+    offering = make_offering(session, title_es="Robótica educativa")
+    offerings.set_sessions(
+        offering, [(WINTER, WINTER + timedelta(hours=2)), (SUMMER, SUMMER + timedelta(hours=2))]
+    )
+    session.flush()
+    calendar = parse(build_calendar([(offering, URL)], "es", name="Robótica educativa"))
+    events = calendar.walk("VEVENT")
+    assert len(events) == 2
+    for event in events:
+        assert event.decoded("dtstart").tzinfo.key == "Europe/Madrid"
+        assert event.decoded("dtstart").strftime("%H:%M") == "17:30"
+        assert event.decoded("dtend").strftime("%H:%M") == "19:30"
+        assert str(event["summary"]) == "Robótica educativa"
+        assert str(event["url"]) == URL
+        assert str(event["status"]) == "CONFIRMED"
+        assert URL in str(event["description"])
+    [timezone] = calendar.walk("VTIMEZONE")
+    assert str(timezone["tzid"]) == "Europe/Madrid"
+    assert str(calendar["x-wr-calname"]) == "Robótica educativa"
+
+
+def test_texts_follow_the_requested_language_and_fall_back(session):
+    offering = make_offering(session, title_en="Educational robotics", summary_en=None)
+    calendar = parse(build_calendar([(offering, URL)], "en", name="x"))
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "Educational robotics"
+    assert str(event["description"]).startswith("Resumen del curso")
+
+
+def test_identifiers_are_stable_and_unique(session):
+    offering = make_offering(session, sessions=3)
+    session.flush()
+    first = [
+        str(e["uid"]) for e in parse(build_calendar([(offering, URL)], "es", "x")).walk("VEVENT")
+    ]
+    again = [
+        str(e["uid"]) for e in parse(build_calendar([(offering, URL)], "en", "x")).walk("VEVENT")
+    ]
+    assert first == again
+    assert len(set(first)) == 3
+    assert all(uid.endswith("@formacion.example.org") for uid in first)
+
+
+def test_a_cancelled_offering_cancels_its_events(session):
+    offering = make_offering(session, sessions=2, status=OfferingStatus.CANCELLED)
+    session.flush()
+    events = parse(build_calendar([(offering, URL)], "es", "x")).walk("VEVENT")
+    assert [str(event["status"]) for event in events] == ["CANCELLED", "CANCELLED"]
+
+
+def test_the_location_names_the_venue_or_says_online(session):
+    in_person = make_offering(session, venue="Auditorio", address="Plaza Mayor 1")
+    online = make_offering(
+        session, format=Format.ONLINE, municipality_slug="online", venue=None, address=None
+    )
+    session.flush()
+    calendar = parse(build_calendar([(in_person, URL), (online, URL)], "en", "x"))
+    locations = [str(event["location"]) for event in calendar.walk("VEVENT")]
+    assert locations == ["Auditorio, Plaza Mayor 1, Las Rozas de Madrid", "Online"]
