@@ -1,0 +1,128 @@
+"""Enrolment under a rush: N would-be participants for a few places, all at once.
+
+    pg_virtualenv -v 15 .venv/bin/python -m bench.enrolment [--people 1000] [--places 30]
+
+Each worker process has its own connection and calls the real service (enrol, then commit),
+as a gunicorn worker would per request. Reports enrolments per second, the latency
+distribution (the worst wait is what the last person in the rush sees), and checks the
+outcome: exactly `places` confirmed, everyone else waiting, no duplicates.
+"""
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or "postgresql+psycopg://"
+
+
+def make_app():
+    os.environ.setdefault("DATABASE_URL", database_url())
+    from app import create_app
+
+    return create_app({"RATELIMIT_ENABLED": False})
+
+
+def prepare(people: int, places: int) -> tuple[int, list[int]]:
+    from flask_migrate import upgrade
+
+    from app.extensions import db
+    from app.models import User
+    from app.services.reference import ensure_reference_data
+    from tests.factories import make_offering
+
+    app = make_app()
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade()
+        ensure_reference_data(db.session)
+        offering = make_offering(db.session, capacity=places, starts_in=timedelta(days=30))
+        now = datetime.now(UTC)
+        users = [
+            User(
+                email=f"person{n}@example.org",
+                name=f"Person {n}",
+                email_confirmed_at=now,
+                preferred_language="es",
+            )
+            for n in range(people)
+        ]
+        db.session.add_all(users)
+        db.session.commit()
+        return offering.id, [user.id for user in users]
+
+
+def worker(args) -> list[float]:
+    offering_id, user_ids, start_at = args
+    from app.extensions import db
+    from app.models import utcnow
+    from app.services import enrolment
+
+    app = make_app()
+    latencies = []
+    with app.app_context():
+        while time.time() < start_at:
+            time.sleep(0.001)
+        for user_id in user_ids:
+            started = time.perf_counter()
+            enrolment.enrol(db.session, offering_id=offering_id, user_id=user_id, now=utcnow())
+            db.session.commit()
+            latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--places", type=int, default=30)
+    parser.add_argument("--processes", type=int, default=16)
+    args = parser.parse_args()
+    offering_id, user_ids = prepare(args.people, args.places)
+
+    chunks = [user_ids[n :: args.processes] for n in range(args.processes)]
+    start_at = time.time() + 3  # every process connected and waiting before the rush
+    with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
+        results = pool.map_async(worker, [(offering_id, chunk, start_at) for chunk in chunks])
+        latencies = sorted(lat for chunk in results.get() for lat in chunk)
+    wall = time.time() - start_at
+
+    from sqlalchemy import func, make_url, select
+
+    from app.extensions import db
+    from app.models import Enrolment, EnrolmentStatus, Offering
+
+    with make_app().app_context():
+        counts = dict(
+            db.session.execute(
+                select(Enrolment.status, func.count()).group_by(Enrolment.status)
+            ).all()
+        )
+        seats = db.session.get(Offering, offering_id).seats_taken
+        distinct_people = db.session.scalar(select(func.count(func.distinct(Enrolment.user_id))))
+    confirmed = counts.get(EnrolmentStatus.CONFIRMED, 0)
+    waiting = counts.get(EnrolmentStatus.WAITING, 0)
+    print(
+        f"{args.people} people, {args.places} places, {args.processes} processes, "
+        f"{make_url(database_url()).get_backend_name()}"
+    )
+    print(f"enrolments/s  {len(latencies) / wall:8.1f}")
+    print(f"p50 ms        {statistics.median(latencies) * 1000:8.1f}")
+    print(f"p99 ms        {latencies[int(len(latencies) * 0.99) - 1] * 1000:8.1f}")
+    print(f"worst ms      {latencies[-1] * 1000:8.1f}")
+    print(
+        f"confirmed {confirmed}, waiting {waiting}, seats_taken {seats}, people {distinct_people}"
+    )
+    ok = confirmed == args.places == seats and waiting == args.people - args.places
+    ok = ok and distinct_people == args.people
+    print("outcome: correct" if ok else "outcome: WRONG")
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
