@@ -1,6 +1,7 @@
 """Configuration. Secrets and addresses come only from the environment."""
 
 import os
+from datetime import date
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -49,6 +50,26 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "MOT Formación <no-reply@localhost>"
     )
+
+    # Who runs the site, as the legal notice, privacy notice and accessibility statement name
+    # them. Never guessed: left empty, each shows as a visible "to be completed" placeholder.
+    SITE_OWNER_NAME = os.environ.get("SITE_OWNER_NAME", "")
+    SITE_OWNER_ADDRESS = os.environ.get("SITE_OWNER_ADDRESS", "")
+    SITE_OWNER_TAX_ID = os.environ.get("SITE_OWNER_TAX_ID", "")
+    SITE_OWNER_REGISTRY = os.environ.get("SITE_OWNER_REGISTRY", "")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+    DPO_EMAIL = os.environ.get("DPO_EMAIL", "")
+    ACCESSIBILITY_EMAIL = os.environ.get("ACCESSIBILITY_EMAIL", "")
+    ACCESSIBILITY_UNIT = os.environ.get("ACCESSIBILITY_UNIT", "")
+    # The statement says when it was prepared and last reviewed; update both on each review.
+    ACCESSIBILITY_STATEMENT_DATE = date.fromisoformat(
+        os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-28")
+    )
+    ACCESSIBILITY_REVIEWED_DATE = date.fromisoformat(
+        os.environ.get("ACCESSIBILITY_REVIEWED_DATE", "2026-11-28")
+    )
+
+    HOME_UPCOMING_LIMIT = 6
 
 
 class TestConfig(Config):

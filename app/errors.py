@@ -17,6 +17,10 @@ MESSAGES = {
 }
 
 
+# The pages a visitor is most likely to meet get their own help; the rest share one.
+TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -37,11 +41,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        message = MESSAGES.get(status, error.description)
+        # abort(404, description=...) says what exactly is missing; Werkzeug's own wording does not.
+        custom = error.description != type(error).description
+        message = error.description if custom else MESSAGES.get(status, error.description)
         if wants_json():
             return api_error(status, (error.name or "error").lower().replace(" ", "_"), message)
         _language_from_path()
-        return render_template("errors/error.html", status=status, message=message), status
+        template = TEMPLATES.get(status, "errors/error.html")
+        return render_template(template, status=status, message=message), status
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

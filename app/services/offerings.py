@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import joinedload
 
 from app.models import Offering, OfferingStatus, Session
 from app.services.errors import NotFound
@@ -26,3 +28,15 @@ def set_sessions(offering: Offering, spans: Iterable[tuple[datetime, datetime]])
     offering.sessions = [Session(starts_at=start, ends_at=end) for start, end in ordered]
     offering.starts_at = ordered[0][0] if ordered else None
     offering.ends_at = max(end for _, end in ordered) if ordered else None
+
+
+def upcoming(session: DbSession, now: datetime, limit: int) -> list[Offering]:
+    """The next published offerings to start, with what a short listing shows loaded."""
+    statement = (
+        select(Offering)
+        .where(Offering.status == OfferingStatus.PUBLISHED, Offering.starts_at >= now)
+        .options(joinedload(Offering.programme), joinedload(Offering.municipality))
+        .order_by(Offering.starts_at, Offering.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))

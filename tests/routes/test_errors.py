@@ -1,0 +1,81 @@
+"""Friendly error pages in the visitor's language; JSON errors under /api."""
+
+import pytest
+
+from app import create_app
+from app.config import TestConfig
+from app.i18n import LANGUAGES
+
+
+@pytest.fixture(scope="module")
+def fragile_app():
+    """A fresh app with routes that fail, so that the real app never carries them."""
+    app = create_app(TestConfig)
+
+    @app.get("/<any(es,en):lang>/boom")
+    def boom():
+        raise RuntimeError("deliberate failure for the test")
+
+    @app.get("/api/v1/boom")
+    def api_boom():
+        raise RuntimeError("deliberate failure for the test")
+
+    return app
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unknown_page_under_a_language_prefix_gets_a_helpful_404_in_that_language(client, lang):
+    response = client.get(f"/{lang}/no-such-page", headers={"Accept-Language": "de"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert f'<html lang="{lang}">' in html
+    assert html.count("<h1") == 1
+    assert f'action="/{lang}/offerings/"' in html and 'name="q"' in html
+    assert f'href="/{lang}/"' in html and f'href="/{lang}/about"' in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unknown_page_without_a_prefix_gets_the_browsers_language(client, lang):
+    response = client.get("/no-such-page", headers={"Accept-Language": f"{lang};q=0.9"})
+
+    assert response.status_code == 404
+    assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unexpected_failure_gets_a_friendly_500_with_a_way_out(fragile_app, lang):
+    response = fragile_app.test_client().get(f"/{lang}/boom")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert f'<html lang="{lang}">' in html
+    assert html.count("<h1") == 1
+    assert f'href="/{lang}/"' in html
+    assert "deliberate failure" not in html and "Traceback" not in html
+
+
+def test_the_500_page_gives_the_contact_address_when_configured(fragile_app, monkeypatch):
+    monkeypatch.setitem(fragile_app.config, "CONTACT_EMAIL", "help@example.org")
+
+    html = fragile_app.test_client().get("/en/boom").get_data(as_text=True)
+
+    assert '<a href="mailto:help@example.org">help@example.org</a>' in html
+
+
+def test_an_unknown_api_url_answers_json(client):
+    response = client.get("/api/v1/no-such-thing")
+
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_an_unexpected_api_failure_answers_json_without_details(fragile_app):
+    response = fragile_app.test_client().get("/api/v1/boom")
+
+    assert response.status_code == 500
+    assert response.is_json
+    error = response.get_json()["error"]
+    assert error["code"] == "internal_server_error"
+    assert "deliberate" not in error["message"]
