@@ -8,4 +8,4 @@ MADRID = ZoneInfo("Europe/Madrid")
 
 def local_isoformat(value: datetime | None) -> str | None:
     """ISO 8601 with the Madrid offset (``2025-03-04T18:00:00+01:00``), for open data."""
-    return value.astimezone(MADRID).isoformat() if value else None
+    return value.astimezone(MADRID).isoformat(timespec="seconds") if value else None
