@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from app.extensions import db
-from app.models import Kind, OfferingStatus
+from app.models import Format, Kind, OfferingStatus
 from app.models.types import utcnow
 from app.services import offerings
 from tests.factories import make_offering
@@ -258,3 +258,22 @@ def test_the_calendar_file_has_every_session_in_madrid_time(app, client, lang):
     title = "Taller de robótica" if lang == "es" else "Robotics workshop"
     assert {str(event["summary"]) for event in events} == {title}
     assert f"/{lang}/offerings/{offering_id}" in str(events[0]["description"])
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mode", "location_types"),
+    [
+        (Format.ONLINE, "online", "VirtualLocation"),
+        (Format.HYBRID, "blended", ["Place", "VirtualLocation"]),
+    ],
+)
+def test_the_course_mode_follows_the_format(app, client, fmt, mode, location_types):
+    offering_id = create(app, format=fmt)
+    data = json_ld(client.get(f"/en/offerings/{offering_id}").get_data(as_text=True))
+    [instance] = data["hasCourseInstance"]
+    assert instance["courseMode"] == mode
+    location = instance["location"]
+    found = (
+        [place["@type"] for place in location] if isinstance(location, list) else location["@type"]
+    )
+    assert found == location_types
