@@ -1,13 +1,14 @@
 from decimal import Decimal
 
-from flask import Response, abort, render_template
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import format_currency
 
 from app.catalogue import bp
+from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
 from app.i18n import current_language, localized
 from app.models.types import utcnow
-from app.services import offerings
+from app.services import catalogue, offerings
 from app.services.calendar import build_calendar
 from app.services.errors import NotFound
 from app.services.structured_data import offering_json_ld
@@ -16,7 +17,24 @@ from app.urls import offering_urls
 
 @bp.get("/")
 def index():
-    return render_template("catalogue/index.html")
+    form = CatalogueFilterForm.from_args(request.args, catalogue.filter_options(db.session))
+    if not form.validate():
+        return render_template("catalogue/index.html", form=form, result=None), 400
+    now = utcnow()
+    try:
+        result = catalogue.search_catalogue(
+            db.session,
+            form.filters(),
+            now=now,
+            page=form.page_number,
+            per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
+        )
+    except catalogue.PageOutOfRange as error:
+        error.apply_to(form)
+        return render_template(
+            "catalogue/index.html", form=form, result=None, last_page=error.pages
+        ), error.status_code
+    return render_template("catalogue/index.html", form=form, result=result, now=now)
 
 
 @bp.get("/template.<any(xlsx,csv):fmt>")

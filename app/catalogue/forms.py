@@ -1,0 +1,196 @@
+"""The catalogue's filters: plain GET parameters, checked for shape only.
+
+The public page and GET /api/v1/offerings read the same parameters through
+``CatalogueFilterForm.from_args``, so a link means the same thing to a person and a program.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from app.i18n import localized
+from app.models import Audience, Format, InstructionLanguage, Kind
+from app.services.catalogue import FACETS, FilterOptions, Filters
+from app.services.search import MAX_QUERY_LENGTH
+
+# Dates outside this span are typing mistakes, and far-off ones overflow the conversion to UTC.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+QUOTED_VALUE_LENGTH = 40
+
+
+def _quoted(value: str) -> str:
+    """A visitor's value, shortened, for an error message (Jinja escapes it)."""
+    if len(value) > QUOTED_VALUE_LENGTH:
+        return value[:QUOTED_VALUE_LENGTH] + "…"
+    return value
+
+
+def _without_control_characters(text: str | None) -> str:
+    """Any text is a valid search, but control characters (a NUL byte...) are nobody's words."""
+    text = text or ""
+    return "".join(char for char in text if unicodedata.category(char) != "Cc" or char in " \t")
+
+
+class OptionsField(SelectMultipleField):
+    """A repeated parameter (``?kind=a&kind=b``) whose values must be among the choices."""
+
+    def process_formdata(self, valuelist):
+        # Empty values come from hand-edited links; they select nothing, so they are dropped.
+        self.data = list(dict.fromkeys(value for value in valuelist if value))
+
+    def pre_validate(self, form):
+        known = {str(value) for value, _label in self.choices or ()}
+        unknown = [value for value in self.data or () if value not in known]
+        if unknown:
+            raise ValidationError(
+                _("“%(value)s” is not one of the options.", value=_quoted(unknown[0]))
+            )
+
+
+class DayField(DateField):
+    """A calendar day as YYYY-MM-DD, what a browser's date input sends."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                _("Enter a date as YYYY-MM-DD, for example %(example)s.", example="2026-03-15")
+            ) from error
+
+    def pre_validate(self, form):
+        if self.data and not EARLIEST_DATE <= self.data <= LATEST_DATE:
+            raise ValidationError(
+                _(
+                    "Enter a date between %(first)s and %(last)s.",
+                    first=EARLIEST_DATE.isoformat(),
+                    last=LATEST_DATE.isoformat(),
+                )
+            )
+
+
+class FlagField(BooleanField):
+    """``1`` switches the filter on; absent, empty or ``0`` leaves it off."""
+
+    def process_formdata(self, valuelist):
+        value = valuelist[0] if valuelist else ""
+        if value not in ("", "0", "1"):
+            self.data = False
+            raise ValueError(_("Use 1 to switch this filter on, or leave it out."))
+        self.data = value == "1"
+
+
+class PageField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_("The page number must be a whole number, 1 or more.")) from error
+
+
+@dataclass(frozen=True)
+class AppliedFilter:
+    """One value a visitor has chosen; ``remaining`` is the parameter without it (None: gone)."""
+
+    param: str
+    label: object
+    remaining: list[str] | None
+
+
+class CatalogueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(
+        _l("Search"),
+        filters=[_without_control_characters],
+        validators=[
+            Length(
+                max=MAX_QUERY_LENGTH,
+                message=_l("The search can be at most %(max)d characters long."),
+            )
+        ],
+    )
+    programme = OptionsField(_l("Programme"))
+    kind = OptionsField(_l("Kind of activity"), choices=Kind.choices)
+    municipality = OptionsField(_l("Municipality"))
+    audience = OptionsField(_l("For whom"), choices=Audience.choices)
+    format = OptionsField(_l("Format"), choices=Format.choices)
+    language = OptionsField(_l("Language of instruction"), choices=InstructionLanguage.choices)
+    date_from = DayField(_l("From"), name="from")
+    date_to = DayField(_l("To"), name="to")
+    available = FlagField(_l("Only with places left and enrolment open"))
+    free = FlagField(_l("Only free of charge"))
+    page = PageField(
+        _l("Page"),
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(min=1, message=_l("The page number must be a whole number, 1 or more.")),
+        ],
+    )
+
+    @classmethod
+    def from_args(cls, args, options: FilterOptions) -> "CatalogueFilterForm":
+        """The form over a request's query string, with the programmes and municipalities
+        of this installation as the allowed values."""
+        form = cls(formdata=args)
+        form.programme.choices = [(p.slug, localized(p, "name")) for p in options.programmes]
+        form.municipality.choices = [(m.slug, localized(m, "name")) for m in options.municipalities]
+        return form
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_("The end date cannot be before the start date."))
+
+    @property
+    def page_number(self) -> int:
+        return self.page.data or 1
+
+    def facet_fields(self) -> list[OptionsField]:
+        return [getattr(self, name) for name in FACETS]
+
+    def filters(self) -> Filters:
+        """The validated values, as the catalogue service takes them."""
+        return Filters(
+            q=(self.q.data or "").strip(),
+            **{name: tuple(getattr(self, name).data or ()) for name in FACETS},
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+            available=bool(self.available.data),
+            free=bool(self.free.data),
+        )
+
+    def applied(self) -> list[AppliedFilter]:
+        """Every chosen value, each removable on its own (the rest of the search kept)."""
+        applied = []
+        if self.q.data and self.q.data.strip():
+            label = _("Search: %(text)s", text=self.q.data.strip())
+            applied.append(AppliedFilter("q", label, None))
+        for field in self.facet_fields():
+            labels = dict(field.choices or ())
+            chosen = field.data or []
+            for value in chosen:
+                others = [other for other in chosen if other != value] or None
+                applied.append(AppliedFilter(field.name, labels.get(value, value), others))
+        if self.date_from.data:
+            label = _("From %(date)s", date=format_date(self.date_from.data, "medium"))
+            applied.append(AppliedFilter("from", label, None))
+        if self.date_to.data:
+            label = _("To %(date)s", date=format_date(self.date_to.data, "medium"))
+            applied.append(AppliedFilter("to", label, None))
+        for field in (self.available, self.free):
+            if field.data:
+                applied.append(AppliedFilter(field.name, field.label.text, None))
+        return applied

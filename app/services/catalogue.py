@@ -1,0 +1,247 @@
+"""The public catalogue: search, filters, facet counts and pages over the published offer.
+
+Filters combine with OR within a facet (two kinds: either one) and AND across facets. Each
+facet's counts apply every active filter except that facet's own (disjunctive faceting), so
+a count says how many results ticking that box would add or keep.
+
+The number of SQL statements is fixed whatever the page size: options, a count, the page
+(with its relations loaded in batches) and one query per facet.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_ngettext
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.models import (
+    Audience,
+    Format,
+    InstructionLanguage,
+    Kind,
+    Municipality,
+    Offering,
+    OfferingAudience,
+    OfferingLanguage,
+    OfferingStatus,
+    Programme,
+)
+from app.services import search
+from app.services.errors import NotFound
+
+LOCAL_ZONE = ZoneInfo("Europe/Madrid")
+
+FACETS = ("programme", "kind", "municipality", "audience", "format", "language")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a visitor asked for, as plain values: slugs, days and switches."""
+
+    q: str = ""
+    programme: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    municipality: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    format: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    available: bool = False
+    free: bool = False
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values the table-backed facets can take in this installation, in display order."""
+
+    programmes: list[Programme]
+    municipalities: list[Municipality]
+
+
+@dataclass
+class CatalogueResult:
+    items: list[Offering]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    # facet -> option slug -> results with that option (options without results are absent)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def page_window(self, radius: int = 2) -> list[int | None]:
+        """Page numbers worth a link: the first, the last and those near this one; None
+        stands for a gap."""
+        near = range(max(1, self.page - radius), min(self.pages, self.page + radius) + 1)
+        numbers = sorted({1, self.pages, *near})
+        window: list[int | None] = []
+        for number in numbers:
+            if window and number - window[-1] > 1:
+                window.append(None)
+            window.append(number)
+        return window
+
+
+class PageOutOfRange(NotFound):
+    def __init__(self, pages: int):
+        super().__init__(
+            lazy_ngettext(
+                "There is only %(num)d page of results.",
+                "There are only %(num)d pages of results.",
+                pages,
+            ),
+            field="page",
+        )
+        self.pages = pages
+
+
+def filter_options(session: Session) -> FilterOptions:
+    return FilterOptions(
+        programmes=list(session.scalars(select(Programme).order_by(Programme.sort_order))),
+        municipalities=list(
+            session.scalars(select(Municipality).order_by(Municipality.sort_order))
+        ),
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bool]]:
+    """The filters that are not facets: they apply to the results and to every count."""
+    conditions = [Offering.status == OfferingStatus.PUBLISHED]
+    if filters.date_from is None:
+        # Upcoming and running offerings; an offering without dates yet has not ended either.
+        conditions.append(or_(Offering.ends_at.is_(None), Offering.ends_at >= now))
+    else:
+        conditions.append(Offering.ends_at >= _local_midnight(filters.date_from))
+    if filters.date_to is not None:
+        conditions.append(Offering.starts_at < _local_midnight(filters.date_to + timedelta(days=1)))
+    if filters.available:
+        deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
+        conditions += [
+            Offering.seats_taken < Offering.capacity,
+            or_(Offering.enrolment_opens.is_(None), Offering.enrolment_opens <= now),
+            or_(deadline.is_(None), deadline > now),
+        ]
+    if filters.free:
+        conditions.append(Offering.price_cents == 0)
+    return conditions
+
+
+def _facet_conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
+    """One condition per facet with chosen values."""
+    conditions = {}
+    if filters.programme:
+        conditions["programme"] = Offering.programme_id.in_(
+            select(Programme.id).where(Programme.slug.in_(filters.programme))
+        )
+    if filters.kind:
+        conditions["kind"] = Offering.kind.in_([Kind(value) for value in filters.kind])
+    if filters.municipality:
+        conditions["municipality"] = Offering.municipality_id.in_(
+            select(Municipality.id).where(Municipality.slug.in_(filters.municipality))
+        )
+    if filters.audience:
+        conditions["audience"] = exists().where(
+            OfferingAudience.offering_id == Offering.id,
+            OfferingAudience.audience.in_([Audience(value) for value in filters.audience]),
+        )
+    if filters.format:
+        conditions["format"] = Offering.format.in_([Format(value) for value in filters.format])
+    if filters.language:
+        conditions["language"] = exists().where(
+            OfferingLanguage.offering_id == Offering.id,
+            OfferingLanguage.language.in_(
+                [InstructionLanguage(value) for value in filters.language]
+            ),
+        )
+    return conditions
+
+
+# How each facet's counts are grouped: the option's slug and the joins that reach it.
+_FACET_GROUPS: dict[str, Callable[[Select], Select]] = {
+    "programme": lambda stmt: (
+        stmt.add_columns(Programme.slug)
+        .join(Programme, Programme.id == Offering.programme_id)
+        .group_by(Programme.slug)
+    ),
+    "kind": lambda stmt: stmt.add_columns(Offering.kind).group_by(Offering.kind),
+    "municipality": lambda stmt: (
+        stmt.add_columns(Municipality.slug)
+        .join(Municipality, Municipality.id == Offering.municipality_id)
+        .group_by(Municipality.slug)
+    ),
+    "audience": lambda stmt: (
+        stmt.add_columns(OfferingAudience.audience)
+        .join(OfferingAudience, OfferingAudience.offering_id == Offering.id)
+        .group_by(OfferingAudience.audience)
+    ),
+    "format": lambda stmt: stmt.add_columns(Offering.format).group_by(Offering.format),
+    "language": lambda stmt: (
+        stmt.add_columns(OfferingLanguage.language)
+        .join(OfferingLanguage, OfferingLanguage.offering_id == Offering.id)
+        .group_by(OfferingLanguage.language)
+    ),
+}
+
+
+def search_catalogue(
+    session: Session, filters: Filters, *, now: datetime, page: int, per_page: int
+) -> CatalogueResult:
+    """One page of the public offerings matching ``filters``, with facet counts.
+
+    With a search text, results rank by relevance, then start date; without, by start date
+    (offerings without dates last). Raises PageOutOfRange past the last page.
+    """
+    ranked = None
+    common = _common_conditions(filters, now)
+    if filters.q:
+        query = search.parse_query(filters.q)
+        if query:
+            ranked = search.matching(query).subquery()
+        else:
+            # Typed, but nothing searchable in it (only emoji or little words): no matches.
+            common.append(false())
+    by_facet = _facet_conditions(filters)
+
+    def restricted(stmt: Select, *, except_facet: str | None = None) -> Select:
+        if ranked is not None:
+            stmt = stmt.join(ranked, ranked.c.offering_id == Offering.id)
+        others = [cond for name, cond in by_facet.items() if name != except_facet]
+        return stmt.where(and_(*common, *others))
+
+    total = session.scalar(restricted(select(func.count()).select_from(Offering))) or 0
+    pages = max(1, math.ceil(total / per_page))
+    if page > pages:
+        raise PageOutOfRange(pages)
+
+    by_date = (Offering.starts_at.asc().nulls_last(), Offering.id)
+    order = (ranked.c.score.desc(), *by_date) if ranked is not None else by_date
+    items = session.scalars(
+        restricted(select(Offering))
+        .options(
+            joinedload(Offering.programme),
+            joinedload(Offering.municipality),
+            joinedload(Offering.provider),
+            selectinload(Offering.sessions),
+            selectinload(Offering.audience_rows),
+            selectinload(Offering.language_rows),
+        )
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+
+    facets = {}
+    for name, group in _FACET_GROUPS.items():
+        stmt = group(restricted(select(func.count()).select_from(Offering), except_facet=name))
+        facets[name] = {str(option): count for count, option in session.execute(stmt)}
+    return CatalogueResult(
+        items=list(items), total=total, page=page, pages=pages, per_page=per_page, facets=facets
+    )
