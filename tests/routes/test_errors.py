@@ -1,6 +1,7 @@
 """Friendly error pages in the visitor's language; JSON errors under /api."""
 
 import pytest
+from flask import abort
 
 from app import create_app
 from app.config import TestConfig
@@ -15,6 +16,10 @@ def fragile_app():
     @app.get("/<any(es,en):lang>/boom")
     def boom():
         raise RuntimeError("deliberate failure for the test")
+
+    @app.get("/<any(es,en):lang>/gone")
+    def gone():
+        abort(404, description="This activity has been withdrawn.")
 
     @app.get("/api/v1/boom")
     def api_boom():
@@ -41,6 +46,13 @@ def test_an_unknown_page_without_a_prefix_gets_the_browsers_language(client, lan
 
     assert response.status_code == 404
     assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+def test_a_404_that_says_what_is_missing_keeps_its_explanation(fragile_app):
+    response = fragile_app.test_client().get("/en/gone")
+
+    assert response.status_code == 404
+    assert "<h1>This activity has been withdrawn.</h1>" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
