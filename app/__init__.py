@@ -90,11 +90,13 @@ def init_login(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
     from app.catalogue import bp as catalogue_bp
     from app.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp, url_prefix="/<any(es,en):lang>")
     app.register_blueprint(catalogue_bp, url_prefix="/<any(es,en):lang>/offerings")
+    app.register_blueprint(auth_bp, url_prefix="/<any(es,en):lang>/auth")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
 

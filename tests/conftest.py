@@ -7,6 +7,7 @@ a failure, never a skip.
 """
 
 import os
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.services.reference import ensure_reference_data
+from tests.factories import DEFAULT_PASSWORD
 
 STRICT = os.environ.get("MOT_STRICT") == "1"
 ON_POSTGRES = os.environ.get("MOT_TEST_DB") == "postgres"
@@ -83,6 +85,39 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = CSRF_INPUT.search(html)
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+class AuthActions:
+    """Log in and out through the real forms, CSRF token included (as a browser would)."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email, password=DEFAULT_PASSWORD, lang="es", remember=False):
+        page = self._client.get(f"/{lang}/auth/login")
+        data = {"csrf_token": csrf_token(page.text), "email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self._client.post(f"/{lang}/auth/login", data=data)
+
+    def logout(self, lang="es"):
+        page = self._client.get(f"/{lang}/auth/login")
+        return self._client.post(f"/{lang}/auth/logout", data={"csrf_token": csrf_token(page.text)})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
 
 
 @pytest.fixture

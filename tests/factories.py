@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from app.models import (
     Audience,
@@ -19,10 +20,14 @@ from app.models import (
     Organisation,
     OrganisationKind,
     Programme,
+    Role,
+    User,
 )
 from app.services import offerings, search
 
 _sequence = count(1)
+# Strong enough for the sign-up rule, so tests can also type it into forms.
+DEFAULT_PASSWORD = "correct horse battery staple"
 
 
 def municipality(session, slug="las-rozas") -> Municipality:
@@ -95,3 +100,31 @@ def make_offering(
     session.add(offering)
     search.index_offering(session, offering)
     return offering
+
+
+def make_user(
+    session,
+    email=None,
+    password=DEFAULT_PASSWORD,
+    confirmed=True,
+    municipality_slug="las-rozas",
+    role=Role.RESIDENT,
+    language="es",
+    **fields,
+) -> User:
+    """An account that can log in with ``password`` (unless ``confirmed`` is False)."""
+    number = next(_sequence)
+    user = User(
+        email=(email or f"person{number}@example.org").lower(),
+        name=fields.pop("name", f"Person {number}"),
+        # The cheapest current method: tests create many users and only check the result.
+        password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
+        preferred_language=language,
+        role=role,
+        municipality=municipality(session, municipality_slug) if municipality_slug else None,
+        email_confirmed_at=datetime.now(UTC) if confirmed else None,
+        **fields,
+    )
+    session.add(user)
+    session.flush()
+    return user

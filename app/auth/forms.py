@@ -1,0 +1,115 @@
+"""Account forms: shape only (lengths, formats, choices); the rules live in services.accounts."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from app.extensions import db
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
+from app.models import Municipality
+from app.services.passwords import MAX_LENGTH, RULES_HINT
+
+EMAIL_MAX = 254
+
+
+def _email_field(label=None):
+    return EmailField(
+        label or _l("Email address"),
+        validators=[InputRequired(), Length(max=EMAIL_MAX), Email()],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def _current_password_field(label=None):
+    return PasswordField(
+        label or _l("Password"),
+        validators=[InputRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def _new_password_fields(label=None):
+    """The new password (with the rules shown beside it) and its repetition."""
+    password = PasswordField(
+        label or _l("Password"),
+        validators=[InputRequired(), Length(max=MAX_LENGTH)],
+        description=RULES_HINT,
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            InputRequired(),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+def municipality_choices() -> list[tuple[int, str]]:
+    municipalities = db.session.scalars(
+        select(Municipality).order_by(Municipality.sort_order, Municipality.name_es)
+    )
+    return [
+        (municipality.id, localized(municipality, "name").text) for municipality in municipalities
+    ]
+
+
+class SignUpForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[InputRequired(), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = _email_field()
+    password, confirm = _new_password_fields()
+    language = SelectField(
+        _l("Preferred language for emails"),
+        choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        validators=[InputRequired()],
+    )
+    municipality = SelectField(
+        _l("Where you live"),
+        coerce=int,
+        validators=[InputRequired()],
+        description=_l("Some activities are reserved for residents of the partnership's towns."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = municipality_choices()
+        if not self.is_submitted():
+            self.language.data = current_language()
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = _current_password_field()
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class EmailForm(FlaskForm):
+    """Just an address: password reset request, new confirmation link."""
+
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = _new_password_fields(_l("New password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = _current_password_field(_l("Current password"))
+    password, confirm = _new_password_fields(_l("New password"))
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field(_l("New email address"))
+    password = _current_password_field(_l("Your password"))
+
+
+class ReauthenticateForm(FlaskForm):
+    password = _current_password_field()

@@ -1,0 +1,312 @@
+"""Account pages. Each validates its form, calls one service, commits, then redirects.
+
+Sessions: the session is emptied before every login (no fixation), and logout or a new
+password rotates the account's session token, which every cookie carries, so copies of an
+old cookie stop working everywhere.
+"""
+
+import time
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import confirm_login, current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    EmailForm,
+    LoginForm,
+    ReauthenticateForm,
+    ResetPasswordForm,
+    SignUpForm,
+)
+from app.extensions import db, limiter
+from app.models import User, utcnow
+from app.services import accounts
+from app.services.errors import DomainError
+
+LOGIN_LIMIT = "10/minute"
+SIGN_UP_LIMIT = "5/hour"
+EMAIL_LINK_LIMIT = "5/hour"
+GUESS_LIMIT = "10/minute"
+# Remember when the password was last typed; Flask-Login's "fresh" flag alone never expires.
+FRESH_AT = "_fresh_at"
+
+
+def _email_key() -> str:
+    """Limits per address as well as per IP: spreading guesses over many IPs does not help."""
+    return "email:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path on this site, or None: no other host, scheme, protocol-relative or backslash
+    trick, nor control characters that browsers strip before following."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 0x21 or ord(char) == 0x7F for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _remember_fresh_login() -> None:
+    session[FRESH_AT] = time.time()
+
+
+@bp.before_app_request
+def expire_fresh_login() -> None:
+    """A login stops being fresh FRESH_LOGIN_MAX_AGE after the password was last typed."""
+    fresh_at = session.get(FRESH_AT)
+    if not session.get("_fresh") or fresh_at is None:
+        return
+    max_age = current_app.config["FRESH_LOGIN_MAX_AGE"].total_seconds()
+    if time.time() - fresh_at > max_age:
+        session["_fresh"] = False
+        session.pop(FRESH_AT, None)
+
+
+def _start_session(user: User, remember: bool) -> None:
+    """A brand-new session for ``user``: nothing from before the login survives."""
+    session.clear()
+    login_user(user, remember=remember, fresh=True)
+    _remember_fresh_login()
+
+
+def _render(template: str, status: int = 200, **context):
+    return render_template(f"auth/{template}", **context), status
+
+
+def _form_status(form) -> int:
+    return 422 if form.is_submitted() else 200
+
+
+def _link_error(error: DomainError):
+    return _render("link_error.html", error.status_code, message=error.message)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(SIGN_UP_LIMIT, methods=["POST"])
+def sign_up():
+    form = SignUpForm()
+    if not form.validate_on_submit():
+        return _render("sign_up.html", _form_status(form), form=form)
+    try:
+        accounts.sign_up(
+            db.session,
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            language=form.language.data,
+            municipality_id=form.municipality.data,
+            now=utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return _render("sign_up.html", error.status_code, form=form)
+    db.session.commit()
+    # The same words whether the address was new or already had an account.
+    flash(
+        _(
+            "Check your inbox: we have sent a message to %(email)s to finish signing up.",
+            email=accounts.normalise_email(form.email.data),
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token):
+    try:
+        accounts.confirm_email(db.session, token, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return _link_error(error)
+    db.session.commit()
+    flash(_("Your email address is confirmed. You can log in now."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(EMAIL_LINK_LIMIT, methods=["POST"])
+@limiter.limit(EMAIL_LINK_LIMIT, key_func=_email_key, methods=["POST"])
+def resend_confirmation():
+    form = EmailForm()
+    if not form.validate_on_submit():
+        return _render("resend_confirmation.html", _form_status(form), form=form)
+    accounts.resend_confirmation(db.session, form.email.data)
+    db.session.commit()
+    flash(
+        _(
+            "If %(email)s has an account waiting for confirmation, we have sent it a new link.",
+            email=accounts.normalise_email(form.email.data),
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT, key_func=_email_key, methods=["POST"])
+def login():
+    form = LoginForm()
+    next_url = safe_next(request.args.get("next"))
+    if not form.validate_on_submit():
+        return _render("login.html", _form_status(form), form=form, next_url=next_url)
+    try:
+        user = accounts.authenticate(db.session, form.email.data, form.password.data, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return _render("login.html", error.status_code, form=form, next_url=next_url)
+    db.session.commit()
+    _start_session(user, remember=form.remember.data)
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
+    return redirect(next_url or url_for("pages.home"))
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        accounts.log_out(db.session, current_user.id)
+        db.session.commit()
+    session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(EMAIL_LINK_LIMIT, methods=["POST"])
+@limiter.limit(EMAIL_LINK_LIMIT, key_func=_email_key, methods=["POST"])
+def request_password_reset():
+    form = EmailForm()
+    if not form.validate_on_submit():
+        return _render("request_reset.html", _form_status(form), form=form)
+    accounts.start_password_reset(db.session, form.email.data)
+    db.session.commit()
+    hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
+    flash(
+        _(
+            "If %(email)s has an account, we have sent it a link to choose a new password. "
+            "The link works for %(hours)s hours.",
+            email=accounts.normalise_email(form.email.data),
+            hours=hours,
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(GUESS_LIMIT, methods=["POST"])
+def reset_password(token):
+    try:
+        accounts.check_reset_token(db.session, token)
+    except DomainError as error:
+        return _link_error(error)
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        return _render("reset_password.html", _form_status(form), form=form)
+    try:
+        accounts.reset_password(db.session, token, form.password.data, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return _render("reset_password.html", error.status_code, form=form)
+    db.session.commit()
+    session.clear()
+    logout_user()
+    flash(_("Your new password is set. You can log in with it now."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(GUESS_LIMIT, methods=["POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _render("change_password.html", _form_status(form), form=form)
+    try:
+        user = accounts.change_password(
+            db.session,
+            current_user.id,
+            current_password=form.current_password.data,
+            new_password=form.password.data,
+            now=utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return _render("change_password.html", error.status_code, form=form)
+    db.session.commit()
+    # Every other session has ended with the old token; this one carries on with the new.
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    _start_session(user, remember=remembered)
+    flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
+    return redirect(url_for("auth.change_password"))
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit(GUESS_LIMIT, methods=["POST"])
+def change_email():
+    form = ChangeEmailForm()
+    if not form.validate_on_submit():
+        return _render("change_email.html", _form_status(form), form=form)
+    try:
+        accounts.request_email_change(
+            db.session,
+            current_user.id,
+            password=form.password.data,
+            new_email=form.email.data,
+            now=utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return _render("change_email.html", error.status_code, form=form)
+    db.session.commit()
+    flash(
+        _(
+            "We have sent a link to %(email)s. Your address changes when you follow it.",
+            email=accounts.normalise_email(form.email.data),
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.change_email"))
+
+
+@bp.get("/email/confirm/<token>")
+def confirm_email_change(token):
+    try:
+        user = accounts.confirm_email_change(db.session, token, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return _link_error(error)
+    db.session.commit()
+    flash(_("Your email address is now %(email)s.", email=user.email), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/reauthenticate", methods=["GET", "POST"])
+@login_required
+@limiter.limit(GUESS_LIMIT, methods=["POST"])
+def reauthenticate():
+    form = ReauthenticateForm()
+    next_url = safe_next(request.args.get("next"))
+    if not form.validate_on_submit():
+        return _render("reauthenticate.html", _form_status(form), form=form, next_url=next_url)
+    if not accounts.check_password(current_user, form.password.data):
+        form.password.errors.append(_("That password is not correct."))
+        return _render("reauthenticate.html", 422, form=form, next_url=next_url)
+    confirm_login()
+    _remember_fresh_login()
+    return redirect(next_url or url_for("pages.home"))
