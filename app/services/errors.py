@@ -5,7 +5,8 @@ class DomainError(Exception):
     status_code = 422
 
     def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
+        # Keep the lazy message: it is rendered in the language of whoever reads it.
+        super().__init__(message)
         self.message = message
         self.field = field
 
@@ -16,6 +17,9 @@ class DomainError(Exception):
             field.errors = [*field.errors, self.message]
         else:
             form.form_errors.append(self.message)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class NotFound(DomainError):
