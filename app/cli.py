@@ -1,7 +1,257 @@
 """Flask commands for operators and scripts."""
 
-from flask import Flask
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.models import Offering, Role, utcnow
+from app.services import accounts, demo, importer, mailer, notifications
+from app.services.errors import DomainError
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="Language of the messages.",
+)
+
+offerings_cli = AppGroup("offerings", help="Manage the catalogue's offerings.")
+
+
+@offerings_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would change.")
+@lang_option
+def import_offerings_command(file: Path, dry_run: bool, lang: str) -> None:
+    """Load offerings from a CSV or XLSX FILE in the spreadsheet contract (see the README).
+
+    All or nothing: when any cell is wrong, every problem is listed by row and column,
+    nothing is written and the command exits with status 1.
+    """
+    result = importer.import_offerings(db.session, file.read_bytes(), dry_run=dry_run)
+    with force_locale(lang):
+        if not result.ok:
+            db.session.rollback()
+            for error in result.errors:
+                click.echo(error.describe(), err=True)
+            click.echo(
+                ngettext(
+                    "%(num)d problem found; nothing was imported.",
+                    "%(num)d problems found; nothing was imported.",
+                    len(result.errors),
+                ),
+                err=True,
+            )
+            raise SystemExit(1)
+        if dry_run:
+            db.session.rollback()
+            for outcome in result.outcomes:
+                if outcome.action == "updated":
+                    click.echo(
+                        _(
+                            "Row %(row)s (%(external_id)s) would change: %(columns)s",
+                            row=outcome.row,
+                            external_id=outcome.external_id,
+                            columns=", ".join(outcome.changed),
+                        )
+                    )
+            summary = _(
+                "Dry run, nothing written. Would create %(created)s, update %(updated)s, "
+                "leave %(unchanged)s unchanged.",
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
+        else:
+            db.session.commit()
+            summary = _(
+                "Import done. Created: %(created)s, updated: %(updated)s, unchanged: "
+                "%(unchanged)s.",
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
+        if result.new_providers:
+            click.echo(
+                _(
+                    "New organisations in the ecosystem map: %(names)s",
+                    names=", ".join(result.new_providers),
+                )
+            )
+        click.echo(summary)
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Do nothing when there is any offering.")
+@lang_option
+def seed_demo_command(if_empty: bool, lang: str) -> None:
+    """Load the demo offer: partner organisations and offerings, dated relative to today.
+
+    Running it again updates the same offerings (no duplicates).
+    """
+    with force_locale(lang):
+        if if_empty and db.session.scalar(select(Offering.id).limit(1)) is not None:
+            click.echo(_("The catalogue already has offerings; demo data not loaded."))
+            return
+        result = demo.seed_demo(db.session)
+        db.session.commit()
+        click.echo(
+            _(
+                "Demo data loaded. Created: %(created)s, updated: %(updated)s, unchanged: "
+                "%(unchanged)s.",
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
+        )
+
+
+outbox_cli = AppGroup("outbox", help="Deliver the emails waiting in the outbox.")
+
+
+@outbox_cli.command("deliver")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Send at most this many messages in this run.",
+)
+@lang_option
+def deliver_outbox_command(limit: int, lang: str) -> None:
+    """Send the due emails through MAIL_BACKEND (smtp, folder or console), oldest first.
+
+    Safe to run from cron every minute, even twice at once. Exits with status 1 when the
+    mail server cannot be reached or a message was given up; nothing is lost either way.
+    """
+    try:
+        backend = mailer.configured_backend(current_app)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    report = mailer.deliver_due(db.session, backend, limit=limit)
+    with force_locale(lang):
+        click.echo(
+            _(
+                "Sent: %(sent)s, to retry later: %(retrying)s, given up: %(failed)s.",
+                sent=report.sent,
+                retrying=report.retrying,
+                failed=report.failed,
+            )
+        )
+        if report.server_unavailable:
+            click.echo(
+                ngettext(
+                    "The mail server is unavailable; %(num)d more message waits for the next run.",
+                    "The mail server is unavailable; %(num)d more messages wait for the next run.",
+                    report.left,
+                ),
+                err=True,
+            )
+    if report.server_unavailable or report.failed:
+        raise SystemExit(1)
+
+
+reminders_cli = AppGroup("reminders", help="Remind participants before an offering starts.")
+
+
+@reminders_cli.command("send")
+@click.option(
+    "--hours",
+    type=click.IntRange(min=1),
+    default=int(notifications.REMINDER_WINDOW.total_seconds() // 3600),
+    show_default=True,
+    help="Remind people whose offering starts within this many hours.",
+)
+@lang_option
+def send_reminders_command(hours: int, lang: str) -> None:
+    """Queue a reminder for every confirmed place in an offering starting soon.
+
+    Each place is reminded once, however often this runs; `outbox deliver` sends them.
+    """
+    reminded = notifications.remind_upcoming(db.session, utcnow(), timedelta(hours=hours))
+    db.session.commit()
+    with force_locale(lang):
+        click.echo(
+            ngettext(
+                "%(num)d reminder queued.",
+                "%(num)d reminders queued.",
+                len(reminded),
+            )
+        )
+
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def _read_password() -> str:
+    """Typed twice and not echoed at a terminal; the first line of standard input otherwise."""
+    stdin = click.get_text_stream("stdin")
+    if stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.RESIDENT.value,
+    show_default=True,
+    help="What the account may do.",
+)
+@click.option("--organisation", type=int, help="Id of the organisation staff act for.")
+@lang_option
+def create_user_command(
+    email: str, name: str, role: str, organisation: int | None, lang: str
+) -> None:
+    """Create an account for EMAIL, already confirmed, with the password read from standard
+    input (so that it never shows in the process list or the shell history).
+
+    The password follows the sign-up rule. Exits with status 1 and says why when the
+    password is weak, the address is taken or the organisation does not exist.
+    """
+    password = _read_password()
+    with force_locale(lang):
+        try:
+            user = accounts.create_user(
+                db.session,
+                email=email,
+                name=name,
+                password=password,
+                role=Role(role),
+                organisation_id=organisation,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            click.echo(f"{error.field or email}: {error.message}", err=True)
+            raise SystemExit(1) from error
+        db.session.commit()
+        click.echo(
+            _(
+                "Account %(id)s created for %(email)s (%(role)s), email already confirmed.",
+                id=user.id,
+                email=user.email,
+                role=user.role.label,
+            )
+        )
 
 
 def register(app: Flask) -> None:
-    pass
+    app.cli.add_command(users_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(offerings_cli)
+    app.cli.add_command(seed_demo_command)

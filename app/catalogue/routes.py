@@ -1,6 +1,7 @@
+import io
 from decimal import Decimal
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request, send_file
 from flask_babel import format_currency
 
 from app.catalogue import bp
@@ -8,7 +9,7 @@ from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
 from app.i18n import current_language, localized
 from app.models.types import utcnow
-from app.services import catalogue, offerings
+from app.services import catalogue, offerings, spreadsheet_template
 from app.services.calendar import build_calendar
 from app.services.errors import NotFound
 from app.services.structured_data import offering_json_ld
@@ -39,7 +40,20 @@ def index():
 
 @bp.get("/template.<any(xlsx,csv):fmt>")
 def import_template(fmt):
-    return ""
+    """The offerings spreadsheet to fill in and import (see the README)."""
+    if fmt == "xlsx":
+        content = spreadsheet_template.template_xlsx(db.session, current_language())
+        mimetype = spreadsheet_template.XLSX_MIMETYPE
+    else:
+        content = spreadsheet_template.template_csv()
+        mimetype = spreadsheet_template.CSV_MIMETYPE
+    return send_file(
+        io.BytesIO(content),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=spreadsheet_template.filename(fmt),
+        max_age=0,
+    )
 
 
 @bp.get("/<int:offering_id>")
