@@ -50,6 +50,12 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "MOT Formación <no-reply@localhost>"
     )
+    # How `flask outbox deliver` sends: "smtp" (MAIL_SERVER...), or for development "folder"
+    # (one .eml file per message in MAIL_FOLDER) or "console". SMTP once a server is named.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or (
+        "smtp" if os.environ.get("MAIL_SERVER") else "folder"
+    )
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
 
     # Who runs the site, as the legal notice, privacy notice and accessibility statement name
     # them. Never guessed: left empty, each shows as a visible "to be completed" placeholder.
@@ -80,3 +86,5 @@ class TestConfig(Config):
     SERVER_NAME = None
     FORCE_HTTPS = False
     RATELIMIT_ENABLED = False
+    # Never the SMTP server of a developer's environment; tests point MAIL_FOLDER at tmp.
+    MAIL_BACKEND = "folder"

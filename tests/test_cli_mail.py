@@ -1,0 +1,112 @@
+"""`flask outbox deliver` and `flask reminders send`: exit codes, output, effects."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import mail
+from app.models import OutboxMessage, OutboxStatus, utcnow
+from app.services import enrolment
+from tests.factories import make_offering, make_user
+
+
+@pytest.fixture
+def mail_folder(app, monkeypatch, tmp_path):
+    folder = tmp_path / "mail"
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "folder")
+    monkeypatch.setitem(app.config, "MAIL_FOLDER", str(folder))
+    return folder
+
+
+def queue(session, count):
+    session.add_all(
+        OutboxMessage(
+            to_address=f"person{number}@example.org",
+            subject=f"Subject {number}",
+            body_text="Text",
+            body_html="<p>HTML</p>",
+            template="test",
+            next_attempt_at=utcnow() - timedelta(seconds=1),
+        )
+        for number in range(count)
+    )
+    session.commit()
+
+
+def statuses(session):
+    session.expire_all()
+    return list(session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
+
+
+def test_outbox_deliver_sends_what_is_due_and_says_so(runner, session, mail_folder):
+    queue(session, 3)
+
+    result = runner.invoke(args=["outbox", "deliver", "--limit", "2", "--lang", "en"])
+
+    assert result.exit_code == 0, result.output
+    assert "Sent: 2, to retry later: 0, given up: 0." in result.output
+    assert len(list(mail_folder.glob("*.eml"))) == 2
+    assert statuses(session) == [OutboxStatus.SENT, OutboxStatus.SENT, OutboxStatus.PENDING]
+
+    again = runner.invoke(args=["outbox", "deliver"])
+    assert again.exit_code == 0, again.output
+    assert statuses(session) == [OutboxStatus.SENT] * 3
+
+
+def test_outbox_deliver_with_the_server_down_exits_1_and_keeps_the_mail(
+    app, runner, session, monkeypatch
+):
+    queue(session, 2)
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+
+    def server_down(message):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(mail, "send", server_down)
+
+    result = runner.invoke(args=["outbox", "deliver", "--lang", "en"])
+
+    assert result.exit_code == 1
+    assert "Sent: 0, to retry later: 1, given up: 0." in result.output
+    assert "The mail server is unavailable; 1 more message waits for the next run." in (
+        result.output
+    )
+    assert statuses(session) == [OutboxStatus.PENDING, OutboxStatus.PENDING]
+
+
+def test_outbox_deliver_refuses_an_unknown_backend(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "pigeon")
+
+    result = runner.invoke(args=["outbox", "deliver"])
+
+    assert result.exit_code == 1
+    assert "MAIL_BACKEND must be one of smtp, folder, console" in result.output
+
+
+def test_outbox_deliver_rejects_a_limit_below_one(runner):
+    result = runner.invoke(args=["outbox", "deliver", "--limit", "0"])
+
+    assert result.exit_code == 2
+    assert "--limit" in result.output
+
+
+def test_reminders_send_queues_each_reminder_once(runner, session):
+    offering = make_offering(session, starts_in=timedelta(hours=30))
+    far = make_offering(session, starts_in=timedelta(days=5))
+    for target in (offering, far):
+        enrolment.enrol(session, offering_id=target.id, user_id=make_user(session).id, now=utcnow())
+    session.commit()
+
+    narrow = runner.invoke(args=["reminders", "send", "--hours", "24", "--lang", "en"])
+    first = runner.invoke(args=["reminders", "send", "--lang", "en"])
+    second = runner.invoke(args=["reminders", "send", "--lang", "en"])
+
+    assert [narrow.exit_code, first.exit_code, second.exit_code] == [0, 0, 0]
+    assert narrow.output.strip() == "0 reminders queued."
+    assert first.output.strip() == "1 reminder queued."
+    assert second.output.strip() == "0 reminders queued."
+    reminders = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "enrolment_reminder")
+    ).all()
+    assert len(reminders) == 1
