@@ -18,7 +18,7 @@ from app.models import Programme
 from app.services.importer import COLUMN_NAMES, COLUMNS, MADRID, SESSION_SEPARATOR
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8"
 MAX_COLUMN_WIDTH = 48
 DROPDOWN_ROWS = 500
 
@@ -118,7 +118,11 @@ def _allowed(column, programmes: list[str]) -> str:
         return ", ".join(programmes)
     if isinstance(column.allowed, tuple):
         return ", ".join(column.allowed)
-    return str(column.allowed or "")
+    if column.allowed:
+        return str(column.allowed)
+    if column.limit:
+        return _("Text, up to %(limit)s characters", limit=column.limit)
+    return _("Text")
 
 
 def template_xlsx(session: Session, lang: str, today: date | None = None) -> bytes:
@@ -164,7 +168,8 @@ def template_xlsx(session: Session, lang: str, today: date | None = None) -> byt
         guide["A1"].font = Font(bold=True, size=14)
         for line in (
             _("One row per offering. Keep the column names of the first row exactly as they are."),
-            _("Dates and times are Madrid time. Several values in one cell go separated by |."),
+            _("Dates and times are Madrid time."),
+            _("Lists (audience, language, skills) are separated by |, and sessions by ;."),
             _("Importing the same external_id again updates that offering; nothing is duplicated."),
             _("If any cell is wrong, nothing is imported and every problem is listed."),
         ):
