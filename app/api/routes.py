@@ -1,15 +1,16 @@
 """Open data: the public offer as JSON, readable from any origin."""
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.serializers import offering_to_json
+from app.catalogue.forms import CatalogueFilterForm
 from app.errors import api_error
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models.types import utcnow
-from app.services import offerings
+from app.services import catalogue, offerings
 from app.services.errors import NotFound
 
 
@@ -17,7 +18,7 @@ from app.services.errors import NotFound
 def check_language():
     """``lang`` only picks the language of error messages, but a wrong one is still an error."""
     if request.args.get("lang", LANGUAGES[0]) not in LANGUAGES:
-        return api_error(400, "invalid_parameter", _('The parameter "lang" must be "es" or "en".'))
+        return _invalid_parameter("lang", _("Use es or en."))
     return None
 
 
@@ -36,3 +37,50 @@ def offering(offering_id):
     except NotFound as error:
         return api_error(404, "not_found", error.message)
     return jsonify(offering_to_json(found, utcnow()))
+
+
+@bp.get("/offerings")
+def offering_list():
+    """The catalogue's search with the catalogue's parameters, one page of offerings."""
+    form = CatalogueFilterForm.from_args(request.args, catalogue.filter_options(db.session))
+    if not form.validate():
+        field = next(field for field in form if field.errors)
+        return _invalid_parameter(field.name, field.errors[0])
+    per_page = _per_page()
+    if per_page is None:
+        maximum = current_app.config["API_MAX_PAGE_SIZE"]
+        return _invalid_parameter(
+            "per_page", _("Use a whole number from 1 to %(max)d.", max=maximum)
+        )
+    now = utcnow()
+    try:
+        result = catalogue.search_catalogue(
+            db.session, form.filters(), now=now, page=form.page_number, per_page=per_page
+        )
+    except catalogue.PageOutOfRange as error:
+        return _invalid_parameter("page", error.message)
+    return jsonify(
+        items=[offering_to_json(item, now) for item in result.items],
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
+        per_page=result.per_page,
+    )
+
+
+def _per_page() -> int | None:
+    """The page size asked for (default API_PAGE_SIZE), or None when it is out of bounds."""
+    raw = request.args.get("per_page") or current_app.config["API_PAGE_SIZE"]
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if 1 <= value <= current_app.config["API_MAX_PAGE_SIZE"] else None
+
+
+def _invalid_parameter(name: str, message) -> tuple:
+    return api_error(
+        400,
+        "invalid_parameter",
+        _('Invalid value for "%(name)s": %(message)s', name=name, message=message),
+    )
