@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 
 LANGUAGES = ("es", "en")
@@ -16,6 +16,8 @@ def current_language() -> str:
 
 def select_locale() -> str:
     """The page's language: the URL prefix, then the API's ``lang``, then the browser."""
+    if not has_request_context():  # CLI and workers choose with force_locale
+        return DEFAULT_LANGUAGE
     lang = g.get("lang") or request.args.get("lang")
     if lang in LANGUAGES:
         return lang
