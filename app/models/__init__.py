@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic sees every table."""
 
 from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
+from app.models.backoffice import Attendance, AuditEntry
 from app.models.catalogue import (
     Municipality,
     Offering,
@@ -38,7 +39,9 @@ __all__ = [
     "LIVE_ENROLMENT_STATUSES",
     "STAFF_ROLES",
     "AgeBand",
+    "Attendance",
     "Audience",
+    "AuditEntry",
     "Availability",
     "EducationLevel",
     "EmploymentStatus",

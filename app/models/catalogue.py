@@ -224,6 +224,9 @@ class Session(db.Model):
     )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where this session differs from the offering's venue (e.g. a visit).
+    venue: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
 
     offering: Mapped[Offering] = relationship(back_populates="sessions")
 

@@ -1,0 +1,29 @@
+"""Back-office views, one module per area; importing them registers their routes."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.access import Permission, can, requires
+
+# The back office's areas, in menu order: (endpoint, permission, label).
+AREAS = [
+    ("admin.dashboard", Permission.USE_BACK_OFFICE, _l("Summary")),
+]
+
+
+@bp.app_context_processor
+def admin_menu():
+    def admin_areas():
+        return [area for area in AREAS if can(current_user, area[1])]
+
+    return {"admin_areas": admin_areas}
+
+
+@bp.get("/")
+@requires(Permission.USE_BACK_OFFICE)
+def dashboard():
+    return render_template(
+        "admin/dashboard.html", can=can, user=current_user, Permission=Permission
+    )
