@@ -89,14 +89,20 @@ def init_login(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.account import bp as account_bp
+    from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.catalogue import bp as catalogue_bp
+    from app.enrolment import bp as enrolment_bp
     from app.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp, url_prefix="/<any(es,en):lang>")
     app.register_blueprint(catalogue_bp, url_prefix="/<any(es,en):lang>/offerings")
     app.register_blueprint(auth_bp, url_prefix="/<any(es,en):lang>/auth")
+    app.register_blueprint(account_bp, url_prefix="/<any(es,en):lang>/account")
+    app.register_blueprint(enrolment_bp, url_prefix="/<any(es,en):lang>")
+    app.register_blueprint(admin_bp, url_prefix="/<any(es,en):lang>/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
 

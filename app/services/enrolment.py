@@ -5,15 +5,19 @@ Capacity is enforced by the database: a seat is taken by one conditional UPDATE
 and PostgreSQL (row lock, predicate re-checked after a concurrent commit) make atomic. Every
 change that frees a seat also starts with an UPDATE of that row, so in PostgreSQL it holds
 the row lock while it promotes from the waiting list: no two transactions promote at once.
-A partial unique index allows one live place per person and offering.
+A partial unique index allows one live place per person and offering. A status changes only
+from the status that was read (compare-and-set), so a stale read never releases a seat twice
+nor brings back a place its owner has just cancelled.
 """
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import (
     LIVE_ENROLMENT_STATUSES,
@@ -109,6 +113,14 @@ def live_enrolment(session: Session, offering_id: int, user_id: int) -> Enrolmen
     )
 
 
+def _lock_offering(session: Session, offering_id: int) -> None:
+    """PostgreSQL: wait for any transaction that is freeing a seat of this offering. Without
+    it a newcomer who read "full" just before a cancellation committed would go to the
+    waiting list beside a free seat that nobody is promoted into. (SQLite needs no lock: the
+    seat UPDATE already waits for the single writer and then reads the latest row.)"""
+    session.execute(select(Offering.id).where(Offering.id == offering_id).with_for_update())
+
+
 def _take_seat(session: Session, offering_id: int) -> bool:
     result = session.execute(
         update(Offering)
@@ -132,6 +144,28 @@ def _record(enrolment: Enrolment, status: EnrolmentStatus, now: datetime, actor_
     enrolment.status = status
     enrolment.updated_at = now
     enrolment.events.append(EnrolmentEvent(status=status, at=now, actor_id=actor_id, reason=reason))
+
+
+def _transition(
+    session: Session, enrolment: Enrolment, status: EnrolmentStatus, now: datetime, actor_id, reason
+) -> bool:
+    """Change a stored enrolment's status only if it still has the status we read.
+
+    False (and the enrolment reloaded) when a concurrent transaction changed it first: a
+    double-clicked cancel, or a waiting place promoted while its owner was cancelling it."""
+    result = session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.status == enrolment.status)
+        .values(status=status, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(enrolment)
+        return False
+    set_committed_value(enrolment, "status", status)
+    set_committed_value(enrolment, "updated_at", now)
+    enrolment.events.append(EnrolmentEvent(status=status, at=now, actor_id=actor_id, reason=reason))
+    return True
 
 
 def _notify(session: Session, enrolment: Enrolment, template: str, **context) -> None:
@@ -167,6 +201,7 @@ def enrol(
         return existing
     check_eligibility(offering, user, now)
 
+    _lock_offering(session, offering_id)
     status = (
         EnrolmentStatus.CONFIRMED if _take_seat(session, offering_id) else (EnrolmentStatus.WAITING)
     )
@@ -215,6 +250,37 @@ def get_own_enrolment(session: Session, enrolment_id: int, user_id: int) -> Enro
     return enrolment
 
 
+@dataclass
+class ParticipantEnrolments:
+    """A person's places as "my enrolments" shows them."""
+
+    upcoming: list[Enrolment] = field(default_factory=list)
+    waiting: list[tuple[Enrolment, int]] = field(default_factory=list)  # with position
+    past: list[Enrolment] = field(default_factory=list)  # ended, or no longer live
+
+
+def participant_enrolments(session: Session, user_id: int, now: datetime) -> ParticipantEnrolments:
+    """Confirmed places still to come and waiting places (soonest first), then the rest."""
+    rows = session.scalars(
+        select(Enrolment)
+        .join(Enrolment.offering)
+        .where(Enrolment.user_id == user_id)
+        .options(selectinload(Enrolment.offering).selectinload(Offering.sessions))
+        .order_by(Offering.starts_at, Enrolment.id)
+    )
+    result = ParticipantEnrolments()
+    for enrolment in rows:
+        ended = enrolment.offering.ends_at is not None and enrolment.offering.ends_at < now
+        if ended or not enrolment.status.is_live:
+            result.past.append(enrolment)
+        elif enrolment.status == EnrolmentStatus.CONFIRMED:
+            result.upcoming.append(enrolment)
+        else:
+            result.waiting.append((enrolment, waiting_position(session, enrolment)))
+    result.past.reverse()  # most recent first
+    return result
+
+
 def cancel_enrolment(
     session: Session,
     *,
@@ -225,16 +291,28 @@ def cancel_enrolment(
 ) -> Enrolment:
     """Give a place back; a confirmed seat passes at once to the first person waiting."""
     enrolment = get_own_enrolment(session, enrolment_id, user_id)
-    if not enrolment.status.is_live:
-        raise EnrolmentGone(_l("This enrolment is already cancelled."))
-    deadline = enrolment.offering.cancellation_deadline
-    if enrolment.status == EnrolmentStatus.CONFIRMED and deadline and now >= deadline:
-        raise EnrolmentRefused(
-            _l("The deadline to cancel this place has passed. Please contact the organiser.")
-        )
+    check_cancellable(enrolment, now)
     release(session, enrolment, now=now, status=EnrolmentStatus.CANCELLED, actor_id=actor_id)
     _notify(session, enrolment, "enrolment_cancelled")
     return enrolment
+
+
+def can_cancel(enrolment: Enrolment, now: datetime) -> bool:
+    """A waiting place can always be given up; a confirmed one until the offering's deadline."""
+    if enrolment.status == EnrolmentStatus.WAITING:
+        return True
+    deadline = enrolment.offering.cancellation_deadline
+    return enrolment.status == EnrolmentStatus.CONFIRMED and (deadline is None or now < deadline)
+
+
+def check_cancellable(enrolment: Enrolment, now: datetime) -> None:
+    """Raise the reason why the person cannot give this place back now."""
+    if not enrolment.status.is_live:
+        raise EnrolmentGone(_l("This enrolment is already cancelled."))
+    if not can_cancel(enrolment, now):
+        raise EnrolmentRefused(
+            _l("The deadline to cancel this place has passed. Please contact the organiser.")
+        )
 
 
 def release(
@@ -247,8 +325,14 @@ def release(
     reason: str = "cancelled",
 ) -> list[Enrolment]:
     """End a live enrolment; if it held a seat, promote the waiting list. Returns promoted."""
-    held_seat = enrolment.status == EnrolmentStatus.CONFIRMED
-    _record(enrolment, status, now, actor_id, reason)
+    while True:
+        if not enrolment.status.is_live:
+            raise EnrolmentGone(_l("This enrolment is already cancelled."))
+        held_seat = enrolment.status == EnrolmentStatus.CONFIRMED
+        if _transition(session, enrolment, status, now, actor_id, reason):
+            break
+        # Changed since we read it: ended by a concurrent request (the check above says so),
+        # or promoted from the waiting list (then it is released as the seat it now holds).
     if not held_seat:
         session.flush()
         return []
@@ -280,7 +364,10 @@ def promote_waitlist(
         )
         if first is None or not _take_seat(session, offering_id):
             break
-        _record(first, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted")
+        if not _transition(session, first, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted"):
+            # They left the list while we chose them: the seat goes to the next in line.
+            _release_seat(session, offering_id)
+            continue
         session.flush()
         _notify(session, first, "enrolment_promoted")
         promoted.append(first)

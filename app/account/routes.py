@@ -1,0 +1,103 @@
+"""The participant's own area: enrolments, inclusion profile, a copy of their data, closing
+the account. Every page is about the logged-in person only: no ids of people in URLs."""
+
+import json
+
+from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from app.account import bp
+from app.account.forms import DeleteAccountForm, ProfileForm
+from app.extensions import db, limiter
+from app.models import utcnow
+from app.services import enrolment, privacy, profile
+from app.services.errors import DomainError
+
+# Closing the account checks the password: as guessable as a login, limited like one.
+DELETE_LIMIT = "10/minute"
+
+
+def _form_status(form) -> int:
+    """A submitted form that does not validate is the client's error; a first view is not."""
+    return 422 if form.is_submitted() else 200
+
+
+@bp.get("/")
+@login_required
+def index():
+    now = utcnow()
+    mine = enrolment.participant_enrolments(db.session, current_user.id, now)
+    return render_template(
+        "account/index.html", mine=mine, now=now, can_cancel=enrolment.can_cancel
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"], endpoint="profile")
+@login_required
+def profile_page():
+    # Back to the enrol page of an offering with age limits, once the year of birth is in.
+    offering_id = request.args.get("offering", type=int)
+    form = ProfileForm(data=ProfileForm.initial(profile.get_profile(db.session, current_user.id)))
+    if not form.validate_on_submit():
+        return render_template(
+            "account/profile.html", form=form, offering_id=offering_id
+        ), _form_status(form)
+    try:
+        profile.save_profile(db.session, current_user.id, form.answers(), utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return render_template(
+            "account/profile.html", form=form, offering_id=offering_id
+        ), error.status_code
+    db.session.commit()
+    flash(_("Your profile has been saved."), "success")
+    if form.disability_without_consent:
+        flash(
+            _(
+                "Your answer about disability was not saved, because the box giving your "
+                "consent was not ticked."
+            ),
+            "warning",
+        )
+    if offering_id is not None:
+        return redirect(url_for("enrolment.enrol", offering_id=offering_id))
+    return redirect(url_for("account.profile"))
+
+
+@bp.get("/export")
+@login_required
+def export():
+    data = privacy.export_user_data(db.session, current_user.id, utcnow())
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="mot-formacion-my-data.json"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(DELETE_LIMIT, methods=["POST"])
+def delete():
+    form = DeleteAccountForm()
+    if not form.validate_on_submit():
+        return render_template("account/delete.html", form=form), _form_status(form)
+    try:
+        privacy.erase_user(db.session, current_user.id, password=form.password.data, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return render_template("account/delete.html", form=form), error.status_code
+    db.session.commit()
+    session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
+    flash(
+        _("Your account has been closed and your personal data erased. Thank you for taking part."),
+        "success",
+    )
+    return redirect(url_for("pages.home"))

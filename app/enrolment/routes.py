@@ -1,0 +1,159 @@
+"""Enrol from an offering's page, cancel from "my enrolments": a confirm page, then a POST.
+
+The rules (capacity, waiting list, eligibility, deadlines) live in services.enrolment; a
+refusal is shown on the confirm page with the status code that names it (409, 410)."""
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+
+from app.enrolment import bp
+from app.enrolment.forms import ConfirmForm
+from app.extensions import db, limiter
+from app.i18n import current_language, localized
+from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
+from app.services import enrolment, offerings
+from app.services.calendar import build_calendar
+from app.services.errors import DomainError, NotFound
+from app.urls import offering_urls
+
+# Far above what a person clicks, far below what a script needs to hoard places.
+ENROL_LIMIT = "20/minute"
+
+
+def _person_key() -> str:
+    """Count per account: many neighbours may share one public IP (a library, a school)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+@bp.app_template_global()
+def own_place(offering: Offering) -> tuple[Enrolment, int | None] | None:
+    """The logged-in person's live place in ``offering`` and, if waiting, its position."""
+    if not current_user.is_authenticated:
+        return None
+    place = enrolment.live_enrolment(db.session, offering.id, current_user.id)
+    if place is None:
+        return None
+    return place, enrolment.waiting_position(db.session, place)
+
+
+def _outcome(place: Enrolment) -> str:
+    if place.status == EnrolmentStatus.CONFIRMED:
+        return _("Your place is confirmed.")
+    return _(
+        "You are number %(position)s on the waiting list.",
+        position=enrolment.waiting_position(db.session, place),
+    )
+
+
+def _render_confirm(offering: Offering, form, refusal: DomainError | None = None, place=None):
+    status = refusal.status_code if refusal else 200
+    return render_template(
+        "enrolment/confirm.html", offering=offering, form=form, refusal=refusal, place=place
+    ), status
+
+
+@bp.route("/offerings/<int:offering_id>/enrol", methods=["GET", "POST"])
+@login_required
+@limiter.limit(ENROL_LIMIT, key_func=_person_key, methods=["POST"])
+def enrol(offering_id):
+    try:
+        offering = offerings.get_public(db.session, offering_id)
+    except NotFound:
+        abort(404)
+    form = ConfirmForm()
+    now = utcnow()
+    if not form.validate_on_submit():
+        place = enrolment.live_enrolment(db.session, offering.id, current_user.id)
+        refusal = None
+        if place is None:
+            try:
+                enrolment.check_eligibility(offering, current_user, now)
+            except DomainError as error:
+                refusal = error
+        return _render_confirm(offering, form, refusal, place)
+    try:
+        place = enrolment.enrol(
+            db.session, offering_id=offering.id, user_id=current_user.id, now=now
+        )
+    except enrolment.AlreadyEnrolled:
+        # A concurrent duplicate (a double click): the other request took the place.
+        db.session.rollback()
+        place = enrolment.live_enrolment(db.session, offering_id, current_user.id)
+        if place is None:
+            abort(409)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_confirm(offering, form, refusal=error)
+    else:
+        db.session.commit()
+    flash(_outcome(place), "success")
+    return redirect(url_for("account.index"))
+
+
+def _own_enrolment_or_404(enrolment_id: int) -> Enrolment:
+    try:
+        return enrolment.get_own_enrolment(db.session, enrolment_id, current_user.id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(enrolment_id):
+    place = _own_enrolment_or_404(enrolment_id)
+    form = ConfirmForm()
+    now = utcnow()
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            enrolment.cancel_enrolment(
+                db.session, enrolment_id=place.id, user_id=current_user.id, now=now
+            )
+        except DomainError as error:
+            db.session.rollback()
+            refusal = error
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Your enrolment in %(title)s has been cancelled.",
+                    title=localized(place.offering, "title").text,
+                ),
+                "success",
+            )
+            return redirect(url_for("account.index"))
+    else:
+        try:
+            enrolment.check_cancellable(place, now)
+        except DomainError as error:
+            refusal = error
+    return render_template(
+        "enrolment/cancel.html", place=place, offering=place.offering, form=form, refusal=refusal
+    ), (refusal.status_code if refusal else 200)
+
+
+@bp.get("/enrolments/<int:enrolment_id>.ics")
+@login_required
+def calendar(enrolment_id):
+    place = _own_enrolment_or_404(enrolment_id)
+    if place.status == EnrolmentStatus.CANCELLED:
+        abort(410)  # given back: a calendar saying it is still on would mislead
+    offering = place.offering
+    lang = current_language()
+    body = build_calendar(
+        [(offering, offering_urls(offering.id)[lang])],
+        lang,
+        name=localized(offering, "title").text,
+    )
+    return Response(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="mot-enrolment-{place.id}.ics"',
+            "Cache-Control": "private, no-store",
+        },
+    )
