@@ -22,9 +22,7 @@ from app.services import accounts, offerings, privacy, profile
 from app.services import enrolment as enrolments
 from app.services.errors import DomainError
 from app.services.profile import ProfileAnswers
-from tests.factories import make_offering, make_user
-
-PASSWORD = "correct horse battery staple"
+from tests.factories import DEFAULT_PASSWORD, make_offering, make_user
 
 
 def enrol(session, offering, user):
@@ -160,7 +158,7 @@ def test_erasure_releases_places_empties_the_account_and_keeps_past_participatio
     rows_before = session.scalar(select(func.count()).select_from(Enrolment))
     participants_before = participants(session, past)
 
-    promoted = privacy.erase_user(session, person.id, password=PASSWORD, now=utcnow())
+    promoted = privacy.erase_user(session, person.id, password=DEFAULT_PASSWORD, now=utcnow())
 
     assert promoted == [promoted_place]
     assert promoted_place.status == EnrolmentStatus.CONFIRMED
