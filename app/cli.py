@@ -1,5 +1,6 @@
 """Flask commands for operators and scripts."""
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,10 +196,9 @@ users_cli = AppGroup("users", help="Manage accounts.")
 
 def _read_password() -> str:
     """Typed twice and not echoed at a terminal; the first line of standard input otherwise."""
-    stdin = click.get_text_stream("stdin")
-    if stdin.isatty():
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    return stdin.readline().rstrip("\r\n")
+    if sys.stdin.isatty():
+        return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @users_cli.command("create")
@@ -222,8 +222,8 @@ def create_user_command(
     The password follows the sign-up rule. Exits with status 1 and says why when the
     password is weak, the address is taken or the organisation does not exist.
     """
-    password = _read_password()
     with force_locale(lang):
+        password = _read_password()
         try:
             user = accounts.create_user(
                 db.session,
@@ -236,7 +236,9 @@ def create_user_command(
             )
         except DomainError as error:
             db.session.rollback()
-            click.echo(f"{error.field or email}: {error.message}", err=True)
+            click.echo(
+                f"{error.field}: {error.message}" if error.field else error.message, err=True
+            )
             raise SystemExit(1) from error
         db.session.commit()
         click.echo(

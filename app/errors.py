@@ -2,7 +2,9 @@
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_limiter import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, TooManyRequests
 
 from app.i18n import LANGUAGES
 
@@ -16,6 +18,10 @@ MESSAGES = {
     500: _l("Something went wrong on our side. We have been told and will fix it."),
 }
 
+CSRF_MESSAGE = _l(
+    "This form has expired or did not come from this site. Go back, reload the page and "
+    "send it again."
+)
 
 # The pages a visitor is most likely to meet get their own help; the rest share one.
 TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
@@ -49,6 +55,16 @@ def register(app: Flask) -> None:
         _language_from_path()
         template = TEMPLATES.get(status, "errors/error.html")
         return render_template(template, status=status, message=message), status
+
+    # These two describe themselves in English for developers ("The CSRF token is missing.",
+    # "10 per 1 minute"); the visitor gets our translated words instead.
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return http_error(BadRequest(description=CSRF_MESSAGE))
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded):
+        return http_error(TooManyRequests())
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

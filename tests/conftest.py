@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.config import TestConfig
-from app.extensions import db
+from app.extensions import db, limiter
 from app.services.reference import ensure_reference_data
 from tests.factories import DEFAULT_PASSWORD
 
@@ -50,7 +50,10 @@ def pytest_collection_modifyitems(config, items):
 def app(tmp_path_factory):
     url = database_url(tmp_path_factory)
     settings = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
-    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url})
+    # Flask-Limiter sets up its storage only when enabled at init: enable, then switch it off
+    # (TestConfig's intent) until a test asks for it with the ``rate_limits`` fixture.
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": True})
+    limiter.enabled = False
     with app.app_context():
         if ON_POSTGRES:
             with db.engine.begin() as connection:
@@ -118,6 +121,16 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def rate_limits(app):
+    """Rate limits on for one test, with empty counters before and after."""
+    limiter.reset()
+    limiter.enabled = True
+    yield
+    limiter.enabled = False
+    limiter.reset()
 
 
 @pytest.fixture

@@ -2,13 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
-from app.models import Municipality
+from app.services import accounts
 from app.services.passwords import MAX_LENGTH, RULES_HINT
 
 EMAIL_MAX = 254
@@ -49,12 +49,10 @@ def _new_password_fields(label=None):
     return password, confirm
 
 
-def municipality_choices() -> list[tuple[int, str]]:
-    municipalities = db.session.scalars(
-        select(Municipality).order_by(Municipality.sort_order, Municipality.name_es)
-    )
+def municipality_choices() -> list[SelectChoice]:
     return [
-        (municipality.id, localized(municipality, "name").text) for municipality in municipalities
+        SelectChoice(place.id, localized(place, "name").text)
+        for place in accounts.residence_options(db.session)
     ]
 
 
@@ -68,7 +66,10 @@ class SignUpForm(FlaskForm):
     password, confirm = _new_password_fields()
     language = SelectField(
         _l("Preferred language for emails"),
-        choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        # Each language named in itself, and marked so for screen readers.
+        choices=[
+            SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code}) for code in LANGUAGES
+        ],
         validators=[InputRequired()],
     )
     municipality = SelectField(

@@ -251,7 +251,7 @@ def change_password():
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
     _start_session(user, remember=remembered)
     flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
-    return redirect(url_for("auth.change_password"))
+    return redirect(url_for("account.index"))
 
 
 @bp.route("/email", methods=["GET", "POST"])
@@ -281,7 +281,7 @@ def change_email():
         ),
         "success",
     )
-    return redirect(url_for("auth.change_email"))
+    return redirect(url_for("account.index"))
 
 
 @bp.get("/email/confirm/<token>")
@@ -293,7 +293,7 @@ def confirm_email_change(token):
         return _link_error(error)
     db.session.commit()
     flash(_("Your email address is now %(email)s.", email=user.email), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("account.index" if current_user.is_authenticated else "auth.login"))
 
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])

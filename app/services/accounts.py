@@ -28,6 +28,8 @@ from app.services.passwords import check_strength, fingerprint, hash_password, v
 CONFIRM_SALT = "account.confirm-email"
 RESET_SALT = "account.password-reset"
 EMAIL_CHANGE_SALT = "account.email-change"
+# Offerings can take place "online"; nobody lives there.
+NOT_A_RESIDENCE = ("online",)
 
 
 class LoginFailed(DomainError):
@@ -146,9 +148,20 @@ def _send(session: Session, user: User, template: str, to: str | None = None, **
     )
 
 
+def residence_options(session: Session) -> list[Municipality]:
+    """Where a person can say they live, in the order of the reference data."""
+    return list(
+        session.scalars(
+            select(Municipality)
+            .where(Municipality.slug.not_in(NOT_A_RESIDENCE))
+            .order_by(Municipality.sort_order, Municipality.name_es)
+        )
+    )
+
+
 def _municipality(session: Session, municipality_id: int | None) -> Municipality:
     municipality = session.get(Municipality, municipality_id) if municipality_id else None
-    if municipality is None:
+    if municipality is None or municipality.slug in NOT_A_RESIDENCE:
         raise DomainError(_l("Choose where you live from the list."), "municipality")
     return municipality
 

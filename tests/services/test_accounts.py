@@ -121,9 +121,10 @@ def test_sign_up_checks_the_password_before_anything_else(session):
 
 
 def test_sign_up_needs_a_known_municipality_and_language(session):
-    with pytest.raises(DomainError) as refused:
-        sign_up(session, municipality_id=99999)
-    assert refused.value.field == "municipality"
+    for place in (99999, municipality(session, "online").id):
+        with pytest.raises(DomainError) as refused:
+            sign_up(session, municipality_id=place)
+        assert refused.value.field == "municipality"
     with pytest.raises(DomainError) as refused:
         sign_up(session, language="fr")
     assert refused.value.field == "language"
