@@ -239,7 +239,9 @@ def confirm_email(session: Session, token: str, now: datetime) -> User:
 
 def authenticate(session: Session, email: str, password: str, now: datetime) -> User:
     user = find_by_email(session, email)
-    if user is None or not check_password(user, password):
+    # The hash is checked even for an unknown address, so the answer takes as long.
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or user.erased_at is not None or not password_ok:
         raise LoginFailed()
     if user.email_confirmed_at is None:
         raise EmailNotConfirmed()

@@ -19,6 +19,7 @@ from app.services.accounts import (
     UsedLink,
 )
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.outbox import render_email
 from app.services.passwords import WeakPassword, check_strength
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user, municipality
 
@@ -392,3 +393,35 @@ def test_an_operator_account_follows_the_sign_up_rules(session, fields, error, f
     with pytest.raises(error) as refused:
         accounts.create_user(session, **values)
     assert refused.value.field == field
+
+
+# Emails
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize(
+    ("template", "link"),
+    [
+        ("confirm_email", "/auth/confirm/TOKEN"),
+        ("account_exists", "/auth/reset"),
+        ("password_reset", "/auth/reset/TOKEN"),
+        ("password_changed", "/auth/reset"),
+        ("email_change_confirm", "/auth/email/confirm/TOKEN"),
+        ("email_change_notice", "new@example.org"),
+    ],
+)
+def test_account_emails_render_in_both_languages_as_html_and_text(session, lang, template, link):
+    user = make_user(session, name="Ana <García>", language=lang)
+    subject, text, html = render_email(
+        template,
+        lang,
+        user=user,
+        token="TOKEN",
+        new_email="new@example.org",
+        changed_at=utcnow(),
+    )
+    assert subject and "\n" not in subject
+    assert f"/{lang}{link}" in text or link in text
+    assert link in html
+    assert f'<html lang="{lang}">' in html
+    assert "Ana <García>" in text and "Ana &lt;García&gt;" in html
