@@ -20,6 +20,9 @@ from app.services import offerings
 from app.services.errors import NotFound
 from tests.factories import make_offering, make_user
 
+# Row locks, conditional updates and partial unique indexes: both databases.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture(autouse=True)
 def english(session):

@@ -24,6 +24,9 @@ from app.services.errors import DomainError
 from app.services.profile import ProfileAnswers
 from tests.factories import DEFAULT_PASSWORD, make_offering, make_user
 
+# Row locks, conditional updates and partial unique indexes: both databases.
+pytestmark = pytest.mark.both_databases
+
 
 def enrol(session, offering, user):
     return enrolments.enrol(session, offering_id=offering.id, user_id=user.id, now=utcnow())
