@@ -7,4 +7,9 @@ from app.admin.access import enforce
 bp = Blueprint("admin", __name__)
 bp.before_request(enforce)
 
-from app.admin import routes  # noqa: E402, F401
+from app.admin import (  # noqa: E402
+    audit,  # noqa: F401
+    organisations,  # noqa: F401
+    routes,  # noqa: F401
+    users,  # noqa: F401
+)

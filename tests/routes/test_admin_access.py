@@ -37,9 +37,19 @@ def world(app, session):
     offering = make_offering(session, provider=own)
     participant = make_user(session)
     from app.models import utcnow
-    from app.services import enrolment
+    from app.services import audit, enrolment
 
     place = enrolment.enrol(session, offering_id=offering.id, user_id=participant.id, now=utcnow())
+    entry = audit.record(
+        session,
+        actor_id=None,
+        action="update",
+        entity_type="organisation",
+        entity_id=own.id,
+        summary=own.name,
+        before={"sector": None},
+        after={"sector": "software"},
+    )
     users = {
         role: make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
         for role in Role
@@ -51,7 +61,7 @@ def world(app, session):
         "organisation_id": own.id,
         "user_id": participant.id,
         "session_id": offering.sessions[0].id,
-        "entry_id": 1,
+        "entry_id": entry.id,
         "emails": {role: user.email for role, user in users.items()},
     }
 

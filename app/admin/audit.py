@@ -1,0 +1,47 @@
+"""The audit log: who changed what in the back office, before and after, and when."""
+
+from flask import abort, current_app, render_template, request
+
+from app.admin import bp
+from app.admin.access import Permission, requires
+from app.admin.audit_forms import ACTION_LABELS, ENTITY_LABELS, AuditFilterForm, label
+from app.extensions import db
+from app.services import audit_log
+from app.services.errors import NotFound
+from app.services.pagination import DEFAULT_PAGE_SIZE
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(value: str) -> str:
+    return label(ACTION_LABELS, value)
+
+
+@bp.app_template_filter("audit_entity")
+def audit_entity(value: str) -> str:
+    return label(ENTITY_LABELS, value)
+
+
+@bp.get("/audit/")
+@requires(Permission.READ_AUDIT_LOG)
+def audit_index():
+    form = AuditFilterForm(formdata=request.args)
+    form.set_choices(*audit_log.known_values(db.session))
+    if not form.validate():
+        return render_template("admin/audit/index.html", form=form, result=None), 400
+    result = audit_log.search_entries(
+        db.session,
+        form.filters(),
+        page=form.page.data or 1,
+        per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
+    )
+    return render_template("admin/audit/index.html", form=form, result=result)
+
+
+@bp.get("/audit/<int:entry_id>")
+@requires(Permission.READ_AUDIT_LOG)
+def audit_entry(entry_id):
+    try:
+        entry = audit_log.get_entry(db.session, entry_id)
+    except NotFound as error:
+        abort(404, description=str(error))
+    return render_template("admin/audit/entry.html", entry=entry, fields=audit_log.compare(entry))

@@ -1,0 +1,159 @@
+"""The ecosystem map in the back office: find, add and edit organisations, and set their
+membership of the partnership (asks for the password again: it is a reported figure)."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.access import Permission, can, requires
+from app.admin.organisations_forms import (
+    MembershipForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    municipality_choices,
+)
+from app.extensions import db
+from app.services import organisations
+from app.services.errors import DomainError, NotFound
+from app.services.pagination import DEFAULT_PAGE_SIZE
+
+
+def _organisation_or_404(organisation_id: int):
+    try:
+        return organisations.get_organisation(db.session, organisation_id)
+    except NotFound as error:
+        abort(404, description=str(error))
+
+
+def _details_form(**kwargs) -> OrganisationForm:
+    form = OrganisationForm(**kwargs)
+    form.municipality.choices = municipality_choices(
+        organisations.municipalities(db.session), _("Not known")
+    )
+    return form
+
+
+def _render_form(form: OrganisationForm, organisation, status: int = 200):
+    return render_template(
+        "admin/organisations/form.html",
+        form=form,
+        organisation=organisation,
+        show_history=can(current_user, Permission.READ_AUDIT_LOG),
+    ), status
+
+
+def _details(form: OrganisationForm) -> dict:
+    return dict(
+        name=form.name.data,
+        kind=form.kind.data,
+        sector=form.sector.data,
+        municipality_id=form.municipality.data,
+        website=form.website.data,
+        contact_email=form.contact_email.data,
+    )
+
+
+@bp.get("/organisations/")
+@requires(Permission.MANAGE_ORGANISATIONS)
+def organisations_index():
+    form = OrganisationFilterForm(formdata=request.args)
+    form.municipality.choices = municipality_choices(
+        organisations.municipalities(db.session), _("Any")
+    )
+    if not form.validate():
+        return render_template("admin/organisations/index.html", form=form, result=None), 400
+    result = organisations.list_organisations(
+        db.session,
+        form.filters(),
+        page=form.page.data or 1,
+        per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
+    )
+    return render_template("admin/organisations/index.html", form=form, result=result)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ORGANISATIONS)
+def organisation_create():
+    form = _details_form()
+    if not form.validate_on_submit():
+        return _render_form(form, None, 422 if form.is_submitted() else 200)
+    try:
+        organisation = organisations.create_organisation(
+            db.session, actor_id=current_user.id, **_details(form)
+        )
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return _render_form(form, None, error.status_code)
+    db.session.commit()
+    flash(_("Organisation “%(name)s” added to the map.", name=organisation.name), "success")
+    return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ORGANISATIONS)
+def organisation_edit(organisation_id):
+    organisation = _organisation_or_404(organisation_id)
+    form = _details_form(
+        data=None if request.method == "POST" else _form_data(organisation),
+    )
+    if not form.validate_on_submit():
+        return _render_form(form, organisation, 422 if form.is_submitted() else 200)
+    try:
+        organisations.update_organisation(
+            db.session, organisation.id, actor_id=current_user.id, **_details(form)
+        )
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return _render_form(form, organisation, error.status_code)
+    db.session.commit()
+    flash(_("Changes to “%(name)s” saved.", name=organisation.name), "success")
+    return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
+
+
+def _form_data(organisation) -> dict:
+    return {
+        "name": organisation.name,
+        "kind": organisation.kind.value,
+        "sector": organisation.sector,
+        "municipality": organisation.municipality_id,
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+    }
+
+
+@bp.route("/organisations/<int:organisation_id>/membership", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ORGANISATIONS, fresh=True)
+def organisation_membership(organisation_id):
+    organisation = _organisation_or_404(organisation_id)
+    form = MembershipForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "is_member": organisation.is_member,
+            "member_since": organisation.member_since,
+            "member_until": organisation.member_until,
+        }
+    )
+    template = "admin/organisations/membership.html"
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template(template, form=form, organisation=organisation), status
+    try:
+        organisations.set_membership(
+            db.session,
+            organisation.id,
+            actor_id=current_user.id,
+            is_member=form.is_member.data,
+            member_since=form.member_since.data,
+            member_until=form.member_until.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return render_template(template, form=form, organisation=organisation), error.status_code
+    db.session.commit()
+    flash(_("Membership of “%(name)s” saved.", name=organisation.name), "success")
+    return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))

@@ -1,0 +1,94 @@
+"""Ecosystem map forms: shape only; names, web addresses and dates are checked by
+services.organisations, which sets each field from the plain values."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.catalogue.forms import DayField, PageField
+from app.i18n import localized
+from app.models import OrganisationKind
+from app.services.organisations import OrganisationFilters
+
+ANY = _l("Any")
+MEMBERSHIP_CHOICES = {"yes": True, "no": False}
+
+
+def options(pairs, empty_label=None) -> list[SelectChoice]:
+    """(value, label) pairs as a select's options, after an empty one if it is labelled."""
+    empty = [SelectChoice("", empty_label)] if empty_label is not None else []
+    return [*empty, *(SelectChoice(value, label) for value, label in pairs)]
+
+
+def optional_int(value) -> int | None:
+    """A select's value: empty means "none chosen"."""
+    return int(value) if value not in (None, "") else None
+
+
+def municipality_choices(places, empty_label) -> list[SelectChoice]:
+    return options(((place.id, localized(place, "name").text) for place in places), empty_label)
+
+
+class OrganisationFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Name or sector"), validators=[Optional(), Length(max=100)])
+    # default "": no value in the query string means "any", the empty option.
+    kind = SelectField(
+        _l("Kind"), choices=lambda: options(OrganisationKind.choices(), ANY), default=""
+    )
+    municipality = SelectField(_l("Municipality"), coerce=optional_int, default="")
+    member = SelectField(
+        _l("Partnership membership"),
+        default="",
+        choices=options([("yes", _l("Members")), ("no", _l("Not members"))], ANY),
+    )
+    page = PageField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+
+    def filters(self) -> OrganisationFilters:
+        return OrganisationFilters(
+            q=(self.q.data or "").strip(),
+            kind=OrganisationKind(self.kind.data) if self.kind.data else None,
+            municipality_id=self.municipality.data,
+            member=MEMBERSHIP_CHOICES.get(self.member.data),
+        )
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=lambda: options(OrganisationKind.choices()),
+        validators=[InputRequired()],
+    )
+    sector = StringField(
+        _l("Sector"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("For example: software, education, public administration."),
+    )
+    municipality = SelectField(_l("Municipality"), coerce=optional_int)
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("The full address, starting with https://"),
+        render_kw={"spellcheck": "false"},
+    )
+    contact_email = EmailField(
+        _l("Contact email"),
+        validators=[Optional(), Length(max=254)],
+        render_kw={"spellcheck": "false"},
+    )
+
+
+class MembershipForm(FlaskForm):
+    is_member = BooleanField(_l("Member of the partnership"))
+    member_since = DayField(
+        _l("Member since"), description=_l("Required for a member. Format: YYYY-MM-DD.")
+    )
+    member_until = DayField(
+        _l("Member until"),
+        description=_l("Leave it empty while the membership lasts. Format: YYYY-MM-DD."),
+    )

@@ -1,0 +1,71 @@
+"""Users and roles (administrators only): find accounts, change someone's role and
+organisation. Changing a role asks for the password again and is audited."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.access import Permission, requires
+from app.admin.users_forms import RoleForm, UserFilterForm, organisation_choices
+from app.extensions import db
+from app.models import Role
+from app.services import users_admin
+from app.services.errors import DomainError, NotFound
+from app.services.pagination import DEFAULT_PAGE_SIZE
+
+
+@bp.get("/users/")
+@requires(Permission.MANAGE_USERS)
+def users_index():
+    form = UserFilterForm(formdata=request.args)
+    form.organisation.choices = organisation_choices(
+        users_admin.organisations(db.session), _("Any")
+    )
+    if not form.validate():
+        return render_template("admin/users/index.html", form=form, result=None), 400
+    result = users_admin.list_users(
+        db.session,
+        form.filters(),
+        page=form.page.data or 1,
+        per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
+    )
+    return render_template("admin/users/index.html", form=form, result=result)
+
+
+@bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS, fresh=True)
+def user_role(user_id):
+    try:
+        user = users_admin.get_user(db.session, user_id)
+    except NotFound as error:
+        abort(404, description=str(error))
+    form = RoleForm(
+        data=None
+        if request.method == "POST"
+        else {"role": user.role.value, "organisation": user.organisation_id}
+    )
+    form.organisation.choices = organisation_choices(
+        users_admin.organisations(db.session), _("None")
+    )
+
+    def page(status):
+        return render_template("admin/users/role.html", form=form, user=user), status
+
+    if not form.validate_on_submit():
+        return page(422 if form.is_submitted() else 200)
+    try:
+        users_admin.change_role(
+            db.session,
+            user.id,
+            actor_id=current_user.id,
+            role=Role(form.role.data),
+            organisation_id=form.organisation.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return page(error.status_code)
+    db.session.commit()
+    flash(_("The role of %(name)s is saved.", name=user.name), "success")
+    return redirect(url_for("admin.users_index"))
