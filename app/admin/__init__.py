@@ -9,6 +9,7 @@ bp.before_request(enforce)
 
 from app.admin import (  # noqa: E402
     audit,  # noqa: F401
+    offerings,  # noqa: F401
     organisations,  # noqa: F401
     routes,  # noqa: F401
     users,  # noqa: F401

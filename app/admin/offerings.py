@@ -1,0 +1,289 @@
+"""Back office: the offerings a person manages. Each view checks its form, calls one service
+in services.offering_admin, commits, then redirects; a refusal re-renders the form with the
+message at its field (422, or 409 when the data in the database is what refuses)."""
+
+from decimal import Decimal
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_currency, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.admin import bp
+from app.admin.access import Permission, get_offering_for, offering_scope, requires, sees_everything
+from app.admin.offerings_forms import (
+    ActionForm,
+    CancelForm,
+    DuplicateForm,
+    OfferingFilterForm,
+    OfferingForm,
+)
+from app.extensions import db
+from app.i18n import localized
+from app.models import Municipality, Offering, Organisation, Programme, utcnow
+from app.services import offering_admin
+from app.services.errors import DomainError, NotFound
+
+PAGE_SIZE = 25
+
+
+def _offering_or_404(offering_id: int) -> Offering:
+    try:
+        return get_offering_for(db.session, current_user, offering_id)
+    except NotFound as error:
+        abort(404, description=str(error.message))
+
+
+def _programme_choices() -> list[tuple[int, str]]:
+    programmes = db.session.scalars(select(Programme).order_by(Programme.sort_order))
+    return [(item.id, localized(item, "name").text) for item in programmes]
+
+
+def _offering_form(**kwargs) -> OfferingForm:
+    """The form with the choices this person may pick; staff of an organisation do not choose
+    the provider (it is always their own)."""
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.sort_order))
+    providers = []
+    if sees_everything(current_user):
+        providers = [
+            (item.id, item.name)
+            for item in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        ]
+    form = OfferingForm(
+        programmes=_programme_choices(),
+        providers=providers,
+        municipalities=[(item.id, localized(item, "name").text) for item in municipalities],
+        **kwargs,
+    )
+    if not sees_everything(current_user):
+        del form.provider_id
+    if not form.is_submitted():
+        form.add_blank_rows()
+    return form
+
+
+def _provider_id(form: OfferingForm, offering: Offering | None) -> int:
+    if sees_everything(current_user):
+        return form.provider_id.data
+    # Staff keep an offering with the organisation it belongs to.
+    return offering.provider_id if offering is not None else current_user.organisation_id
+
+
+def _render_form(form, offering=None, status=200):
+    return render_template(
+        "admin/offerings/form.html",
+        form=form,
+        offering=offering,
+        actions=ActionForm(),
+        missing_english=offering_admin.missing_english(offering) if offering else [],
+        participants_endpoint="admin.participants" in current_app.view_functions,
+    ), status
+
+
+def _flash_all(messages) -> None:
+    for message in messages:
+        flash(str(message), "warning")
+
+
+@bp.get("/offerings/")
+@requires(Permission.MANAGE_OFFERINGS)
+def offerings():
+    form = OfferingFilterForm(request.args, programmes=_programme_choices())
+    if not form.validate():
+        return render_template("admin/offerings/index.html", form=form, result=None), 400
+    result = offering_admin.list_offerings(
+        db.session,
+        offering_scope(current_user),
+        text=form.q.data or None,
+        status=form.status.data,
+        programme_id=form.programme.data,
+        kind=form.kind.data,
+        page=form.page.data or 1,
+        per_page=PAGE_SIZE,
+    )
+    return render_template(
+        "admin/offerings/index.html",
+        form=form,
+        result=result,
+        participants_endpoint="admin.participants" in current_app.view_functions,
+    )
+
+
+@bp.route("/offerings/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_OFFERINGS)
+def offering_new():
+    form = _offering_form()
+    if request.method == "POST" and "add_rows" in request.form:
+        form.add_blank_rows()
+        return _render_form(form)
+    if not form.validate_on_submit():
+        return _render_form(form, status=422 if form.is_submitted() else 200)
+    try:
+        saved = offering_admin.create_offering(
+            db.session,
+            form.offering_data(_provider_id(form, None)),
+            form.session_rows(),
+            actor_id=current_user.id,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        form.apply_error(error)
+        return _render_form(form, status=error.status_code)
+    db.session.commit()
+    flash(_("Offering saved as a draft."), "success")
+    _flash_all(saved.warnings)
+    return redirect(url_for("admin.offering_edit", offering_id=saved.offering.id))
+
+
+@bp.route("/offerings/<int:offering_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_OFFERINGS)
+def offering_edit(offering_id):
+    offering = _offering_or_404(offering_id)
+    form = _offering_form(data=OfferingForm.initial(offering))
+    if request.method == "POST" and "add_rows" in request.form:
+        form.add_blank_rows()
+        return _render_form(form, offering)
+    if not form.validate_on_submit():
+        return _render_form(form, offering, status=422 if form.is_submitted() else 200)
+    try:
+        saved = offering_admin.update_offering(
+            db.session,
+            offering,
+            form.offering_data(_provider_id(form, offering)),
+            form.session_rows(),
+            actor_id=current_user.id,
+            now=utcnow(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        form.apply_error(error)
+        return _render_form(form, _offering_or_404(offering_id), status=error.status_code)
+    db.session.commit()
+    flash(_("Changes saved."), "success")
+    _flash_all(saved.warnings)
+    return redirect(url_for("admin.offering_edit", offering_id=offering.id))
+
+
+@bp.get("/offerings/<int:offering_id>/preview")
+@requires(Permission.MANAGE_OFFERINGS)
+def offering_preview(offering_id):
+    """The public page as it will look, in the language of the URL; works for drafts."""
+    offering = _offering_or_404(offering_id)
+    return render_template(
+        "admin/offerings/preview.html",
+        offering=offering,
+        title=localized(offering, "title"),
+        summary=localized(offering, "summary"),
+        availability=offering.availability(utcnow()),
+        price=format_currency(Decimal(offering.price_cents) / 100, "EUR"),
+    )
+
+
+def _status_action(offering_id: int, change, done_message: str):
+    """Publish, unpublish, archive: a refusal shows the edit page with the reason at its field."""
+    offering = _offering_or_404(offering_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        warnings = change(offering) or []
+    except DomainError as error:
+        db.session.rollback()
+        offering = _offering_or_404(offering_id)
+        form = _offering_form(formdata=None, data=OfferingForm.initial(offering))
+        form.apply_error(error)
+        return _render_form(form, offering, status=error.status_code)
+    db.session.commit()
+    flash(done_message, "success")
+    _flash_all(warnings)
+    return redirect(url_for("admin.offering_edit", offering_id=offering_id))
+
+
+@bp.post("/offerings/<int:offering_id>/publish")
+@requires(Permission.MANAGE_OFFERINGS)
+def offering_publish(offering_id):
+    return _status_action(
+        offering_id,
+        lambda offering: offering_admin.publish(db.session, offering, actor_id=current_user.id),
+        _("The offering is published."),
+    )
+
+
+@bp.post("/offerings/<int:offering_id>/unpublish")
+@requires(Permission.MANAGE_OFFERINGS)
+def offering_unpublish(offering_id):
+    return _status_action(
+        offering_id,
+        lambda offering: offering_admin.unpublish(db.session, offering, actor_id=current_user.id),
+        _("The offering is back to draft: it is no longer in the catalogue."),
+    )
+
+
+@bp.post("/offerings/<int:offering_id>/archive")
+@requires(Permission.MANAGE_OFFERINGS)
+def offering_archive(offering_id):
+    return _status_action(
+        offering_id,
+        lambda offering: offering_admin.archive(
+            db.session, offering, actor_id=current_user.id, now=utcnow()
+        ),
+        _("The offering is archived."),
+    )
+
+
+@bp.route("/offerings/<int:offering_id>/cancel", methods=["GET", "POST"])
+@requires(Permission.MANAGE_OFFERINGS, fresh=True)
+def offering_cancel(offering_id):
+    offering = _offering_or_404(offering_id)
+    form = CancelForm()
+    people = offering_admin.live_count(db.session, offering.id)
+
+    def page(status):
+        return render_template(
+            "admin/offerings/cancel.html", offering=offering, form=form, people=people
+        ), status
+
+    if not form.validate_on_submit():
+        return page(422 if form.is_submitted() else 200)
+    try:
+        ended = offering_admin.cancel(db.session, offering, actor_id=current_user.id, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return page(error.status_code)
+    db.session.commit()
+    flash(
+        ngettext(
+            "The offering is cancelled. %(num)d participant will be told by email.",
+            "The offering is cancelled. %(num)d participants will be told by email.",
+            len(ended),
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.offering_edit", offering_id=offering_id))
+
+
+@bp.route("/offerings/<int:offering_id>/duplicate", methods=["GET", "POST"])
+@requires(Permission.MANAGE_OFFERINGS)
+def offering_duplicate(offering_id):
+    offering = _offering_or_404(offering_id)
+    form = DuplicateForm()
+
+    def page(status):
+        return render_template(
+            "admin/offerings/duplicate.html", offering=offering, form=form
+        ), status
+
+    if not form.validate_on_submit():
+        return page(422 if form.is_submitted() else 200)
+    try:
+        copy = offering_admin.duplicate(
+            db.session, offering, form.first_day.data, actor_id=current_user.id
+        )
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return page(error.status_code)
+    db.session.commit()
+    flash(_("A copy is ready as a draft: check it, then publish it."), "success")
+    return redirect(url_for("admin.offering_edit", offering_id=copy.id))

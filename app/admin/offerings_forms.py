@@ -1,0 +1,399 @@
+"""Offering forms of the back office: shape only (lengths, formats, choices).
+
+The rules (dates in order, capacity above the places given, what publishing needs) live in
+services.offering_admin. Staff type Madrid times; these forms hand the service UTC.
+"""
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.i18n import LANGUAGES
+from app.localtime import MADRID
+from app.models import Audience, Format, InstructionLanguage, Kind, Level, Mode, OfferingStatus
+from app.services.errors import DomainError
+from app.services.offering_admin import SKILL_SEPARATOR, TEXT_FIELDS, OfferingData, SessionRow
+
+BLANK_SESSION_ROWS = 3
+MAX_SESSION_ROWS = 80
+MAX_CAPACITY = 100_000
+MAX_AGE = 120
+MAX_CANCELLATION_HOURS = 24 * 60
+MAX_PRICE = Decimal("100000")
+SKILLS_LENGTH = 500
+WINDOW_FORMAT = "%Y-%m-%dT%H:%M"  # what a browser's datetime-local input sends
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes in a list: usable without JavaScript, labelled one by one."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EurosField(DecimalField):
+    """A price in euros; "12,50" as typed in Spain is as good as "12.50"."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0]:
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_("Enter an amount in euros, for example 12,50.")) from error
+
+
+def _madrid_to_utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=MADRID).astimezone(UTC) if value else None
+
+
+def _utc_to_madrid(value: datetime | None) -> datetime | None:
+    return value.astimezone(MADRID).replace(tzinfo=None) if value else None
+
+
+class SessionRowForm(Form):
+    """One session row; a row left entirely empty is no session."""
+
+    id = HiddenField()
+    day = DateField(_l("Date"), validators=[Optional()])
+    start_time = TimeField(_l("Starts"), validators=[Optional()])
+    end_time = TimeField(_l("Ends"), validators=[Optional()])
+    venue = StringField(
+        _l("Venue, if not the offering's"), filters=[_stripped], validators=[Length(max=200)]
+    )
+    address = StringField(
+        _l("Address, if not the offering's"), filters=[_stripped], validators=[Length(max=300)]
+    )
+    remove = BooleanField(_l("Remove this session"))
+
+    @property
+    def is_blank(self) -> bool:
+        return all(
+            field.data is None and not (field.raw_data and field.raw_data[0])
+            for field in (self.day, self.start_time, self.end_time)
+        )
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if self.remove.data or self.is_blank:
+            return True
+        missing = [f for f in (self.day, self.start_time, self.end_time) if f.data is None]
+        for field in missing:
+            field.errors = [*field.errors, _("Give the date, start and end of the session.")]
+        return not missing
+
+    def session_row(self, key: str) -> SessionRow:
+        def moment(time):
+            local = datetime.combine(self.day.data, time).replace(tzinfo=MADRID)
+            return local.astimezone(UTC)
+
+        return SessionRow(
+            starts_at=moment(self.start_time.data),
+            ends_at=moment(self.end_time.data),
+            venue=self.venue.data or None,
+            address=self.address.data or None,
+            id=int(self.id.data) if (self.id.data or "").isdigit() else None,
+            key=key,
+        )
+
+
+def _text(label, limit=None, area=False, description=None):
+    validators = [Length(max=limit)] if limit else []
+    field = TextAreaField if area else StringField
+    return field(label, filters=[_stripped], validators=validators, description=description)
+
+
+MARKDOWN_HINT = _l(
+    "Markdown: **bold**, *italics*, lists with “- ”, a blank line between paragraphs."
+)
+
+
+class OfferingForm(FlaskForm):
+    # Both languages of each text, side by side in the page.
+    title_es = _text(_l("Title in Spanish"), 200)
+    title_en = _text(_l("Title in English"), 200)
+    summary_es = _text(_l("Summary in Spanish"), 500, area=True)
+    summary_en = _text(_l("Summary in English"), 500, area=True)
+    description_es = _text(_l("Description in Spanish"), area=True, description=MARKDOWN_HINT)
+    description_en = _text(_l("Description in English"), area=True, description=MARKDOWN_HINT)
+    prerequisites_es = _text(_l("Prerequisites in Spanish"), area=True)
+    prerequisites_en = _text(_l("Prerequisites in English"), area=True)
+
+    external_id = StringField(
+        _l("Reference"),
+        filters=[_stripped],
+        validators=[Optional(), Length(max=80)],
+        description=_l("Leave it empty to number the offering automatically (MOT-…)."),
+    )
+    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired()])
+    kind = SelectField(_l("Type"), coerce=Kind, choices=Kind.choices, validators=[InputRequired()])
+    mode = SelectField(
+        _l("How people join"), coerce=Mode, choices=Mode.choices, validators=[InputRequired()]
+    )
+    level = SelectField(
+        _l("Level"),
+        coerce=lambda value: Level(value) if value else None,
+        choices=lambda: [("", _("Not stated")), *Level.choices()],
+        validators=[Optional()],
+    )
+    format = SelectField(
+        _l("Format"), coerce=Format, choices=Format.choices, validators=[InputRequired()]
+    )
+    audiences = CheckboxesField(_l("Who it is for"), coerce=Audience, choices=Audience.choices)
+    languages = CheckboxesField(
+        _l("Language of instruction"),
+        coerce=InstructionLanguage,
+        choices=InstructionLanguage.choices,
+    )
+    skills = StringField(
+        _l("Skills"),
+        filters=[_stripped],
+        validators=[Length(max=SKILLS_LENGTH)],
+        description=_l("Keywords separated by commas, for example: python, data analysis."),
+    )
+    provider_id = SelectField(_l("Provider"), coerce=int, validators=[InputRequired()])
+    municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[InputRequired()])
+    venue = _text(_l("Venue"), 200)
+    address = _text(_l("Address"), 300)
+
+    capacity = IntegerField(
+        _l("Places"),
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_CAPACITY)],
+        description=_l("Pupils for class registration; the cohort size for applications."),
+    )
+    price = EurosField(
+        _l("Price in euros"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=MAX_PRICE)],
+        description=_l("Leave it empty or 0 when it is free."),
+    )
+    min_age = IntegerField(
+        _l("Minimum age"), validators=[Optional(), NumberRange(min=0, max=MAX_AGE)]
+    )
+    max_age = IntegerField(
+        _l("Maximum age"), validators=[Optional(), NumberRange(min=0, max=MAX_AGE)]
+    )
+    residents_only = BooleanField(_l("Only for residents of the partnership's municipalities"))
+    enrolment_opens = DateTimeLocalField(
+        _l("Enrolment opens"),
+        format=WINDOW_FORMAT,
+        validators=[Optional()],
+        description=_l("Madrid time. Empty: open as soon as it is published."),
+    )
+    enrolment_closes = DateTimeLocalField(
+        _l("Enrolment closes"),
+        format=WINDOW_FORMAT,
+        validators=[Optional()],
+        description=_l("Madrid time. Empty: when the first session starts."),
+    )
+    cancellation_hours = IntegerField(
+        _l("Participants may cancel until (hours before the first session)"),
+        default=24,
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_CANCELLATION_HOURS)],
+    )
+
+    sessions = FieldList(
+        FormField(SessionRowForm),
+        min_entries=BLANK_SESSION_ROWS,
+        max_entries=MAX_SESSION_ROWS,
+    )
+
+    def __init__(self, *args, programmes=(), providers=(), municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme_id.choices = list(programmes)
+        self.provider_id.choices = list(providers)
+        self.municipality_id.choices = list(municipalities)
+
+    @classmethod
+    def initial(cls, offering) -> dict:
+        """The form's values for a stored offering (Madrid times, euros, comma lists)."""
+        data = {
+            name: getattr(offering, name)
+            for name in (
+                *(f"{field}_{lang}" for field in TEXT_FIELDS for lang in LANGUAGES),
+                "external_id",
+                "programme_id",
+                "kind",
+                "mode",
+                "level",
+                "format",
+                "provider_id",
+                "municipality_id",
+                "venue",
+                "address",
+                "capacity",
+                "min_age",
+                "max_age",
+                "residents_only",
+                "cancellation_hours",
+            )
+        }
+        data.update(
+            audiences=list(offering.audiences),
+            languages=list(offering.languages),
+            skills=", ".join(offering.skill_list),
+            price=Decimal(offering.price_cents) / 100 if offering.price_cents else None,
+            enrolment_opens=_utc_to_madrid(offering.enrolment_opens),
+            enrolment_closes=_utc_to_madrid(offering.enrolment_closes),
+            sessions=[
+                {
+                    "id": str(item.id),
+                    "day": item.starts_at.astimezone(MADRID).date(),
+                    "start_time": item.starts_at.astimezone(MADRID).time(),
+                    "end_time": item.ends_at.astimezone(MADRID).time(),
+                    "venue": item.venue,
+                    "address": item.address,
+                }
+                for item in offering.sessions
+            ],
+        )
+        return data
+
+    def add_blank_rows(self) -> None:
+        """Some empty rows after the filled ones ("add more rows" submits the form)."""
+        blank = sum(1 for entry in self.sessions if entry.form.is_blank)
+        while blank < BLANK_SESSION_ROWS and len(self.sessions) < MAX_SESSION_ROWS:
+            self.sessions.append_entry()
+            blank += 1
+
+    def validate_skills(self, field):
+        if any(len(skill) > 60 for skill in self.skill_list()):
+            raise ValidationError(_("Each skill can have at most 60 characters."))
+
+    def skill_list(self) -> tuple[str, ...]:
+        text = (self.skills.data or "").replace(SKILL_SEPARATOR, ",")
+        return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+    def offering_data(self, provider_id: int) -> OfferingData:
+        price = self.price.data or Decimal(0)
+        return OfferingData(
+            **{
+                f"{field}_{lang}": getattr(self, f"{field}_{lang}").data or ""
+                for field in TEXT_FIELDS
+                for lang in LANGUAGES
+            },
+            external_id=self.external_id.data or None,
+            programme_id=self.programme_id.data,
+            kind=self.kind.data,
+            mode=self.mode.data,
+            level=self.level.data,
+            format=self.format.data,
+            audiences=frozenset(self.audiences.data or ()),
+            languages=frozenset(self.languages.data or ()),
+            skills=self.skill_list(),
+            provider_id=provider_id,
+            municipality_id=self.municipality_id.data,
+            venue=self.venue.data,
+            address=self.address.data,
+            capacity=self.capacity.data,
+            price_cents=int((price * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+            min_age=self.min_age.data,
+            max_age=self.max_age.data,
+            residents_only=self.residents_only.data,
+            enrolment_opens=_madrid_to_utc(self.enrolment_opens.data),
+            enrolment_closes=_madrid_to_utc(self.enrolment_closes.data),
+            cancellation_hours=self.cancellation_hours.data,
+        )
+
+    def session_rows(self) -> list[SessionRow]:
+        return [
+            entry.form.session_row(entry.name)
+            for entry in self.sessions
+            if not (entry.form.remove.data or entry.form.is_blank)
+        ]
+
+    def apply_error(self, error: DomainError) -> None:
+        """Each message of a refusal at its field; a session row's as ``sessions-<n>-<field>``."""
+        for name, message in getattr(error, "problems", [(error.field, error.message)]):
+            target = self._field_named(name)
+            if target is None:
+                self.form_errors.append(message)
+            else:
+                target.errors = [*target.errors, message]
+
+    def _field_named(self, name: str | None):
+        if not name:
+            return None
+        if name in self._fields:
+            return self._fields[name]
+        for entry in self.sessions:
+            for field in entry.form:
+                if field.name == name:
+                    return field
+        return None
+
+
+class OfferingFilterForm(FlaskForm):
+    """The list's search and filters: GET parameters, shape only."""
+
+    class Meta:
+        csrf = False  # a search changes nothing
+
+    q = StringField(_l("Title or reference"), filters=[_stripped], validators=[Length(max=200)])
+    status = SelectField(
+        _l("Status"),
+        coerce=lambda value: OfferingStatus(value) if value else None,
+        choices=lambda: [("", _("Any status")), *OfferingStatus.choices()],
+        validators=[Optional()],
+    )
+    programme = SelectField(
+        _l("Programme"),
+        coerce=lambda value: int(value) if value else None,
+        validators=[Optional()],
+    )
+    kind = SelectField(
+        _l("Type"),
+        coerce=lambda value: Kind(value) if value else None,
+        choices=lambda: [("", _("Any type")), *Kind.choices()],
+        validators=[Optional()],
+    )
+    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme.choices = [("", _("Any programme")), *programmes]
+
+
+class DuplicateForm(FlaskForm):
+    first_day = DateField(
+        _l("Date of the first session of the new run"),
+        validators=[InputRequired(message=_l("Give the date of the first session."))],
+        description=_l("Every session moves by the same number of days, at the same times."),
+    )
+
+
+class CancelForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I understand: every participant is told that the offering is cancelled."),
+        validators=[InputRequired(message=_l("Tick the box to confirm the cancellation."))],
+    )
+
+
+class ActionForm(FlaskForm):
+    """Publish, unpublish, archive: a button and its CSRF token."""
