@@ -40,17 +40,13 @@ def make_map(app, count):
         db.session.commit()
 
 
-@pytest.mark.parametrize(
-    ("lang", "heading", "column"),
-    [("es", "Organizaciones", "Sector"), ("en", "Organisations", "Sector")],
-)
-def test_the_map_lists_organisations_in_both_languages(app, logged_in, lang, heading, column):
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_map_lists_organisations_in_both_languages(app, logged_in, lang):
     make_map(app, 2)
     response = logged_in.get(f"/{lang}/admin/organisations/")
     assert response.status_code == 200
     assert f'<html lang="{lang}"' in response.text
     assert "Org 00" in response.text and "Org 01" in response.text
-    assert f">{column}</th>" in response.text
 
 
 def test_the_map_filters_on_the_database(app, logged_in):
@@ -75,9 +71,8 @@ def test_the_map_takes_the_same_number_of_queries_for_any_page_size(app, logged_
         make_map(app, 3)
         with count_queries() as few:
             assert logged_in.get("/es/admin/organisations/").status_code == 200
-        make_map_more = 30
         with app.app_context():
-            for number in range(make_map_more):
+            for number in range(30):
                 make_organisation(db.session, name=f"More {number:02}")
             db.session.commit()
         with count_queries() as many:
