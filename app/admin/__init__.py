@@ -11,6 +11,7 @@ from app.admin import (  # noqa: E402
     audit,  # noqa: F401
     offerings,  # noqa: F401
     organisations,  # noqa: F401
+    participants,  # noqa: F401
     routes,  # noqa: F401
     users,  # noqa: F401
 )

@@ -373,3 +373,33 @@ def promote_waitlist(
         promoted.append(first)
     session.refresh(offering, ["seats_taken"])
     return promoted
+
+
+def promote_chosen(
+    session: Session, enrolment: Enrolment, *, now: datetime, actor_id: int | None
+) -> Enrolment:
+    """Staff give a free seat to a waiting person they choose, out of turn (e.g. at the door
+    once the offering has started, when the waiting list no longer moves by itself).
+
+    Never beyond capacity: with no free seat the answer is a Conflict, and staff raise the
+    capacity first."""
+    if enrolment.status != EnrolmentStatus.WAITING:
+        raise Conflict(_l("This person is not on the waiting list."))
+    _lock_offering(session, enrolment.offering_id)
+    if not _take_seat(session, enrolment.offering_id):
+        raise Conflict(
+            _l(
+                "There is no free place. Raise the capacity of the offering first, or cancel "
+                "another place."
+            )
+        )
+    if not _transition(
+        session, enrolment, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted-by-staff"
+    ):
+        # Left the list (or promoted) while staff were choosing: the seat goes back.
+        _release_seat(session, enrolment.offering_id)
+        raise Conflict(_l("This person is not on the waiting list."))
+    session.flush()
+    session.refresh(enrolment.offering, ["seats_taken"])
+    _notify(session, enrolment, "enrolment_promoted")
+    return enrolment

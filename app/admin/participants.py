@@ -1,0 +1,369 @@
+"""Participants of an offering: the list, enrolling on someone's behalf, promoting and
+cancelling by hand, attendance at the door, completion, the sign-in sheet, messages and
+exports. Offerings and enrolments are reached only through the scoped helpers of
+app.admin.access: another organisation's are "not found"."""
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.access import Permission, get_enrolment_for, get_offering_for, requires
+from app.admin.participants_forms import (
+    AttendanceForm,
+    CompletionForm,
+    ConfirmForm,
+    EnrolOnBehalfForm,
+    MessageForm,
+    ParticipantFilterForm,
+)
+from app.extensions import db
+from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
+from app.services import enrolment as places
+from app.services import exports, participants
+from app.services.errors import DomainError, NotFound
+
+
+def _offering_or_404(offering_id: int) -> Offering:
+    try:
+        return get_offering_for(db.session, current_user, offering_id)
+    except NotFound as error:
+        abort(404, description=error.message)
+
+
+def _enrolment_or_404(enrolment_id: int) -> Enrolment:
+    try:
+        return get_enrolment_for(db.session, current_user, enrolment_id)
+    except NotFound as error:
+        abort(404, description=error.message)
+
+
+def _session_or_404(offering: Offering, session_id: int):
+    try:
+        return participants.get_offering_session(db.session, offering, session_id)
+    except NotFound as error:
+        abort(404, description=error.message)
+
+
+def _form_status(form) -> int:
+    return 422 if form.is_submitted() else 200
+
+
+def _to_list(offering_id: int):
+    return redirect(url_for("admin.participants", offering_id=offering_id))
+
+
+@bp.app_template_global()
+def participant_name(place: Enrolment) -> str:
+    """Erased accounts keep their places (they are counted) but no longer a name."""
+    user = place.user
+    return user.name if user is not None and user.erased_at is None else _("Closed account")
+
+
+@bp.get("/offerings/<int:offering_id>/participants", endpoint="participants")
+@requires(Permission.MANAGE_PARTICIPANTS)
+def participants_list(offering_id):
+    offering = _offering_or_404(offering_id)
+    form = ParticipantFilterForm(formdata=request.args)
+    if not form.validate():
+        return render_template(
+            "admin/participants/index.html", offering=offering, form=form, result=None
+        ), 400
+    result = participants.list_participants(
+        db.session,
+        offering.id,
+        text=form.q.data or "",
+        status=form.chosen_status,
+        page=form.page.data or 1,
+        per_page=form.per_page.data or participants.DEFAULT_PAGE_SIZE,
+    )
+    return render_template(
+        "admin/participants/index.html", offering=offering, form=form, result=result
+    )
+
+
+def _enrolled_message(outcome: participants.OnBehalf) -> str:
+    place = outcome.enrolment
+    name = participant_name(place)
+    if not outcome.new_place:
+        message = _("%(name)s already had a place in this offering.", name=name)
+    elif place.status == EnrolmentStatus.CONFIRMED:
+        message = _("%(name)s has a confirmed place.", name=name)
+    else:
+        message = _(
+            "The offering is full: %(name)s is number %(position)s on the waiting list.",
+            name=name,
+            position=places.waiting_position(db.session, place),
+        )
+    if outcome.new_account:
+        message += " " + _(
+            "We have opened an account for them and emailed a link to choose a password."
+        )
+    return message
+
+
+@bp.route("/offerings/<int:offering_id>/participants/enrol", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def enrol_participant(offering_id):
+    offering = _offering_or_404(offering_id)
+    form = EnrolOnBehalfForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "admin/participants/enrol.html", offering=offering, form=form
+        ), _form_status(form)
+    try:
+        outcome = participants.enrol_on_behalf(
+            db.session,
+            offering=offering,
+            email=form.email.data,
+            name=form.name.data or "",
+            municipality_id=form.municipality.data,
+            language=form.language.data,
+            actor_id=current_user.id,
+            now=utcnow(),
+        )
+    except places.AlreadyEnrolled:
+        # Someone else (or the person) took this place in the same instant.
+        db.session.rollback()
+        flash(_("This person already has a place in this offering."), "info")
+        return _to_list(offering_id)
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return render_template(
+            "admin/participants/enrol.html", offering=offering, form=form
+        ), error.status_code
+    db.session.commit()
+    flash(_enrolled_message(outcome), "success")
+    return _to_list(offering_id)
+
+
+def _confirm_page(action: str, place: Enrolment, form, refusal: DomainError | None = None):
+    return render_template(
+        "admin/participants/confirm.html",
+        action=action,
+        place=place,
+        offering=place.offering,
+        form=form,
+        refusal=refusal,
+        position=places.waiting_position(db.session, place),
+    ), (refusal.status_code if refusal else 200)
+
+
+@bp.route("/enrolments/<int:enrolment_id>/promote", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def promote_participant(enrolment_id):
+    place = _enrolment_or_404(enrolment_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _confirm_page("promote", place, form)
+    try:
+        participants.promote(db.session, place, actor_id=current_user.id, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return _confirm_page("promote", place, form, error)
+    db.session.commit()
+    flash(
+        _(
+            "%(name)s has a confirmed place and has been told by email.",
+            name=participant_name(place),
+        ),
+        "success",
+    )
+    return _to_list(place.offering_id)
+
+
+@bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def cancel_participant(enrolment_id):
+    place = _enrolment_or_404(enrolment_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _confirm_page("cancel", place, form)
+    try:
+        promoted = participants.cancel_place(
+            db.session, place, actor_id=current_user.id, now=utcnow()
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return _confirm_page("cancel", place, form, error)
+    db.session.commit()
+    message = _(
+        "%(name)s's place is cancelled; they have been told by email.", name=participant_name(place)
+    )
+    if promoted:
+        message += " " + _(
+            "The place went to %(names)s, from the waiting list.",
+            names=", ".join(participant_name(e) for e in promoted),
+        )
+    flash(message, "success")
+    return _to_list(place.offering_id)
+
+
+@bp.route(
+    "/offerings/<int:offering_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"]
+)
+@requires(Permission.MANAGE_PARTICIPANTS)
+def attendance(offering_id, session_id):
+    """One checkbox per confirmed participant, for a phone at the door; saving marks the
+    unticked absent."""
+    offering = _offering_or_404(offering_id)
+    meeting = _session_or_404(offering, session_id)
+    people = participants.confirmed_participants(db.session, offering.id)
+    form = AttendanceForm()
+    form.present.choices = [(person.id, participant_name(person)) for person in people]
+    status = _form_status(form)
+    if form.validate_on_submit():
+        chosen = [p.id for p in people] if form.all_present.data else form.present.data or []
+        try:
+            present, total = participants.mark_attendance(
+                db.session, meeting, present=chosen, actor_id=current_user.id, now=utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            error.apply_to(form)
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Attendance saved: %(num)s person present of %(total)s.",
+                    "Attendance saved: %(num)s people present of %(total)s.",
+                    present,
+                    total=total,
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("admin.attendance", offering_id=offering.id, session_id=meeting.id)
+            )
+    marks = participants.attendance_marks(db.session, meeting.id)
+    if not form.is_submitted():
+        form.present.data = [person.id for person in people if marks.get(person.id)]
+    return render_template(
+        "admin/participants/attendance.html",
+        offering=offering,
+        meeting=meeting,
+        form=form,
+        marked=len(marks),
+    ), status
+
+
+@bp.route("/offerings/<int:offering_id>/completion", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def completion(offering_id):
+    offering = _offering_or_404(offering_id)
+    people = participants.confirmed_participants(db.session, offering.id)
+    form = CompletionForm()
+    form.completed.choices = [(person.id, participant_name(person)) for person in people]
+    status = _form_status(form)
+    if form.validate_on_submit():
+        chosen = [p.id for p in people] if form.all_completed.data else form.completed.data or []
+        try:
+            done, total = participants.mark_completion(
+                db.session, offering, completed=chosen, actor_id=current_user.id, now=utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            error.apply_to(form)
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Completion saved: %(num)s person completed of %(total)s.",
+                    "Completion saved: %(num)s people completed of %(total)s.",
+                    done,
+                    total=total,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.completion", offering_id=offering.id))
+    if not form.is_submitted():
+        form.completed.data = [person.id for person in people if person.completed_at]
+    return render_template(
+        "admin/participants/completion.html", offering=offering, form=form
+    ), status
+
+
+@bp.get("/offerings/<int:offering_id>/sessions/<int:session_id>/sign-in-sheet")
+@requires(Permission.MANAGE_PARTICIPANTS)
+def sign_in_sheet(offering_id, session_id):
+    offering = _offering_or_404(offering_id)
+    meeting = _session_or_404(offering, session_id)
+    return render_template(
+        "admin/participants/sign_in_sheet.html",
+        offering=offering,
+        meeting=meeting,
+        people=participants.confirmed_participants(db.session, offering.id),
+    )
+
+
+@bp.route("/offerings/<int:offering_id>/participants/message", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def message_participants(offering_id):
+    offering = _offering_or_404(offering_id)
+    form = MessageForm()
+    status = _form_status(form)
+    if form.validate_on_submit():
+        try:
+            sent = participants.message_participants(
+                db.session,
+                offering,
+                statuses=[EnrolmentStatus(value) for value in form.audience.data],
+                subject=form.subject.data,
+                body=form.body.data,
+                actor_id=current_user.id,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            error.apply_to(form)
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Your message is on its way to %(num)s person.",
+                    "Your message is on its way to %(num)s people.",
+                    sent,
+                ),
+                "success",
+            )
+            return _to_list(offering.id)
+    return render_template(
+        "admin/participants/message.html",
+        offering=offering,
+        form=form,
+        counts=participants.status_counts(db.session, offering.id),
+    ), status
+
+
+@bp.get("/offerings/<int:offering_id>/participants/export")
+@requires(Permission.EXPORT_PERSONAL_DATA, fresh=True)
+def export_participants(offering_id):
+    """?what=participants|attendance|waiting-list&format=xlsx|csv"""
+    offering = _offering_or_404(offering_id)
+    try:
+        result = exports.export(
+            db.session,
+            offering,
+            kind=request.args.get("what", exports.Kind.PARTICIPANTS.value),
+            fmt=request.args.get("format", exports.Format.XLSX.value),
+            actor_id=current_user.id,
+            now=utcnow(),
+        )
+    except NotFound as error:
+        db.session.rollback()
+        abort(404, description=error.message)
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(result.content),
+        mimetype=result.mimetype,
+        as_attachment=True,
+        download_name=result.filename,
+    )
+    response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
+    return response

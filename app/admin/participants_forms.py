@@ -1,0 +1,136 @@
+"""Forms of the participants area: shape only; the rules live in services.participants."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.auth.forms import municipality_choices
+from app.i18n import LANGUAGE_NAMES, LANGUAGES
+from app.models import EnrolmentStatus
+from app.services.participants import DEFAULT_PAGE_SIZE, MESSAGE_AUDIENCES, PAGE_SIZES
+
+SUBJECT_MAX = 150
+BODY_MAX = 5000
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class ParticipantFilterForm(FlaskForm):
+    """The list's GET parameters: a search, a status, a page."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or email"), validators=[Optional(), Length(max=100)])
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice("", _l("All")),
+            *(SelectChoice(status.value, status.label) for status in EnrolmentStatus),
+        ],
+        validators=[Optional()],
+    )
+    page = IntegerField(validators=[Optional(), NumberRange(min=1)], default=1)
+    per_page = SelectField(
+        _l("Rows per page"),
+        choices=[SelectChoice(size, str(size)) for size in PAGE_SIZES],
+        coerce=int,
+        default=DEFAULT_PAGE_SIZE,
+        validators=[Optional()],
+    )
+
+    @property
+    def chosen_status(self) -> EnrolmentStatus | None:
+        return EnrolmentStatus(self.status.data) if self.status.data else None
+
+
+class EnrolOnBehalfForm(FlaskForm):
+    email = EmailField(
+        _l("Their email address"),
+        validators=[InputRequired(), Length(max=254), Email()],
+        description=_l("Read it back to them: their confirmation goes there."),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    name = StringField(
+        _l("Full name"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("Only needed when the address has no account yet."),
+        render_kw={"autocomplete": "off"},
+    )
+    municipality = SelectField(
+        _l("Where they live"),
+        coerce=_optional_int,
+        validators=[Optional()],
+        description=_l("Only needed when the address has no account yet."),
+    )
+    language = SelectField(
+        _l("Language for their emails"),
+        choices=[
+            SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code}) for code in LANGUAGES
+        ],
+        validators=[InputRequired()],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [
+            SelectChoice(None, _l("Choose…")),
+            *municipality_choices(),
+        ]
+
+
+class ConfirmForm(FlaskForm):
+    """Promote or cancel: what is confirmed is in the URL, the form proves it is our page."""
+
+
+class _CheckboxesField(SelectMultipleField):
+    """One checkbox per confirmed participant; the choices are set by the view."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AttendanceForm(FlaskForm):
+    present = _CheckboxesField(_l("Present"), coerce=int)
+    save = SubmitField(_l("Save attendance"))
+    all_present = SubmitField(_l("Mark everyone present"))
+
+
+class CompletionForm(FlaskForm):
+    completed = _CheckboxesField(_l("Completed"), coerce=int)
+    save = SubmitField(_l("Save completion"))
+    all_completed = SubmitField(_l("Mark everyone as completed"))
+
+
+class MessageForm(FlaskForm):
+    audience = SelectMultipleField(
+        _l("Send to"),
+        choices=[SelectChoice(status.value, status.label) for status in MESSAGE_AUDIENCES],
+        default=[EnrolmentStatus.CONFIRMED.value],
+        validators=[InputRequired(message=_l("Choose who receives the message."))],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    subject = StringField(_l("Subject"), validators=[InputRequired(), Length(max=SUBJECT_MAX)])
+    body = TextAreaField(
+        _l("Message"),
+        validators=[InputRequired(), Length(max=BODY_MAX)],
+        description=_l(
+            "Plain text. Each person gets it with a greeting, the offering's title and links, "
+            "in their own language; your words are sent as you write them."
+        ),
+        render_kw={"rows": 10},
+    )

@@ -1,0 +1,522 @@
+"""An offering's participants as staff run them: the list, enrolling someone on their
+behalf, promoting and cancelling by hand, attendance, completion and messages.
+
+Places are taken and given back only through services.enrolment, under the same rules as
+the public site (eligibility, capacity, waiting list). Every change is recorded in the audit
+log in the caller's transaction.
+"""
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, contains_eager
+
+from app.i18n import LANGUAGES
+from app.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentStatus,
+    Offering,
+    Role,
+    User,
+)
+from app.models import Session as OfferingSession
+from app.services import accounts, audit, outbox
+from app.services import enrolment as places
+from app.services.errors import Conflict, DomainError, NotFound
+from app.services.pagination import Page, paginate
+
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+# Confirmed first, then the waiting list in its order, then the places that ended; by name
+# within each (the waiting list's order is the order it moves in).
+_LIST_ORDER = (
+    case(
+        (Enrolment.status == EnrolmentStatus.CONFIRMED, 0),
+        (Enrolment.status == EnrolmentStatus.WAITING, 1),
+        else_=2,
+    ),
+    case((Enrolment.status == EnrolmentStatus.WAITING, Enrolment.id)),
+    User.name,
+    Enrolment.id,
+)
+MESSAGE_AUDIENCES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING)
+
+
+@dataclass
+class ParticipantList:
+    page: Page  # of Enrolment, each with its user loaded
+    positions: dict[int, int]  # enrolment id -> place on the waiting list
+    counts: dict[EnrolmentStatus, int]  # the whole offering, whatever the filters
+
+
+def _search(text: str):
+    return or_(
+        User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True)
+    )
+
+
+def list_participants(
+    session: Session,
+    offering_id: int,
+    *,
+    text: str = "",
+    status: EnrolmentStatus | None = None,
+    page: int = 1,
+    per_page: int = DEFAULT_PAGE_SIZE,
+) -> ParticipantList:
+    """One page of an offering's enrolments, searched and filtered in SQL: four queries
+    whatever the page size or the number of participants."""
+    stmt = (
+        select(Enrolment)
+        .outerjoin(Enrolment.user)
+        .options(contains_eager(Enrolment.user))
+        .where(Enrolment.offering_id == offering_id)
+        .order_by(*_LIST_ORDER)
+    )
+    if text.strip():
+        stmt = stmt.where(_search(text.strip()))
+    if status is not None:
+        stmt = stmt.where(Enrolment.status == status)
+    result = paginate(session, stmt, page=page, per_page=per_page)
+    waiting = [e.id for e in result.items if e.status == EnrolmentStatus.WAITING]
+    return ParticipantList(
+        page=result,
+        positions=waiting_positions(session, offering_id, waiting),
+        counts=status_counts(session, offering_id),
+    )
+
+
+def status_counts(session: Session, offering_id: int) -> dict[EnrolmentStatus, int]:
+    rows = session.execute(
+        select(Enrolment.status, func.count())
+        .where(Enrolment.offering_id == offering_id)
+        .group_by(Enrolment.status)
+    )
+    counts = dict.fromkeys(EnrolmentStatus, 0)
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+def waiting_positions(
+    session: Session, offering_id: int, enrolment_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """Place on the waiting list (1 = next) of the given waiting enrolments, or of all."""
+    ranked = (
+        select(
+            Enrolment.id.label("enrolment_id"),
+            func.row_number().over(order_by=Enrolment.id).label("position"),
+        )
+        .where(Enrolment.offering_id == offering_id, Enrolment.status == EnrolmentStatus.WAITING)
+        .subquery()
+    )
+    stmt = select(ranked.c.enrolment_id, ranked.c.position)
+    if enrolment_ids is not None:
+        # Even with no ids the query runs: a page costs the same number of queries always.
+        stmt = stmt.where(ranked.c.enrolment_id.in_(list(enrolment_ids)))
+    return {enrolment_id: position for enrolment_id, position in session.execute(stmt)}
+
+
+def confirmed_participants(session: Session, offering_id: int) -> list[Enrolment]:
+    """Everyone with a confirmed place, by name, their accounts loaded (one query)."""
+    return list(
+        session.scalars(
+            select(Enrolment)
+            .outerjoin(Enrolment.user)
+            .options(contains_eager(Enrolment.user))
+            .where(
+                Enrolment.offering_id == offering_id,
+                Enrolment.status == EnrolmentStatus.CONFIRMED,
+            )
+            .order_by(User.name, Enrolment.id)
+        )
+    )
+
+
+def get_offering_session(session: Session, offering: Offering, session_id: int) -> OfferingSession:
+    """A session of this offering; a session of any other is not found."""
+    found = session.scalar(
+        select(OfferingSession).where(
+            OfferingSession.id == session_id, OfferingSession.offering_id == offering.id
+        )
+    )
+    if found is None:
+        raise NotFound(_l("This offering has no such session."))
+    return found
+
+
+# Enrolling on someone's behalf
+
+
+@dataclass
+class OnBehalf:
+    enrolment: Enrolment
+    new_place: bool  # False: they already held this place
+    new_account: bool
+
+
+class AccountNotConfirmed(Conflict):
+    def __init__(self):
+        super().__init__(
+            _l(
+                "This address has an account that was never confirmed. Ask the person to "
+                "follow the link we emailed them (or to ask for a new one when logging in), "
+                "then enrol them."
+            ),
+            "email",
+        )
+
+
+def _residence(session: Session, municipality_id: int | None):
+    options = accounts.residence_options(session)
+    chosen = next((place for place in options if place.id == municipality_id), None)
+    if chosen is None:
+        raise DomainError(_l("Choose where they live from the list."), "municipality")
+    return chosen
+
+
+def _create_account(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    municipality_id: int | None,
+    language: str,
+    offering: Offering,
+    actor_id: int,
+    now: datetime,
+) -> User:
+    """A resident account opened by staff for someone at the desk or on the phone.
+
+    Staff vouch for the address (they read it back to the person), so it is confirmed and
+    the place can be taken now; it has no password until the person chooses one through the
+    link we email them, so nobody else can log in with it meanwhile."""
+    name = name.strip()
+    if not name:
+        raise DomainError(
+            _l("No account uses this address yet: give the person's name to create one."),
+            "name",
+        )
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise DomainError(_l("Enter a valid email address."), "email") from error
+    if language not in LANGUAGES:
+        raise DomainError(_l("Choose Spanish or English."), "language")
+    user = User(
+        name=name,
+        email=email,
+        password_hash=None,
+        preferred_language=language,
+        municipality=_residence(session, municipality_id),
+        role=Role.RESIDENT,
+        created_at=now,
+        email_confirmed_at=now,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="user.create-on-behalf",
+        entity_type="user",
+        entity_id=user.id,
+        summary=f"Account opened by staff for {name} <{email}>",
+        after=audit.snapshot(user, ["name", "email", "municipality_id", "preferred_language"]),
+    )
+    outbox.enqueue(
+        session,
+        to=email,
+        lang=language,
+        template="account_opened_by_staff",
+        user=user,
+        offering=offering,
+        token=accounts.reset_token(user),
+    )
+    return user
+
+
+def enrol_on_behalf(
+    session: Session,
+    *,
+    offering: Offering,
+    email: str,
+    name: str = "",
+    municipality_id: int | None = None,
+    language: str = "es",
+    actor_id: int,
+    now: datetime,
+) -> OnBehalf:
+    """Enrol a person found by email, or a new resident account opened for them, through
+    the public site's enrol(): eligibility applies, and a full offering means the waiting
+    list. Raises the enrolment service's refusals; the caller rolls back, so a refused
+    enrolment leaves no account behind either."""
+    email = accounts.normalise_email(email)
+    user = accounts.find_by_email(session, email)
+    new_account = user is None
+    if user is None:
+        user = _create_account(
+            session,
+            email=email,
+            name=name,
+            municipality_id=municipality_id,
+            language=language,
+            offering=offering,
+            actor_id=actor_id,
+            now=now,
+        )
+    elif user.email_confirmed_at is None:
+        raise AccountNotConfirmed()
+    existing = places.live_enrolment(session, offering.id, user.id)
+    if existing is not None:
+        return OnBehalf(existing, new_place=False, new_account=False)
+    place = places.enrol(
+        session, offering_id=offering.id, user_id=user.id, now=now, actor_id=actor_id
+    )
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="enrolment.create-on-behalf",
+        entity_type="enrolment",
+        entity_id=place.id,
+        summary=f"{user.name} enrolled by staff in offering {offering.id}: {place.status.value}",
+        after=audit.snapshot(place, ["offering_id", "user_id", "status"]),
+    )
+    return OnBehalf(place, new_place=True, new_account=new_account)
+
+
+# Changing places by hand
+
+
+def promote(session: Session, enrolment: Enrolment, *, actor_id: int, now: datetime) -> Enrolment:
+    """A free seat to this waiting person, out of turn; they are told by email."""
+    position = waiting_positions(session, enrolment.offering_id, [enrolment.id]).get(enrolment.id)
+    places.promote_chosen(session, enrolment, now=now, actor_id=actor_id)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="enrolment.promote",
+        entity_type="enrolment",
+        entity_id=enrolment.id,
+        summary=f"{_name(enrolment)} promoted by staff from the waiting list (was {position})",
+        before={"status": EnrolmentStatus.WAITING.value, "position": position},
+        after={"status": enrolment.status.value},
+    )
+    return enrolment
+
+
+def cancel_place(
+    session: Session, enrolment: Enrolment, *, actor_id: int, now: datetime
+) -> list[Enrolment]:
+    """End a live place for the person (at any time: the deadline binds participants, not
+    staff). A freed seat goes to the waiting list; everyone concerned is emailed."""
+    before = enrolment.status
+    promoted = places.release(
+        session,
+        enrolment,
+        now=now,
+        status=EnrolmentStatus.CANCELLED,
+        actor_id=actor_id,
+        reason="cancelled-by-staff",
+    )
+    places._notify(session, enrolment, "enrolment_cancelled_by_staff")
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="enrolment.cancel",
+        entity_type="enrolment",
+        entity_id=enrolment.id,
+        summary=f"{_name(enrolment)}'s place cancelled by staff",
+        before={"status": before.value},
+        after={"status": enrolment.status.value, "promoted": [e.id for e in promoted]},
+    )
+    return promoted
+
+
+def _name(enrolment: Enrolment) -> str:
+    return enrolment.user.name if enrolment.user else f"enrolment {enrolment.id}"
+
+
+# Attendance and completion
+
+
+def _check_participants(chosen: Collection[int], participants: list[Enrolment], field: str):
+    unknown = set(chosen) - {e.id for e in participants}
+    if unknown:
+        raise DomainError(
+            _l("Someone in the list no longer has a confirmed place: reload the page."), field
+        )
+
+
+def attendance_marks(session: Session, session_id: int) -> dict[int, bool]:
+    """enrolment id -> present, for whoever has been marked at this session."""
+    rows = session.execute(
+        select(Attendance.enrolment_id, Attendance.present).where(
+            Attendance.session_id == session_id
+        )
+    )
+    return {enrolment_id: present for enrolment_id, present in rows}
+
+
+def mark_attendance(
+    session: Session,
+    offering_session: OfferingSession,
+    *,
+    present: Collection[int],
+    actor_id: int,
+    now: datetime,
+) -> tuple[int, int]:
+    """Everyone confirmed is marked: present if chosen, absent otherwise. Returns
+    (present, marked)."""
+    participants = confirmed_participants(session, offering_session.offering_id)
+    _check_participants(present, participants, "present")
+    existing = {
+        row.enrolment_id: row
+        for row in session.scalars(
+            select(Attendance).where(Attendance.session_id == offering_session.id)
+        )
+    }
+    before, after = {}, {}
+    for participant in participants:
+        is_present = participant.id in present
+        row = existing.get(participant.id)
+        if row is not None and row.present == is_present:
+            continue
+        before[participant.id] = None if row is None else row.present
+        after[participant.id] = is_present
+        if row is None:
+            row = Attendance(enrolment_id=participant.id, session_id=offering_session.id)
+            session.add(row)
+        row.present = is_present
+        row.marked_at = now
+        row.marked_by_id = actor_id
+    session.flush()
+    count = sum(1 for participant in participants if participant.id in present)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="attendance.mark",
+        entity_type="session",
+        entity_id=offering_session.id,
+        summary=(
+            f"Attendance of session {offering_session.id} (offering "
+            f"{offering_session.offering_id}): {count} present of {len(participants)}"
+        ),
+        before=before,
+        after=after,
+    )
+    return count, len(participants)
+
+
+def mark_completion(
+    session: Session,
+    offering: Offering,
+    *,
+    completed: Collection[int],
+    actor_id: int,
+    now: datetime,
+) -> tuple[int, int]:
+    """Everyone confirmed: completed if chosen (keeping the first date it was marked),
+    not completed otherwise. Returns (completed, participants)."""
+    participants = confirmed_participants(session, offering.id)
+    _check_participants(completed, participants, "completed")
+    before, after = {}, {}
+    for participant in participants:
+        done = participant.id in completed
+        if done == (participant.completed_at is not None):
+            continue
+        before[participant.id] = audit.snapshot(participant, ["completed_at"])["completed_at"]
+        participant.completed_at = now if done else None
+        after[participant.id] = audit.snapshot(participant, ["completed_at"])["completed_at"]
+    session.flush()
+    count = sum(1 for participant in participants if participant.id in completed)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="enrolment.complete",
+        entity_type="offering",
+        entity_id=offering.id,
+        summary=f"Completion of offering {offering.id}: {count} of {len(participants)}",
+        before=before,
+        after=after,
+    )
+    return count, len(participants)
+
+
+# Messages
+
+
+def message_participants(
+    session: Session,
+    offering: Offering,
+    *,
+    statuses: Collection[EnrolmentStatus],
+    subject: str,
+    body: str,
+    actor_id: int,
+) -> int:
+    """One email per person with a place of these statuses, through the outbox, in each
+    person's language around the staff member's words. Returns how many were written."""
+    statuses = [status for status in MESSAGE_AUDIENCES if status in statuses]
+    if not statuses:
+        raise DomainError(_l("Choose who receives the message."), "audience")
+    subject, body = subject.strip(), body.strip()
+    if not subject:
+        raise DomainError(_l("Write a subject."), "subject")
+    if not body:
+        raise DomainError(_l("Write the message."), "body")
+    recipients = session.scalars(
+        select(Enrolment)
+        .join(Enrolment.user)
+        .options(contains_eager(Enrolment.user))
+        .where(
+            Enrolment.offering_id == offering.id,
+            Enrolment.status.in_(statuses),
+            User.email.is_not(None),
+        )
+        .order_by(Enrolment.id)
+    ).all()
+    for enrolment in recipients:
+        outbox.enqueue(
+            session,
+            to=enrolment.user.email,
+            lang=enrolment.user.preferred_language,
+            template="staff_message",
+            user=enrolment.user,
+            enrolment=enrolment,
+            offering=offering,
+            message_subject=subject,
+            message_body=body,
+        )
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="offering.message",
+        entity_type="offering",
+        entity_id=offering.id,
+        summary=f"Message to {len(recipients)} participants of offering {offering.id}: {subject}",
+        after={
+            "statuses": [status.value for status in statuses],
+            "recipients": len(recipients),
+            "subject": subject,
+            "body": body,
+        },
+    )
+    return len(recipients)
+
+
+def export_rows(session: Session, offering_id: int) -> list[Enrolment]:
+    """Every enrolment of the offering in list order, with account and municipality."""
+    return list(
+        session.scalars(
+            select(Enrolment)
+            .outerjoin(Enrolment.user)
+            .options(contains_eager(Enrolment.user).joinedload(User.municipality))
+            .where(Enrolment.offering_id == offering_id)
+            .order_by(*_LIST_ORDER)
+        )
+    )
