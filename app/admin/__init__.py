@@ -9,6 +9,7 @@ bp.before_request(enforce)
 
 from app.admin import (  # noqa: E402
     audit,  # noqa: F401
+    imports,  # noqa: F401
     offerings,  # noqa: F401
     organisations,  # noqa: F401
     participants,  # noqa: F401

@@ -13,6 +13,7 @@ AREAS = [
     ("admin.offerings", Permission.MANAGE_OFFERINGS, _l("Offerings")),
     ("admin.organisations_index", Permission.MANAGE_ORGANISATIONS, _l("Organisations")),
     ("admin.users_index", Permission.MANAGE_USERS, _l("Users and roles")),
+    ("admin.import_check", Permission.IMPORT_OFFERINGS, _l("Import offerings")),
     ("admin.audit_index", Permission.READ_AUDIT_LOG, _l("Audit log")),
 ]
 

@@ -44,7 +44,7 @@ from app.models import (
     OrganisationKind,
     Programme,
 )
-from app.services import search
+from app.services import audit, search
 from app.services.offerings import set_sessions
 from app.services.reference import ensure_reference_data
 
@@ -763,9 +763,19 @@ def _read_row(reader: _RowReader) -> ParsedRow:
 # --- Importing ---------------------------------------------------------------------------
 
 
-def import_offerings(session: DbSession, content: bytes, *, dry_run: bool = False) -> ImportResult:
+def import_offerings(
+    session: DbSession,
+    content: bytes,
+    *,
+    dry_run: bool = False,
+    only_provider: Organisation | None = None,
+) -> ImportResult:
     """Validate the whole file, then (unless ``dry_run`` or any error) create or update
-    its offerings. Flushes, never commits: the caller commits, or rolls back on errors."""
+    its offerings. Flushes, never commits: the caller commits, or rolls back on errors.
+
+    ``only_provider`` limits the file to that organisation's offerings (staff of one
+    organisation): a row naming another provider, or updating another's offering, is an error.
+    """
     result = ImportResult(dry_run=dry_run)
     try:
         table = read_table(content)
@@ -822,6 +832,8 @@ def import_offerings(session: DbSession, content: bytes, *, dry_run: bool = Fals
     existing = _existing_offerings(session, list(first_row))
     for row in parsed:
         offering = existing.get(row.external_id)
+        if only_provider is not None:
+            _check_provider(row, offering, only_provider, result.errors)
         capacity = row.values.get("capacity")
         if offering is not None and capacity is not None and capacity < offering.seats_taken:
             result.errors.append(
@@ -870,6 +882,68 @@ def import_offerings(session: DbSession, content: bytes, *, dry_run: bool = Fals
             if offering.external_id in written:
                 search.index_offering(session, offering)
     return result
+
+
+def import_from_back_office(
+    session: DbSession,
+    content: bytes,
+    *,
+    actor_id: int,
+    filename: str,
+    dry_run: bool,
+    only_provider: Organisation | None = None,
+) -> ImportResult:
+    """The same import, from the browser: an applied import is one audit entry with its
+    counts and the references it created and changed."""
+    result = import_offerings(session, content, dry_run=dry_run, only_provider=only_provider)
+    if result.ok and not dry_run:
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="import",
+            entity_type="import",
+            entity_id=None,
+            summary=filename,
+            after={
+                "file": filename,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "created_offerings": [
+                    o.external_id for o in result.outcomes if o.action == "created"
+                ],
+                "updated_offerings": {
+                    o.external_id: list(o.changed) for o in result.outcomes if o.action == "updated"
+                },
+                "new_providers": result.new_providers,
+            },
+        )
+    return result
+
+
+def _check_provider(
+    row: ParsedRow, offering: Offering | None, provider: Organisation, errors: list[RowError]
+) -> None:
+    if row.provider is not None and row.provider.casefold() != provider.name.casefold():
+        errors.append(
+            RowError(
+                _l(
+                    "you may import only offerings of %(organisation)s; found “%(found)s”",
+                    organisation=provider.name,
+                    found=_shown(row.provider),
+                ),
+                row.row,
+                "provider",
+            )
+        )
+    if offering is not None and offering.provider_id != provider.id:
+        errors.append(
+            RowError(
+                _l("this reference is already used by another organisation's offering"),
+                row.row,
+                "external_id",
+            )
+        )
 
 
 def _existing_offerings(session: DbSession, external_ids: list[str]) -> dict[str, Offering]:
