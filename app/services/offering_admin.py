@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import LazyString, lazy_ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import joinedload
@@ -217,10 +218,11 @@ def live_count(session: DbSession, offering_id: int) -> int:
     )
 
 
-def missing_english(offering: Offering | OfferingData) -> list[str]:
-    """English text fields left empty where the Spanish one is filled."""
+def missing_english(offering: Offering) -> list:
+    """The names (translated) of English text fields left empty where the Spanish one is
+    filled: English readers see the Spanish text there."""
     return [
-        name
+        ENGLISH_FIELD_NAMES[name]
         for name in TEXT_FIELDS
         if getattr(offering, f"{name}_es") and not getattr(offering, f"{name}_en")
     ]
@@ -570,11 +572,14 @@ def publish(session: DbSession, offering: Offering, *, actor_id: int | None) -> 
     missing = missing_english(offering)
     if not missing:
         return []
+    # Lazy as a whole, so the field names are in the reader's language too.
     return [
-        _l(
-            "Published. The English text is missing (%(fields)s): English readers see the "
-            "Spanish text.",
-            fields=", ".join(str(ENGLISH_FIELD_NAMES[name]) for name in missing),
+        LazyString(
+            lambda: _(
+                "Published. The English text is missing (%(fields)s): English readers see the "
+                "Spanish text.",
+                fields=", ".join(str(name) for name in missing),
+            )
         )
     ]
 
@@ -609,7 +614,7 @@ def cancel(
         action="offering.cancel",
         entity_type=ENTITY,
         entity_id=offering.id,
-        summary=f"{offering.external_id}: {len(ended)} participants told",
+        summary=f"{offering.external_id}: published -> cancelled",
         before={"status": OfferingStatus.PUBLISHED.value},
         after={"status": OfferingStatus.CANCELLED.value, "participants_told": len(ended)},
     )
@@ -689,7 +694,7 @@ def duplicate(
         action="offering.duplicate",
         entity_type=ENTITY,
         entity_id=copy.id,
-        summary=f"{copy.external_id} from {offering.external_id}",
+        summary=f"{copy.external_id} <- {offering.external_id}",
         before={"source_id": offering.id, "source_external_id": offering.external_id},
         after=_snapshot(copy),
     )
