@@ -19,7 +19,7 @@ from app.models import (
     OfferingStatus,
 )
 from app.models.types import LabelledEnum
-from app.services.enrolment import _notify, _record
+from app.services.enrolment import _notify, _transition
 from app.services.errors import Conflict, NotFound
 
 REMINDER_WINDOW = timedelta(hours=48)
@@ -111,7 +111,8 @@ def cancel_offering(
 
     The status change is a conditional UPDATE of the offering row, so two staff members
     cancelling at once end the enrolments once; asking again for a cancelled offering is a
-    no-op (a double-clicked submit)."""
+    no-op (a double-clicked submit). Each enrolment changes only from the status read
+    (compare-and-set), so a place its owner gives up at the same moment is not ended twice."""
     offering = session.get(Offering, offering_id)
     if offering is None:
         raise NotFound(_l("This offering does not exist."))
@@ -126,10 +127,19 @@ def cancel_offering(
         if offering.status == OfferingStatus.CANCELLED:
             return []
         raise Conflict(_l("Only a published offering can be cancelled."))
-    enrolments = live_enrolments(session, offering_id)
-    for enrolment in enrolments:
-        _record(enrolment, EnrolmentStatus.OFFERING_CANCELLED, now, actor_id, "offering-cancelled")
+    ended = [
+        enrolment
+        for enrolment in live_enrolments(session, offering_id)
+        if _transition(
+            session,
+            enrolment,
+            EnrolmentStatus.OFFERING_CANCELLED,
+            now,
+            actor_id,
+            "offering-cancelled",
+        )
+    ]
     session.flush()
-    for enrolment in enrolments:
+    for enrolment in ended:
         _notify(session, enrolment, "offering_cancelled")
-    return enrolments
+    return ended
