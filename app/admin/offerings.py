@@ -4,7 +4,7 @@ message at its field (422, or 409 when the data in the database is what refuses)
 
 from decimal import Decimal
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -77,7 +77,6 @@ def _render_form(form, offering=None, status=200):
         offering=offering,
         actions=ActionForm(),
         missing_english=offering_admin.missing_english(offering) if offering else [],
-        participants_endpoint="admin.participants" in current_app.view_functions,
     ), status
 
 
@@ -102,12 +101,7 @@ def offerings():
         page=form.page.data or 1,
         per_page=PAGE_SIZE,
     )
-    return render_template(
-        "admin/offerings/index.html",
-        form=form,
-        result=result,
-        participants_endpoint="admin.participants" in current_app.view_functions,
-    )
+    return render_template("admin/offerings/index.html", form=form, result=result)
 
 
 @bp.route("/offerings/new", methods=["GET", "POST"])

@@ -1,17 +1,19 @@
 """The back office in a real browser, without JavaScript tricks: a staff member creates an
 offering in both languages, adds sessions and publishes it; a resident enrols from the public
-page; every back-office page on the way is axe-clean in Spanish and in English.
+page; staff mark attendance at the door and export it. Every back-office page on the way is
+axe-clean in Spanish and in English.
 
 Selectors are names, ids and URLs, not words: the pages are translated.
 """
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Enrolment, EnrolmentStatus, Offering, OfferingStatus, Role
+from app.models import Attendance, Enrolment, EnrolmentStatus, Offering, OfferingStatus, Role
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user
 
 NEXT_YEAR = datetime.now(UTC).year + 1
@@ -55,14 +57,14 @@ def offering_id_from(url: str) -> int:
     return int(url.rstrip("/").split("/")[-2])
 
 
-def test_staff_create_and_publish_an_offering_and_a_resident_enrols(
+def test_staff_publish_an_offering_a_resident_enrols_staff_mark_attendance_and_export(
     app, page, people, assert_accessible
 ):
     log_in(page, people["staff"])
     for lang in ("es", "en"):
-        response = page.goto(f"/{lang}/admin/offerings/")
-        assert response.status == 200
-        assert_accessible(page)
+        for path in ("", "new"):
+            assert page.goto(f"/{lang}/admin/offerings/{path}").status == 200
+            assert_accessible(page)
 
     # Create: both languages side by side, one session; the form first refuses a session
     # that ends before it starts, at the field, and keeps what was typed.
@@ -132,3 +134,32 @@ def test_staff_create_and_publish_an_offering_and_a_resident_enrols(
     with app.app_context():
         place = db.session.scalar(select(Enrolment).filter_by(offering_id=offering_id))
         assert place.status == EnrolmentStatus.CONFIRMED
+    log_out(page)
+
+    # Staff reach the participants from the offering, mark attendance at the first session
+    # and download it for Excel (CSV: BOM, semicolons).
+    log_in(page, people["staff"])
+    page.goto(f"/es/admin/offerings/{offering_id}/edit")
+    page.locator(f"main a[href$='/admin/offerings/{offering_id}/participants']").first.click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.locator(
+        f"a[href*='/admin/offerings/{offering_id}/sessions/'][href$='/attendance']"
+    ).first.click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.check(f"input[name=present][value='{place.id}']")
+    page.locator("main form [name=save]").click()
+    page.wait_for_load_state()
+    with app.app_context():
+        mark = db.session.scalar(select(Attendance).filter_by(enrolment_id=place.id))
+        assert mark.present is True
+    for lang in ("es", "en"):
+        page.goto(f"/{lang}/admin/offerings/{offering_id}/participants")
+        assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.locator("a[href*='what=attendance'][href*='format=csv']").click()
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert b";" in content.splitlines()[0]

@@ -126,6 +126,7 @@ def test_staff_see_their_own_offerings_with_links(client, auth, world, lang):
     assert ("Robótica" if lang == "es" else "Robotics") in response.text
     assert "Ajeno" not in response.text and "Foreign" not in response.text
     assert f'href="/{lang}/admin/offerings/{world["mine"]}/edit"' in response.text
+    assert f'href="/{lang}/admin/offerings/{world["mine"]}/participants"' in response.text
     assert f'href="/{lang}/admin/offerings/new"' in response.text
 
 
