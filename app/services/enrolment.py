@@ -113,12 +113,25 @@ def live_enrolment(session: Session, offering_id: int, user_id: int) -> Enrolmen
     )
 
 
-def _lock_offering(session: Session, offering_id: int) -> None:
-    """PostgreSQL: wait for any transaction that is freeing a seat of this offering. Without
-    it a newcomer who read "full" just before a cancellation committed would go to the
-    waiting list beside a free seat that nobody is promoted into. (SQLite needs no lock: the
-    seat UPDATE already waits for the single writer and then reads the latest row.)"""
-    session.execute(select(Offering.id).where(Offering.id == offering_id).with_for_update())
+def _lock_offering(session: Session, offering_id: int) -> Offering:
+    """Serialise every change to this offering's places, on both databases, and return the
+    offering as it is now (status and seats re-read under the lock).
+
+    A no-op UPDATE of the offering row takes PostgreSQL's row lock and SQLite's write lock
+    (``SELECT ... FOR UPDATE`` would do nothing on SQLite). Every path that takes, frees or
+    passes on a seat, or cancels the offering, comes here first, so they all lock in the same
+    order (offering, then enrolments) and never deadlock; and a newcomer who read "full"
+    just before a cancellation committed waits for it instead of queueing beside a free seat.
+    """
+    session.execute(
+        update(Offering)
+        .where(Offering.id == offering_id)
+        .values(seats_taken=Offering.seats_taken)
+        .execution_options(synchronize_session=False)
+    )
+    offering = session.get(Offering, offering_id)
+    session.refresh(offering, ["status", "seats_taken", "capacity"])
+    return offering
 
 
 def _take_seat(session: Session, offering_id: int) -> bool:
@@ -146,7 +159,7 @@ def _record(enrolment: Enrolment, status: EnrolmentStatus, now: datetime, actor_
     enrolment.events.append(EnrolmentEvent(status=status, at=now, actor_id=actor_id, reason=reason))
 
 
-def _transition(
+def transition(
     session: Session, enrolment: Enrolment, status: EnrolmentStatus, now: datetime, actor_id, reason
 ) -> bool:
     """Change a stored enrolment's status only if it still has the status we read.
@@ -168,7 +181,7 @@ def _transition(
     return True
 
 
-def _notify(session: Session, enrolment: Enrolment, template: str, **context) -> None:
+def notify(session: Session, enrolment: Enrolment, template: str, **context) -> None:
     user = enrolment.user
     if user is None or not user.email:
         return
@@ -201,7 +214,8 @@ def enrol(
         return existing
     check_eligibility(offering, user, now)
 
-    _lock_offering(session, offering_id)
+    offering = _lock_offering(session, offering_id)
+    check_eligibility(offering, user, now)  # again: staff may have cancelled it meanwhile
     status = (
         EnrolmentStatus.CONFIRMED if _take_seat(session, offering_id) else (EnrolmentStatus.WAITING)
     )
@@ -216,9 +230,9 @@ def enrol(
         raise AlreadyEnrolled() from error
     session.refresh(offering, ["seats_taken"])
     if status == EnrolmentStatus.CONFIRMED:
-        _notify(session, enrolment, "enrolment_confirmed")
+        notify(session, enrolment, "enrolment_confirmed")
     else:
-        _notify(
+        notify(
             session, enrolment, "enrolment_waiting", position=waiting_position(session, enrolment)
         )
     return enrolment
@@ -293,7 +307,7 @@ def cancel_enrolment(
     enrolment = get_own_enrolment(session, enrolment_id, user_id)
     check_cancellable(enrolment, now)
     release(session, enrolment, now=now, status=EnrolmentStatus.CANCELLED, actor_id=actor_id)
-    _notify(session, enrolment, "enrolment_cancelled")
+    notify(session, enrolment, "enrolment_cancelled")
     return enrolment
 
 
@@ -325,18 +339,18 @@ def release(
     reason: str = "cancelled",
 ) -> list[Enrolment]:
     """End a live enrolment; if it held a seat, promote the waiting list. Returns promoted."""
+    _lock_offering(session, enrolment.offering_id)
     while True:
         if not enrolment.status.is_live:
             raise EnrolmentGone(_l("This enrolment is already cancelled."))
         held_seat = enrolment.status == EnrolmentStatus.CONFIRMED
-        if _transition(session, enrolment, status, now, actor_id, reason):
+        if transition(session, enrolment, status, now, actor_id, reason):
             break
         # Changed since we read it: ended by a concurrent request (the check above says so),
         # or promoted from the waiting list (then it is released as the seat it now holds).
     if not held_seat:
         session.flush()
         return []
-    # This UPDATE takes the offering's row lock (PostgreSQL) before looking at the list.
     _release_seat(session, enrolment.offering_id)
     session.flush()
     return promote_waitlist(session, offering_id=enrolment.offering_id, now=now, actor_id=actor_id)
@@ -364,12 +378,12 @@ def promote_waitlist(
         )
         if first is None or not _take_seat(session, offering_id):
             break
-        if not _transition(session, first, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted"):
+        if not transition(session, first, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted"):
             # They left the list while we chose them: the seat goes to the next in line.
             _release_seat(session, offering_id)
             continue
         session.flush()
-        _notify(session, first, "enrolment_promoted")
+        notify(session, first, "enrolment_promoted")
         promoted.append(first)
     session.refresh(offering, ["seats_taken"])
     return promoted
@@ -393,7 +407,7 @@ def promote_chosen(
                 "another place."
             )
         )
-    if not _transition(
+    if not transition(
         session, enrolment, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted-by-staff"
     ):
         # Left the list (or promoted) while staff were choosing: the seat goes back.
@@ -401,5 +415,5 @@ def promote_chosen(
         raise Conflict(_l("This person is not on the waiting list."))
     session.flush()
     session.refresh(enrolment.offering, ["seats_taken"])
-    _notify(session, enrolment, "enrolment_promoted")
+    notify(session, enrolment, "enrolment_promoted")
     return enrolment

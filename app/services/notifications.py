@@ -19,7 +19,7 @@ from app.models import (
     OfferingStatus,
 )
 from app.models.types import LabelledEnum
-from app.services.enrolment import _notify, _transition
+from app.services.enrolment import notify, transition
 from app.services.errors import Conflict, NotFound
 
 REMINDER_WINDOW = timedelta(hours=48)
@@ -65,7 +65,7 @@ def remind_upcoming(
         )
         if claimed.rowcount != 1:
             continue
-        _notify(session, enrolment, "enrolment_reminder", now=now)
+        notify(session, enrolment, "enrolment_reminder", now=now)
         reminded.append(enrolment)
     session.flush()
     return reminded
@@ -98,7 +98,7 @@ def notify_offering_changed(
         return []
     enrolments = live_enrolments(session, offering.id)
     for enrolment in enrolments:
-        _notify(session, enrolment, "offering_changed", changes=changes, now=now)
+        notify(session, enrolment, "offering_changed", changes=changes, now=now)
     session.flush()
     return enrolments
 
@@ -130,7 +130,7 @@ def cancel_offering(
     ended = [
         enrolment
         for enrolment in live_enrolments(session, offering_id)
-        if _transition(
+        if transition(
             session,
             enrolment,
             EnrolmentStatus.OFFERING_CANCELLED,
@@ -141,5 +141,5 @@ def cancel_offering(
     ]
     session.flush()
     for enrolment in ended:
-        _notify(session, enrolment, "offering_cancelled")
+        notify(session, enrolment, "offering_cancelled")
     return ended

@@ -323,7 +323,7 @@ def cancel_place(
         actor_id=actor_id,
         reason="cancelled-by-staff",
     )
-    places._notify(session, enrolment, "enrolment_cancelled_by_staff")
+    places.notify(session, enrolment, "enrolment_cancelled_by_staff")
     audit.record(
         session,
         actor_id=actor_id,
