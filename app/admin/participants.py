@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.admin import bp
 from app.admin.access import Permission, get_enrolment_for, get_offering_for, requires
@@ -81,7 +82,11 @@ def participants_list(offering_id):
         per_page=form.per_page.data or participants.DEFAULT_PAGE_SIZE,
     )
     return render_template(
-        "admin/participants/index.html", offering=offering, form=form, result=result
+        "admin/participants/index.html",
+        offering=offering,
+        form=form,
+        result=result,
+        status_labels={status: str(status.label) for status in EnrolmentStatus},
     )
 
 
@@ -214,7 +219,7 @@ def attendance(offering_id, session_id):
     meeting = _session_or_404(offering, session_id)
     people = participants.confirmed_participants(db.session, offering.id)
     form = AttendanceForm()
-    form.present.choices = [(person.id, participant_name(person)) for person in people]
+    form.present.choices = [SelectChoice(person.id, participant_name(person)) for person in people]
     status = _form_status(form)
     if form.validate_on_submit():
         chosen = [p.id for p in people] if form.all_present.data else form.present.data or []
@@ -242,7 +247,7 @@ def attendance(offering_id, session_id):
             )
     marks = participants.attendance_marks(db.session, meeting.id)
     if not form.is_submitted():
-        form.present.data = [person.id for person in people if marks.get(person.id)]
+        form.present.data = {person.id for person in people if marks.get(person.id)}
     return render_template(
         "admin/participants/attendance.html",
         offering=offering,
@@ -258,7 +263,9 @@ def completion(offering_id):
     offering = _offering_or_404(offering_id)
     people = participants.confirmed_participants(db.session, offering.id)
     form = CompletionForm()
-    form.completed.choices = [(person.id, participant_name(person)) for person in people]
+    form.completed.choices = [
+        SelectChoice(person.id, participant_name(person)) for person in people
+    ]
     status = _form_status(form)
     if form.validate_on_submit():
         chosen = [p.id for p in people] if form.all_completed.data else form.completed.data or []
@@ -283,7 +290,7 @@ def completion(offering_id):
             )
             return redirect(url_for("admin.completion", offering_id=offering.id))
     if not form.is_submitted():
-        form.completed.data = [person.id for person in people if person.completed_at]
+        form.completed.data = {person.id for person in people if person.completed_at}
     return render_template(
         "admin/participants/completion.html", offering=offering, form=form
     ), status
