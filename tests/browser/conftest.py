@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from app.extensions import db
+from app.models import Offering, OfferingStatus
+from app.services.demo import seed_demo
 from tests.conftest import unavailable
+from tests.factories import make_offering
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -43,6 +47,46 @@ def live_server(app):
     thread.join(timeout=5)
 
 
+CANCELLED_REF = "TEST-CANCELLED"
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(app) -> dict[str, list[dict]]:
+    """The demo offer (plus a cancelled activity, which the demo lacks), seeded once and kept
+    as rows: the importer takes seconds, copying the rows back takes milliseconds."""
+    with app.app_context():
+        seed_demo(db.session)
+        make_offering(
+            db.session,
+            external_id=CANCELLED_REF,
+            status=OfferingStatus.CANCELLED,
+            title_es="Taller de robótica cancelado",
+            title_en="Cancelled robotics workshop",
+        )
+        db.session.commit()
+        with db.engine.connect() as connection:
+            return {
+                table.name: [dict(row) for row in connection.execute(table.select()).mappings()]
+                for table in db.metadata.sorted_tables
+            }
+
+
+@pytest.fixture
+def demo(app, demo_snapshot) -> dict[str, int]:
+    """The demo offer in the database for this test; offering ids by external id.
+
+    Every row is replaced (reference data included) so the ids are the snapshot's; the
+    autouse cleanup empties the database after the test as usual.
+    """
+    with app.app_context(), db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        for table in db.metadata.sorted_tables:
+            if rows := demo_snapshot[table.name]:
+                connection.execute(table.insert(), rows)
+    return {row["external_id"]: row["id"] for row in demo_snapshot[Offering.__tablename__]}
+
+
 @pytest.fixture(scope="session")
 def browser():
     try:
@@ -58,12 +102,25 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="es-ES")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def open_page(browser, live_server):
+    """``open_page(**context_options)``: a page in a fresh browser context on the live server
+    (e.g. ``locale="en-GB"``, ``java_script_enabled=False``); closed after the test."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(base_url=live_server, **{"locale": "es-ES", **options})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
 
 
 @pytest.fixture(scope="session")
