@@ -1,7 +1,7 @@
 """Configuration. Secrets and addresses come only from the environment."""
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -37,6 +37,18 @@ class Config:
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
     SESSION_COOKIE_SECURE = FORCE_HTTPS
     SESSION_COOKIE_SAMESITE = "Lax"
+
+    # Remember-me is optional and bounded; the session cookie lasts for the browser session.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = FORCE_HTTPS
+    SESSION_COOKIE_HTTPONLY = True
+    # A login older than this is not "fresh": sensitive actions ask for the password again.
+    FRESH_LOGIN_MAX_AGE = timedelta(minutes=15)
+    # Signed links in emails expire.
+    EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -11,6 +11,8 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -46,6 +48,21 @@ def pytest_collection_modifyitems(config, items):
     config.hook.pytest_deselected(items=deselected)
 
 
+class IsolatedClient(FlaskClient):
+    """Every request in an app context of its own, as in production, even when the test holds
+    one open (the ``session`` fixture): otherwise requests would share ``g`` (Flask-Login's
+    user, Flask-Babel's locale) and the test's database session. The test's session is
+    expired afterwards so it reads what the request committed."""
+
+    def open(self, *args, **kwargs):
+        outer = db.session() if has_app_context() else None
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer is not None:
+            outer.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = database_url(tmp_path_factory)
@@ -54,6 +71,7 @@ def app(tmp_path_factory):
     # (TestConfig's intent) until a test asks for it with the ``rate_limits`` fixture.
     app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": True})
     limiter.enabled = False
+    app.test_client_class = IsolatedClient
     with app.app_context():
         if ON_POSTGRES:
             with db.engine.begin() as connection:
