@@ -4,19 +4,17 @@
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.localtime import local_midnight
 from app.models import AuditEntry, User
 from app.services.errors import NotFound
 from app.services.pagination import Page, paginate
-
-LOCAL_ZONE = ZoneInfo("Europe/Madrid")
 
 
 @dataclass(frozen=True)
@@ -41,10 +39,6 @@ class FieldChange:
         return self.before != self.after
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_ZONE).astimezone(UTC)
-
-
 def _filtered(filters: AuditFilters) -> Select:
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor))
     if filters.actor_email:
@@ -58,9 +52,9 @@ def _filtered(filters: AuditFilters) -> Select:
     if filters.entity_id is not None:
         stmt = stmt.where(AuditEntry.entity_id == filters.entity_id)
     if filters.since is not None:
-        stmt = stmt.where(AuditEntry.at >= _start_of(filters.since))
+        stmt = stmt.where(AuditEntry.at >= local_midnight(filters.since))
     if filters.until is not None:
-        stmt = stmt.where(AuditEntry.at < _start_of(filters.until + timedelta(days=1)))
+        stmt = stmt.where(AuditEntry.at < local_midnight(filters.until + timedelta(days=1)))
     if filters.q:
         stmt = stmt.where(AuditEntry.summary.icontains(filters.q, autoescape=True))
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -11,13 +11,13 @@ The number of SQL statements is fixed whatever the page size: options, a count, 
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_ngettext
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app.localtime import local_midnight
 from app.models import (
     Audience,
     Format,
@@ -32,8 +32,7 @@ from app.models import (
 )
 from app.services import search
 from app.services.errors import NotFound
-
-LOCAL_ZONE = ZoneInfo("Europe/Madrid")
+from app.services.pagination import Page
 
 FACETS = ("programme", "kind", "municipality", "audience", "format", "language")
 
@@ -64,26 +63,9 @@ class FilterOptions:
 
 
 @dataclass
-class CatalogueResult:
-    items: list[Offering]
-    total: int
-    page: int
-    pages: int
-    per_page: int
+class CatalogueResult(Page):
     # facet -> option slug -> results with that option (options without results are absent)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def page_window(self, radius: int = 2) -> list[int | None]:
-        """Page numbers worth a link: the first, the last and those near this one; None
-        stands for a gap."""
-        near = range(max(1, self.page - radius), min(self.pages, self.page + radius) + 1)
-        numbers = sorted({1, self.pages, *near})
-        window: list[int | None] = []
-        for number in numbers:
-            if window and number - window[-1] > 1:
-                window.append(None)
-            window.append(number)
-        return window
 
 
 class PageOutOfRange(NotFound):
@@ -108,10 +90,6 @@ def filter_options(session: Session) -> FilterOptions:
     )
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_ZONE).astimezone(UTC)
-
-
 def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bool]]:
     """The filters that are not facets: they apply to the results and to every count."""
     conditions = [Offering.status == OfferingStatus.PUBLISHED]
@@ -119,9 +97,9 @@ def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bo
         # Upcoming and running offerings; an offering without dates yet has not ended either.
         conditions.append(or_(Offering.ends_at.is_(None), Offering.ends_at >= now))
     else:
-        conditions.append(Offering.ends_at >= _local_midnight(filters.date_from))
+        conditions.append(Offering.ends_at >= local_midnight(filters.date_from))
     if filters.date_to is not None:
-        conditions.append(Offering.starts_at < _local_midnight(filters.date_to + timedelta(days=1)))
+        conditions.append(Offering.starts_at < local_midnight(filters.date_to + timedelta(days=1)))
     if filters.available:
         deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
         conditions += [

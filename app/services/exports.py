@@ -15,7 +15,6 @@ import enum
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -27,11 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n import localized
+from app.localtime import MADRID
 from app.models import Attendance, Enrolment, EnrolmentStatus, Offering
 from app.services import audit, participants
 from app.services.errors import NotFound
 
-MADRID = ZoneInfo("Europe/Madrid")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 EXCEL_DATETIME = "DD/MM/YYYY HH:MM"

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import selectinload
 
+from app.localtime import MADRID
 from app.models import (
     Audience,
     Format,
@@ -48,7 +48,6 @@ from app.services import audit, search
 from app.services.offerings import set_sessions
 from app.services.reference import ensure_reference_data
 
-MADRID = ZoneInfo("Europe/Madrid")
 HEADER_ROW = 1
 MAX_AGE = 120
 MAX_CAPACITY = 100_000
