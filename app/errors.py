@@ -14,6 +14,7 @@ MESSAGES = {
     404: _l("We could not find that page."),
     405: _l("That action is not allowed here."),
     410: _l("This link is no longer valid."),
+    413: _l("The file or form you sent is too large."),
     429: _l("Too many attempts. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. We have been told and will fix it."),
 }

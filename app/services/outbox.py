@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage, OutboxStatus
 
-MAX_ATTEMPTS = 8
+# Waits of 1, 2, 4 ... minutes, then hourly: a mail server down for a whole day loses nothing.
+MAX_ATTEMPTS = 30
 BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=1)
 
 
 def render_email(template: str, lang: str, **context) -> tuple[str, str, str]:
@@ -60,10 +62,12 @@ def mark_sent(message: OutboxMessage, now: datetime) -> None:
 
 
 def mark_failed(message: OutboxMessage, now: datetime, error: str) -> None:
-    """Try again later, waiting twice as long each time; give up after MAX_ATTEMPTS."""
+    """Try again later, waiting twice as long each time up to an hour; give up after
+    MAX_ATTEMPTS (the row stays, with its last error)."""
     message.attempts += 1
     message.last_error = error[:2000]
     if message.attempts >= MAX_ATTEMPTS:
         message.status = OutboxStatus.FAILED
     else:
-        message.next_attempt_at = now + BACKOFF_BASE * 2 ** (message.attempts - 1)
+        wait = BACKOFF_BASE * 2 ** min(message.attempts - 1, 10)
+        message.next_attempt_at = now + min(wait, BACKOFF_MAX)

@@ -277,3 +277,25 @@ def test_the_course_mode_follows_the_format(app, client, fmt, mode, location_typ
         [place["@type"] for place in location] if isinstance(location, list) else location["@type"]
     )
     assert found == location_types
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_session_held_elsewhere_shows_its_own_venue(app, client, lang):
+    with app.app_context():
+        offering = make_offering(db.session, sessions=2, venue="Centro El Cantizal")
+        offering.sessions[1].venue = "Museo de la Ciencia"
+        offering.sessions[1].address = "Avenida de Europa 2"
+        db.session.commit()
+        offering_id = offering.id
+    html = client.get(f"/{lang}/offerings/{offering_id}").get_data(as_text=True)
+    table = html[html.index('class="table table-sm offering-sessions"') :]
+    table = table[: table.index("</table>")]
+    assert "Museo de la Ciencia, Avenida de Europa 2" in table
+    assert table.count("<tr>") == 3  # header and both sessions
+
+
+def test_sessions_at_the_usual_venue_need_no_venue_column(app, client):
+    offering_id = create(app, sessions=2)
+    html = client.get(f"/en/offerings/{offering_id}").get_data(as_text=True)
+    table = html[html.index('class="table table-sm offering-sessions"') :]
+    assert "Where" not in table[: table.index("</table>")]

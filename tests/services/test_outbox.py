@@ -5,7 +5,7 @@ import email
 import smtplib
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy
 
 import pytest
@@ -282,3 +282,11 @@ def test_two_workers_at_once_never_send_the_same_message(app, session):
     rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [row.status for row in rows] == [OutboxStatus.SENT] * len(messages)
     assert all(row.attempts == 1 for row in rows)
+
+
+def test_the_wait_between_attempts_stops_growing_at_an_hour():
+    message = OutboxMessage(attempts=12)
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    outbox.mark_failed(message, now, "connection refused")
+    assert message.next_attempt_at == now + outbox.BACKOFF_MAX
+    assert message.status != OutboxStatus.FAILED
