@@ -33,10 +33,11 @@ NOT_A_RESIDENCE = ("online",)
 
 
 class LoginFailed(DomainError):
-    """One message for an unknown address and a wrong password alike."""
+    """One message for an unknown address and a wrong password alike. It sits at the password
+    field (marked invalid, described by the message), the one the person types again."""
 
     def __init__(self):
-        super().__init__(_l("That email and password do not match an account."))
+        super().__init__(_l("That email and password do not match an account."), "password")
 
 
 class EmailNotConfirmed(DomainError):

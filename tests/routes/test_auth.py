@@ -210,12 +210,12 @@ def test_a_failed_login_says_the_same_for_a_wrong_password_and_an_unknown_addres
     wrong = auth.login("ana@example.org", "not my password", lang=lang)
     unknown = auth.login("nobody@example.org", "not my password", lang=lang)
     assert wrong.status_code == unknown.status_code == 422
-    error = re.compile(
-        r'<div class="alert alert-danger" role="alert" id="form-errors">(.*?)</div>', re.S
-    )
-    assert error.search(wrong.text).group(1).replace("ana@example.org", "") == error.search(
-        unknown.text
-    ).group(1).replace("nobody@example.org", "")
+    # At the password field, tied to it for screen readers.
+    error = re.compile(r'<div id="password-error" class="invalid-feedback d-block">(.*?)</div>')
+    assert error.search(wrong.text).group(1) == error.search(unknown.text).group(1)
+    for page in (wrong.text, unknown.text):
+        field = re.search(r'<input[^>]*id="password"[^>]*>', page).group(0)
+        assert 'aria-invalid="true"' in field and 'aria-describedby="password-error"' in field
 
 
 def test_logging_in_starts_a_new_session(app, client, auth, user):
