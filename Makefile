@@ -20,8 +20,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy=false -d translations -l $* 2>/dev/null || \
-		$(BIN)/pybabel compile -d translations -l $*
+	$(BIN)/pybabel compile -d translations -l $*
 
 db: $(STAMP) $(COMPILED)
 	mkdir -p instance
@@ -40,7 +39,7 @@ i18n-check: $(STAMP)
 # Extract, merge, and fill the English catalogue where its msgid is already English.
 i18n-update: $(STAMP)
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/python -m tools.i18n_check --fill-english
 
 chromium:

@@ -22,6 +22,8 @@ def problems(lang: str) -> list[str]:
     with catalogue_path(lang).open("rb") as handle:
         catalogue = read_po(handle, locale=lang)
     found = []
+    if catalogue.fuzzy:  # pybabel compile silently skips a catalogue whose header is fuzzy
+        found.append(f"{lang}: the catalogue header is marked fuzzy")
     for message in catalogue:
         if not message.id:
             continue
