@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import confirm_login, current_user, login_required, login_user, logout_user
 
 from app.auth import bp
@@ -193,11 +194,13 @@ def request_password_reset():
     db.session.commit()
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
     flash(
-        _(
+        ngettext(
             "If %(email)s has an account, we have sent it a link to choose a new password. "
-            "The link works for %(hours)s hours.",
+            "The link works for %(num)d hour.",
+            "If %(email)s has an account, we have sent it a link to choose a new password. "
+            "The link works for %(num)d hours.",
+            hours,
             email=accounts.normalise_email(form.email.data),
-            hours=hours,
         ),
         "success",
     )

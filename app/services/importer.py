@@ -120,7 +120,7 @@ COLUMNS: tuple[Column, ...] = (
         _l("Who it is for; several separated by |."),
         _slugs(Audience),
     ),
-    Column("format", True, _l("Where it happens."), _slugs(Format)),
+    Column("format", True, _l("How it is delivered: in person, online or both."), _slugs(Format)),
     Column(
         "language",
         True,
