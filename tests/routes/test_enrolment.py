@@ -81,7 +81,6 @@ def test_the_offering_page_invites_to_enrol_and_the_link_asks_to_log_in(app, cli
     html = client.get(f"/{lang}/offerings/{offering_id}").text
     link = f'href="/{lang}/offerings/{offering_id}/enrol"'
     assert link in html
-    assert 'class="visually-hidden"' in html
 
     response = client.get(f"/{lang}/offerings/{offering_id}/enrol")
     assert response.status_code == 302
@@ -95,7 +94,7 @@ def test_the_offering_page_invites_to_enrol_and_the_link_asks_to_log_in(app, cli
 def test_the_call_to_action_follows_the_availability(app, client, fields, label):
     offering_id = create_offering(app, **fields)
     html = client.get(f"/en/offerings/{offering_id}").text
-    assert f"{label}<span" in html
+    assert f"{label}</a>" in html
 
 
 @pytest.mark.parametrize(
