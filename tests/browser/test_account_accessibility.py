@@ -8,6 +8,7 @@ Selectors are ids, names, URLs and landmarks, never translated words.
 """
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
@@ -91,20 +92,21 @@ def walk_with_tab(page):
     assert page.evaluate(UNREACHED, INTERACTIVE) == [], page.url
 
 
+def check_page(page, assert_accessible, lang, path=None, status=200):
+    """Open ``/<lang><path>`` (or keep the page as it is) and run axe; in Spanish walk it
+    with Tab too (focus does not depend on the language, a second walk would only cost)."""
+    if path is not None:
+        assert page.goto(f"/{lang}{path}").status == status, path
+    assert page.get_attribute("html", "lang") == lang
+    assert_accessible(page)
+    if lang == "es":
+        walk_with_tab(page)
+
+
 @pytest.fixture
 def check(page, assert_accessible):
-    """``check(lang, path=None, status=200)``: open ``path`` (or keep the page as it is), then
-    axe; in Spanish the keyboard walk too."""
-
-    def check(lang, path=None, status=200):
-        if path is not None:
-            assert page.goto(f"/{lang}{path}").status == status, path
-        assert page.get_attribute("html", "lang") == lang
-        assert_accessible(page)
-        if lang == "es":
-            walk_with_tab(page)
-
-    return check
+    """``check(lang, path=None, status=200)``: check_page on this test's page."""
+    return partial(check_page, page, assert_accessible)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
