@@ -7,9 +7,7 @@ URLs come from the app's URL map (url_for), not from strings: a renamed route st
 checks its page. Selectors are ids, names and landmarks, never translated words.
 """
 
-import io
 from datetime import timedelta
-from functools import partial
 
 import pytest
 from flask import url_for
