@@ -100,6 +100,14 @@ def test_past_the_deadline_a_confirmed_place_says_so_instead_of_offering_to_canc
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_my_account_links_to_changing_the_email_and_the_password(client, person, lang):
+    """Nothing else on the site led to those two pages."""
+    html = client.get(f"/{lang}/account/").text
+    assert f'href="/{lang}/auth/email"' in html
+    assert f'href="/{lang}/auth/password"' in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_the_profile_states_why_each_question_is_asked(client, person, lang):
     response = client.get(f"/{lang}/account/profile")
     assert response.status_code == 200
