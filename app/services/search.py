@@ -8,6 +8,7 @@ Plain indexed SQL, so both databases give the same results in the same order.
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -40,10 +41,15 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-_stemmers = {
-    "es": snowballstemmer.stemmer("spanish"),
-    "en": snowballstemmer.stemmer("english"),
-}
+# Snowball stemmers keep the word being stemmed on the object: one pair per thread, or two
+# threads of a gunicorn worker stemming at once corrupt each other (IndexError).
+_local = threading.local()
+
+
+def _stemmers() -> tuple:
+    if not hasattr(_local, "stemmers"):
+        _local.stemmers = (snowballstemmer.stemmer("spanish"), snowballstemmer.stemmer("english"))
+    return _local.stemmers
 
 
 def fold(text: str) -> str:
@@ -63,9 +69,7 @@ def forms(word: str) -> frozenset[str]:
     if folded in STOPWORDS:
         return frozenset()
     stems = {
-        fold(stemmer.stemWord(variant))
-        for stemmer in _stemmers.values()
-        for variant in {word, folded}
+        fold(stemmer.stemWord(variant)) for stemmer in _stemmers() for variant in {word, folded}
     }
     stems.add(folded)
     return frozenset(stem[:MAX_TERM_LENGTH] for stem in stems if stem)

@@ -46,3 +46,14 @@ def test_every_word_must_match_and_title_ranks_above_description(session):
 
 def test_a_query_of_only_stopwords_is_empty():
     assert not parse_query("de la y the")
+
+
+def test_threads_stemming_at_once_get_the_same_terms():
+    # gunicorn's threads share the module: stemmers must not share their state.
+    from concurrent.futures import ThreadPoolExecutor
+
+    text = "Programación robótica ciberseguridad emprendedores jóvenes inteligencia datos " * 20
+    expected = parse_query(text)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: parse_query(text), range(400)))
+    assert all(result == expected for result in results)
