@@ -81,7 +81,23 @@ class Offering(db.Model):
     __table_args__ = (
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within"),
-        sa.Index("ix_offering_status_starts_at", "status", "starts_at"),
+        # Covers every column the catalogue reads to filter, order and count the whole offer,
+        # so listing 10,000 offerings never touches their (long) rows.
+        sa.Index(
+            "ix_offering_listing",
+            "status",
+            "starts_at",
+            "ends_at",
+            "programme_id",
+            "kind",
+            "municipality_id",
+            "format",
+            "seats_taken",
+            "capacity",
+            "price_cents",
+            "enrolment_opens",
+            "enrolment_closes",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
