@@ -180,11 +180,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the last run (no seeding)"
+    )
+    parser.add_argument(
         "--database-url", default=f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"
     )
     args = parser.parse_args()
     (ROOT / "instance").mkdir(exist_ok=True)
-    prepare(args.database_url, args.offerings)
+    if not args.reuse:
+        prepare(args.database_url, args.offerings)
 
     env = {**os.environ, "DATABASE_URL": args.database_url}
     server = subprocess.Popen(

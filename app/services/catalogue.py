@@ -4,21 +4,25 @@ Filters combine with OR within a facet (two kinds: either one) and AND across fa
 facet's counts apply every active filter except that facet's own (disjunctive faceting), so
 a count says how many results ticking that box would add or keep.
 
-The number of SQL statements is fixed whatever the page size: the candidates and their
-facet values (five narrow queries), then the page with its relations loaded in batches.
+The number of SQL statements is fixed whatever the page size: options, a count, the page
+(with its relations loaded in batches) and one query per facet.
 """
 
 import math
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_ngettext
-from sqlalchemy import ColumnElement, Select, String, false, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.localtime import local_midnight
 from app.models import (
+    Audience,
+    Format,
+    InstructionLanguage,
+    Kind,
     Municipality,
     Offering,
     OfferingAudience,
@@ -108,114 +112,61 @@ def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bo
     return conditions
 
 
-# Where each single-valued facet sits in a candidate row (the id is column 0).
-_COLUMNS = {"programme": 1, "kind": 2, "municipality": 3, "format": 4}
-_MULTI_VALUED = ("audience", "language")
+def _facet_conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
+    """One condition per facet with chosen values."""
+    conditions = {}
+    if filters.programme:
+        conditions["programme"] = Offering.programme_id.in_(
+            select(Programme.id).where(Programme.slug.in_(filters.programme))
+        )
+    if filters.kind:
+        conditions["kind"] = Offering.kind.in_([Kind(value) for value in filters.kind])
+    if filters.municipality:
+        conditions["municipality"] = Offering.municipality_id.in_(
+            select(Municipality.id).where(Municipality.slug.in_(filters.municipality))
+        )
+    if filters.audience:
+        conditions["audience"] = exists().where(
+            OfferingAudience.offering_id == Offering.id,
+            OfferingAudience.audience.in_([Audience(value) for value in filters.audience]),
+        )
+    if filters.format:
+        conditions["format"] = Offering.format.in_([Format(value) for value in filters.format])
+    if filters.language:
+        conditions["language"] = exists().where(
+            OfferingLanguage.offering_id == Offering.id,
+            OfferingLanguage.language.in_(
+                [InstructionLanguage(value) for value in filters.language]
+            ),
+        )
+    return conditions
 
 
-@dataclass
-class _Candidates:
-    """The offerings passing the search and the filters that are not facets, in display
-    order: rows of (id, programme id, kind, municipality id, format), the (id, value) pairs
-    of the multi-valued facets, and the slugs of the table-backed options."""
-
-    rows: list[tuple]
-    pairs: dict[str, list[tuple[int, str]]]
-    programmes: dict[int, str]
-    municipalities: dict[int, str]
-
-
-def _raw(column) -> ColumnElement:
-    """The stored slug as a plain string: turning ten thousand values into enum members on
-    every catalogue page costs more than the query."""
-    return type_coerce(column, String)
-
-
-def _candidates(session: Session, filters: Filters, now: datetime) -> _Candidates:
-    """Five narrow queries, whatever the filters and the page size."""
-    common = _common_conditions(filters, now)
-    ranked = None
-    if filters.q:
-        query = search.parse_query(filters.q)
-        if query:
-            ranked = search.matching(query).subquery()
-        else:
-            # Typed, but nothing searchable in it (only emoji or little words): no matches.
-            common.append(false())
-
-    def restricted(stmt: Select) -> Select:
-        if ranked is not None:
-            stmt = stmt.join(ranked, ranked.c.offering_id == Offering.id)
-        return stmt.where(*common)
-
-    by_date = (Offering.starts_at.asc().nulls_last(), Offering.id)
-    order = (ranked.c.score.desc(), *by_date) if ranked is not None else by_date
-    columns = (
-        Offering.id,
-        Offering.programme_id,
-        _raw(Offering.kind),
-        Offering.municipality_id,
-        _raw(Offering.format),
-    )
-    ids = restricted(select(Offering.id))
-    owners = {"audience": OfferingAudience, "language": OfferingLanguage}
-    # Core, not ORM, execution: these rows are plain values, and the ORM's loading machinery
-    # would cost more than the query on ten thousand of them.
-    connection = session.connection()
-    return _Candidates(
-        rows=connection.execute(restricted(select(*columns)).order_by(*order)).all(),
-        pairs={
-            name: connection.execute(
-                select(model.offering_id, _raw(getattr(model, name))).where(
-                    model.offering_id.in_(ids)
-                )
-            ).all()
-            for name, model in owners.items()
-        },
-        programmes=dict(connection.execute(select(Programme.id, Programme.slug)).all()),
-        municipalities=dict(connection.execute(select(Municipality.id, Municipality.slug)).all()),
-    )
-
-
-def _facet_pass(found: _Candidates, filters: Filters) -> tuple[list[int], dict[str, dict]]:
-    """The ids of the results in order, and each facet's counts under every active filter
-    but its own: sets of ids and counters, no per-offering objects (ten thousand rows take
-    a few milliseconds)."""
-    slugs = {"programme": found.programmes, "municipality": found.municipalities}
-    passing: dict[str, set[int]] = {}
-    for name in FACETS:
-        wanted = set(getattr(filters, name))
-        if not wanted:
-            continue
-        if name in _MULTI_VALUED:
-            passing[name] = {oid for oid, value in found.pairs[name] if value in wanted}
-        else:
-            column, names = _COLUMNS[name], slugs.get(name)
-            passing[name] = {
-                row[0]
-                for row in found.rows
-                if (names[row[column]] if names else row[column]) in wanted
-            }
-
-    def allowed(except_facet: str | None) -> set[int] | None:
-        """Ids passing every chosen facet but one; None when nothing restricts them."""
-        sets = [ids for name, ids in passing.items() if name != except_facet]
-        return set.intersection(*sets) if sets else None
-
-    facets = {}
-    for name in FACETS:
-        keep = allowed(name)
-        if name in _MULTI_VALUED:
-            values = (v for oid, v in found.pairs[name] if keep is None or oid in keep)
-        else:
-            column = _COLUMNS[name]
-            values = (row[column] for row in found.rows if keep is None or row[0] in keep)
-        counted = Counter(values)
-        names = slugs.get(name)
-        facets[name] = {names[key] if names else key: n for key, n in counted.items()}
-    keep = allowed(None)
-    results = [row[0] for row in found.rows if keep is None or row[0] in keep]
-    return results, facets
+# How each facet's counts are grouped: the option's slug and the joins that reach it.
+_FACET_GROUPS: dict[str, Callable[[Select], Select]] = {
+    "programme": lambda stmt: (
+        stmt.add_columns(Programme.slug)
+        .join(Programme, Programme.id == Offering.programme_id)
+        .group_by(Programme.slug)
+    ),
+    "kind": lambda stmt: stmt.add_columns(Offering.kind).group_by(Offering.kind),
+    "municipality": lambda stmt: (
+        stmt.add_columns(Municipality.slug)
+        .join(Municipality, Municipality.id == Offering.municipality_id)
+        .group_by(Municipality.slug)
+    ),
+    "audience": lambda stmt: (
+        stmt.add_columns(OfferingAudience.audience)
+        .join(OfferingAudience, OfferingAudience.offering_id == Offering.id)
+        .group_by(OfferingAudience.audience)
+    ),
+    "format": lambda stmt: stmt.add_columns(Offering.format).group_by(Offering.format),
+    "language": lambda stmt: (
+        stmt.add_columns(OfferingLanguage.language)
+        .join(OfferingLanguage, OfferingLanguage.offering_id == Offering.id)
+        .group_by(OfferingLanguage.language)
+    ),
+}
 
 
 def search_catalogue(
@@ -226,32 +177,49 @@ def search_catalogue(
     With a search text, results rank by relevance, then start date; without, by start date
     (offerings without dates last). Raises PageOutOfRange past the last page.
     """
-    results, facets = _facet_pass(_candidates(session, filters, now), filters)
-    total = len(results)
+    ranked = None
+    common = _common_conditions(filters, now)
+    if filters.q:
+        query = search.parse_query(filters.q)
+        if query:
+            ranked = search.matching(query).subquery()
+        else:
+            # Typed, but nothing searchable in it (only emoji or little words): no matches.
+            common.append(false())
+    by_facet = _facet_conditions(filters)
+
+    def restricted(stmt: Select, *, except_facet: str | None = None) -> Select:
+        if ranked is not None:
+            stmt = stmt.join(ranked, ranked.c.offering_id == Offering.id)
+        others = [cond for name, cond in by_facet.items() if name != except_facet]
+        return stmt.where(and_(*common, *others))
+
+    total = session.scalar(restricted(select(func.count()).select_from(Offering))) or 0
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         raise PageOutOfRange(pages)
-    chosen = results[(page - 1) * per_page : page * per_page]
-    loaded = {
-        offering.id: offering
-        for offering in session.scalars(
-            select(Offering)
-            .where(Offering.id.in_(chosen))
-            .options(
-                joinedload(Offering.programme),
-                joinedload(Offering.municipality),
-                joinedload(Offering.provider),
-                selectinload(Offering.sessions),
-                selectinload(Offering.audience_rows),
-                selectinload(Offering.language_rows),
-            )
+
+    by_date = (Offering.starts_at.asc().nulls_last(), Offering.id)
+    order = (ranked.c.score.desc(), *by_date) if ranked is not None else by_date
+    items = session.scalars(
+        restricted(select(Offering))
+        .options(
+            joinedload(Offering.programme),
+            joinedload(Offering.municipality),
+            joinedload(Offering.provider),
+            selectinload(Offering.sessions),
+            selectinload(Offering.audience_rows),
+            selectinload(Offering.language_rows),
         )
-    }
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+
+    facets = {}
+    for name, group in _FACET_GROUPS.items():
+        stmt = group(restricted(select(func.count()).select_from(Offering), except_facet=name))
+        facets[name] = {str(option): count for count, option in session.execute(stmt)}
     return CatalogueResult(
-        items=[loaded[offering_id] for offering_id in chosen],
-        total=total,
-        page=page,
-        pages=pages,
-        per_page=per_page,
-        facets=facets,
+        items=list(items), total=total, page=page, pages=pages, per_page=per_page, facets=facets
     )
