@@ -21,7 +21,6 @@ def database_url() -> str:
 
 
 def make_app():
-    os.environ.setdefault("DATABASE_URL", database_url())
     from app import create_app
 
     return create_app({"RATELIMIT_ENABLED": False})
@@ -83,6 +82,8 @@ def main() -> None:
     parser.add_argument("--places", type=int, default=30)
     parser.add_argument("--processes", type=int, default=16)
     args = parser.parse_args()
+    # Before anything imports the app: its configuration reads DATABASE_URL once, at import.
+    os.environ.setdefault("DATABASE_URL", database_url())
     offering_id, user_ids = prepare(args.people, args.places)
 
     chunks = [user_ids[n :: args.processes] for n in range(args.processes)]
