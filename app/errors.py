@@ -28,6 +28,12 @@ CSRF_MESSAGE = _l(
 TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
 
 
+def form_status(form) -> int:
+    """A submitted form that does not validate is the client's error (422); a first view
+    of the form is not (200)."""
+    return 422 if form.is_submitted() else 200
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.account import bp
 from app.account.forms import DeleteAccountForm, ProfileForm
+from app.errors import form_status
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.services import enrolment, privacy, profile
@@ -16,11 +17,6 @@ from app.services.errors import DomainError
 
 # Closing the account checks the password: as guessable as a login, limited like one.
 DELETE_LIMIT = "10/minute"
-
-
-def _form_status(form) -> int:
-    """A submitted form that does not validate is the client's error; a first view is not."""
-    return 422 if form.is_submitted() else 200
 
 
 @bp.get("/")
@@ -42,7 +38,7 @@ def profile_page():
     if not form.validate_on_submit():
         return render_template(
             "account/profile.html", form=form, offering_id=offering_id
-        ), _form_status(form)
+        ), form_status(form)
     try:
         profile.save_profile(db.session, current_user.id, form.answers(), utcnow())
     except DomainError as error:
@@ -86,7 +82,7 @@ def export():
 def delete():
     form = DeleteAccountForm()
     if not form.validate_on_submit():
-        return render_template("account/delete.html", form=form), _form_status(form)
+        return render_template("account/delete.html", form=form), form_status(form)
     try:
         privacy.erase_user(db.session, current_user.id, password=form.password.data, now=utcnow())
     except DomainError as error:

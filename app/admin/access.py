@@ -17,6 +17,7 @@ from flask_login import current_user, login_fresh
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
+from app.extensions import db
 from app.models import Enrolment, Offering, Role, User
 from app.services.errors import NotFound
 
@@ -111,6 +112,14 @@ def get_offering_for(session: Session, user: User, offering_id: int) -> Offering
     if offering is None:
         raise NotFound(NOT_YOURS)
     return offering
+
+
+def offering_or_404(offering_id: int) -> Offering:
+    """For views: the current person's managed offering, or a 404 page that says so."""
+    try:
+        return get_offering_for(db.session, current_user, offering_id)
+    except NotFound as error:
+        abort(404, description=str(error.message))
 
 
 def get_enrolment_for(session: Session, user: User, enrolment_id: int) -> Enrolment:

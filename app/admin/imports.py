@@ -18,6 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.admin import bp
 from app.admin.access import Permission, requires, sees_everything
 from app.admin.imports_forms import IMPORT_MAX_BYTES, TOO_LARGE, ApplyForm, UploadForm
+from app.errors import form_status
 from app.extensions import db
 from app.services import importer
 
@@ -118,7 +119,7 @@ def _run(content: bytes, filename: str, *, dry_run: bool):
 def import_check():
     form = UploadForm()
     if not form.validate_on_submit():
-        return _render(form, status=422 if form.is_submitted() else 200)
+        return _render(form, status=form_status(form))
     upload = form.file.data
     filename = upload.filename or ""
     content = upload.read()

@@ -11,7 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.admin import bp
-from app.admin.access import Permission, get_offering_for, offering_scope, requires, sees_everything
+from app.admin.access import (
+    Permission,
+    offering_or_404,
+    offering_scope,
+    requires,
+    sees_everything,
+)
 from app.admin.offerings_forms import (
     ActionForm,
     CancelForm,
@@ -19,20 +25,14 @@ from app.admin.offerings_forms import (
     OfferingFilterForm,
     OfferingForm,
 )
+from app.errors import form_status
 from app.extensions import db
 from app.i18n import localized
 from app.models import Municipality, Offering, Organisation, Programme, utcnow
 from app.services import offering_admin
-from app.services.errors import DomainError, NotFound
+from app.services.errors import DomainError
 
 PAGE_SIZE = 25
-
-
-def _offering_or_404(offering_id: int) -> Offering:
-    try:
-        return get_offering_for(db.session, current_user, offering_id)
-    except NotFound as error:
-        abort(404, description=str(error.message))
 
 
 def _programme_choices() -> list[tuple[int, str]]:
@@ -112,7 +112,7 @@ def offering_new():
         form.add_blank_rows()
         return _render_form(form)
     if not form.validate_on_submit():
-        return _render_form(form, status=422 if form.is_submitted() else 200)
+        return _render_form(form, status=form_status(form))
     try:
         saved = offering_admin.create_offering(
             db.session,
@@ -133,13 +133,13 @@ def offering_new():
 @bp.route("/offerings/<int:offering_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_OFFERINGS)
 def offering_edit(offering_id):
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     form = _offering_form(data=OfferingForm.initial(offering))
     if request.method == "POST" and "add_rows" in request.form:
         form.add_blank_rows()
         return _render_form(form, offering)
     if not form.validate_on_submit():
-        return _render_form(form, offering, status=422 if form.is_submitted() else 200)
+        return _render_form(form, offering, status=form_status(form))
     try:
         saved = offering_admin.update_offering(
             db.session,
@@ -152,7 +152,7 @@ def offering_edit(offering_id):
     except DomainError as error:
         db.session.rollback()
         form.apply_error(error)
-        return _render_form(form, _offering_or_404(offering_id), status=error.status_code)
+        return _render_form(form, offering_or_404(offering_id), status=error.status_code)
     db.session.commit()
     flash(_("Changes saved."), "success")
     _flash_all(saved.warnings)
@@ -163,7 +163,7 @@ def offering_edit(offering_id):
 @requires(Permission.MANAGE_OFFERINGS)
 def offering_preview(offering_id):
     """The public page as it will look, in the language of the URL; works for drafts."""
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     return render_template(
         "admin/offerings/preview.html",
         offering=offering,
@@ -176,14 +176,14 @@ def offering_preview(offering_id):
 
 def _status_action(offering_id: int, change, done_message: str):
     """Publish, unpublish, archive: a refusal shows the edit page with the reason at its field."""
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
         warnings = change(offering) or []
     except DomainError as error:
         db.session.rollback()
-        offering = _offering_or_404(offering_id)
+        offering = offering_or_404(offering_id)
         form = _offering_form(formdata=None, data=OfferingForm.initial(offering))
         form.apply_error(error)
         return _render_form(form, offering, status=error.status_code)
@@ -228,7 +228,7 @@ def offering_archive(offering_id):
 @bp.route("/offerings/<int:offering_id>/cancel", methods=["GET", "POST"])
 @requires(Permission.MANAGE_OFFERINGS, fresh=True)
 def offering_cancel(offering_id):
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     form = CancelForm()
     people = offering_admin.live_count(db.session, offering.id)
 
@@ -238,7 +238,7 @@ def offering_cancel(offering_id):
         ), status
 
     if not form.validate_on_submit():
-        return page(422 if form.is_submitted() else 200)
+        return page(form_status(form))
     try:
         ended = offering_admin.cancel(db.session, offering, actor_id=current_user.id, now=utcnow())
     except DomainError as error:
@@ -260,7 +260,7 @@ def offering_cancel(offering_id):
 @bp.route("/offerings/<int:offering_id>/duplicate", methods=["GET", "POST"])
 @requires(Permission.MANAGE_OFFERINGS)
 def offering_duplicate(offering_id):
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     form = DuplicateForm()
 
     def page(status):
@@ -269,7 +269,7 @@ def offering_duplicate(offering_id):
         ), status
 
     if not form.validate_on_submit():
-        return page(422 if form.is_submitted() else 200)
+        return page(form_status(form))
     try:
         copy = offering_admin.duplicate(
             db.session, offering, form.first_day.data, actor_id=current_user.id

@@ -13,6 +13,7 @@ from app.admin.organisations_forms import (
     OrganisationForm,
     municipality_choices,
 )
+from app.errors import form_status
 from app.extensions import db
 from app.services import organisations
 from app.services.errors import DomainError, NotFound
@@ -77,7 +78,7 @@ def organisations_index():
 def organisation_create():
     form = _details_form()
     if not form.validate_on_submit():
-        return _render_form(form, None, 422 if form.is_submitted() else 200)
+        return _render_form(form, None, form_status(form))
     try:
         organisation = organisations.create_organisation(
             db.session, actor_id=current_user.id, **_details(form)
@@ -99,7 +100,7 @@ def organisation_edit(organisation_id):
         data=None if request.method == "POST" else _form_data(organisation),
     )
     if not form.validate_on_submit():
-        return _render_form(form, organisation, 422 if form.is_submitted() else 200)
+        return _render_form(form, organisation, form_status(form))
     try:
         organisations.update_organisation(
             db.session, organisation.id, actor_id=current_user.id, **_details(form)
@@ -139,7 +140,7 @@ def organisation_membership(organisation_id):
     )
     template = "admin/organisations/membership.html"
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template(template, form=form, organisation=organisation), status
     try:
         organisations.set_membership(

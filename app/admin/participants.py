@@ -12,7 +12,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.admin import bp
-from app.admin.access import Permission, get_enrolment_for, get_offering_for, requires
+from app.admin.access import (
+    Permission,
+    get_enrolment_for,
+    offering_or_404,
+    requires,
+)
 from app.admin.participants_forms import (
     AttendanceForm,
     CompletionForm,
@@ -21,18 +26,12 @@ from app.admin.participants_forms import (
     MessageForm,
     ParticipantFilterForm,
 )
+from app.errors import form_status
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
 from app.services import enrolment as places
 from app.services import exports, participants
 from app.services.errors import DomainError, NotFound
-
-
-def _offering_or_404(offering_id: int) -> Offering:
-    try:
-        return get_offering_for(db.session, current_user, offering_id)
-    except NotFound as error:
-        abort(404, description=error.message)
 
 
 def _enrolment_or_404(enrolment_id: int) -> Enrolment:
@@ -49,10 +48,6 @@ def _session_or_404(offering: Offering, session_id: int):
         abort(404, description=error.message)
 
 
-def _form_status(form) -> int:
-    return 422 if form.is_submitted() else 200
-
-
 def _to_list(offering_id: int):
     return redirect(url_for("admin.participants", offering_id=offering_id))
 
@@ -67,7 +62,7 @@ def participant_name(place: Enrolment) -> str:
 @bp.get("/offerings/<int:offering_id>/participants", endpoint="participants")
 @requires(Permission.MANAGE_PARTICIPANTS)
 def participants_list(offering_id):
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     form = ParticipantFilterForm(formdata=request.args)
     if not form.validate():
         return render_template(
@@ -113,12 +108,12 @@ def _enrolled_message(outcome: participants.OnBehalf) -> str:
 @bp.route("/offerings/<int:offering_id>/participants/enrol", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
 def enrol_participant(offering_id):
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     form = EnrolOnBehalfForm()
     if not form.validate_on_submit():
         return render_template(
             "admin/participants/enrol.html", offering=offering, form=form
-        ), _form_status(form)
+        ), form_status(form)
     try:
         outcome = participants.enrol_on_behalf(
             db.session,
@@ -215,12 +210,12 @@ def cancel_participant(enrolment_id):
 def attendance(offering_id, session_id):
     """One checkbox per confirmed participant, for a phone at the door; saving marks the
     unticked absent."""
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     meeting = _session_or_404(offering, session_id)
     people = participants.confirmed_participants(db.session, offering.id)
     form = AttendanceForm()
     form.present.choices = [SelectChoice(person.id, participant_name(person)) for person in people]
-    status = _form_status(form)
+    status = form_status(form)
     if form.validate_on_submit():
         chosen = [p.id for p in people] if form.all_present.data else form.present.data or []
         try:
@@ -260,13 +255,13 @@ def attendance(offering_id, session_id):
 @bp.route("/offerings/<int:offering_id>/completion", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
 def completion(offering_id):
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     people = participants.confirmed_participants(db.session, offering.id)
     form = CompletionForm()
     form.completed.choices = [
         SelectChoice(person.id, participant_name(person)) for person in people
     ]
-    status = _form_status(form)
+    status = form_status(form)
     if form.validate_on_submit():
         chosen = [p.id for p in people] if form.all_completed.data else form.completed.data or []
         try:
@@ -299,7 +294,7 @@ def completion(offering_id):
 @bp.get("/offerings/<int:offering_id>/sessions/<int:session_id>/sign-in-sheet")
 @requires(Permission.MANAGE_PARTICIPANTS)
 def sign_in_sheet(offering_id, session_id):
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     meeting = _session_or_404(offering, session_id)
     return render_template(
         "admin/participants/sign_in_sheet.html",
@@ -312,9 +307,9 @@ def sign_in_sheet(offering_id, session_id):
 @bp.route("/offerings/<int:offering_id>/participants/message", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
 def message_participants(offering_id):
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     form = MessageForm()
-    status = _form_status(form)
+    status = form_status(form)
     if form.validate_on_submit():
         try:
             sent = participants.message_participants(
@@ -352,7 +347,7 @@ def message_participants(offering_id):
 @requires(Permission.EXPORT_PERSONAL_DATA, fresh=True)
 def export_participants(offering_id):
     """?what=participants|attendance|waiting-list&format=xlsx|csv"""
-    offering = _offering_or_404(offering_id)
+    offering = offering_or_404(offering_id)
     try:
         result = exports.export(
             db.session,

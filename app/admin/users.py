@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.access import Permission, requires
 from app.admin.users_forms import RoleForm, UserFilterForm, organisation_choices
+from app.errors import form_status
 from app.extensions import db
 from app.models import Role
 from app.services import users_admin
@@ -53,7 +54,7 @@ def user_role(user_id):
         return render_template("admin/users/role.html", form=form, user=user), status
 
     if not form.validate_on_submit():
-        return page(422 if form.is_submitted() else 200)
+        return page(form_status(form))
     try:
         users_admin.change_role(
             db.session,

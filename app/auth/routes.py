@@ -23,6 +23,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
+from app.errors import form_status
 from app.extensions import db, limiter
 from app.models import User, utcnow
 from app.services import accounts
@@ -81,10 +82,6 @@ def _render(template: str, status: int = 200, **context):
     return render_template(f"auth/{template}", **context), status
 
 
-def _form_status(form) -> int:
-    return 422 if form.is_submitted() else 200
-
-
 def _link_error(error: DomainError):
     return _render("link_error.html", error.status_code, message=error.message)
 
@@ -94,7 +91,7 @@ def _link_error(error: DomainError):
 def sign_up():
     form = SignUpForm()
     if not form.validate_on_submit():
-        return _render("sign_up.html", _form_status(form), form=form)
+        return _render("sign_up.html", form_status(form), form=form)
     try:
         accounts.sign_up(
             db.session,
@@ -139,7 +136,7 @@ def confirm_email(token):
 def resend_confirmation():
     form = EmailForm()
     if not form.validate_on_submit():
-        return _render("resend_confirmation.html", _form_status(form), form=form)
+        return _render("resend_confirmation.html", form_status(form), form=form)
     accounts.resend_confirmation(db.session, form.email.data)
     db.session.commit()
     flash(
@@ -159,7 +156,7 @@ def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"))
     if not form.validate_on_submit():
-        return _render("login.html", _form_status(form), form=form, next_url=next_url)
+        return _render("login.html", form_status(form), form=form, next_url=next_url)
     try:
         user = accounts.authenticate(db.session, form.email.data, form.password.data, utcnow())
     except DomainError as error:
@@ -189,7 +186,7 @@ def logout():
 def request_password_reset():
     form = EmailForm()
     if not form.validate_on_submit():
-        return _render("request_reset.html", _form_status(form), form=form)
+        return _render("request_reset.html", form_status(form), form=form)
     accounts.start_password_reset(db.session, form.email.data)
     db.session.commit()
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
@@ -216,7 +213,7 @@ def reset_password(token):
         return _link_error(error)
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        return _render("reset_password.html", _form_status(form), form=form)
+        return _render("reset_password.html", form_status(form), form=form)
     try:
         accounts.reset_password(db.session, token, form.password.data, now=utcnow())
     except DomainError as error:
@@ -236,7 +233,7 @@ def reset_password(token):
 def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
-        return _render("change_password.html", _form_status(form), form=form)
+        return _render("change_password.html", form_status(form), form=form)
     try:
         user = accounts.change_password(
             db.session,
@@ -263,7 +260,7 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if not form.validate_on_submit():
-        return _render("change_email.html", _form_status(form), form=form)
+        return _render("change_email.html", form_status(form), form=form)
     try:
         accounts.request_email_change(
             db.session,
@@ -306,7 +303,7 @@ def reauthenticate():
     form = ReauthenticateForm()
     next_url = safe_next(request.args.get("next"))
     if not form.validate_on_submit():
-        return _render("reauthenticate.html", _form_status(form), form=form, next_url=next_url)
+        return _render("reauthenticate.html", form_status(form), form=form, next_url=next_url)
     if not accounts.check_password(current_user, form.password.data):
         form.password.errors.append(_("That password is not correct."))
         return _render("reauthenticate.html", 422, form=form, next_url=next_url)
