@@ -203,6 +203,27 @@ def cancel_participant(enrolment_id):
     return _to_list(place.offering_id)
 
 
+def _save_ticks(form, ticks, everyone, people, *, save, saved) -> int | None:
+    """The bulk tick-list shared by attendance and completion: one checkbox per confirmed
+    participant, or everyone at once. Saves through ``save(chosen ids) -> (marked, total)``,
+    flashes ``saved(marked, total)`` and returns None when done (the caller redirects);
+    otherwise the status to render the form with."""
+    ticks.choices = [SelectChoice(person.id, participant_name(person)) for person in people]
+    status = form_status(form)
+    if not form.validate_on_submit():
+        return status
+    chosen = [person.id for person in people] if everyone.data else ticks.data or []
+    try:
+        marked, total = save(chosen)
+    except DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        return error.status_code
+    db.session.commit()
+    flash(saved(marked, total), "success")
+    return None
+
+
 @bp.route(
     "/offerings/<int:offering_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"]
 )
@@ -214,32 +235,23 @@ def attendance(offering_id, session_id):
     meeting = _session_or_404(offering, session_id)
     people = participants.confirmed_participants(db.session, offering.id)
     form = AttendanceForm()
-    form.present.choices = [SelectChoice(person.id, participant_name(person)) for person in people]
-    status = form_status(form)
-    if form.validate_on_submit():
-        chosen = [p.id for p in people] if form.all_present.data else form.present.data or []
-        try:
-            present, total = participants.mark_attendance(
-                db.session, meeting, present=chosen, actor_id=current_user.id, now=utcnow()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            error.apply_to(form)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "Attendance saved: %(num)s person present of %(total)s.",
-                    "Attendance saved: %(num)s people present of %(total)s.",
-                    present,
-                    total=total,
-                ),
-                "success",
-            )
-            return redirect(
-                url_for("admin.attendance", offering_id=offering.id, session_id=meeting.id)
-            )
+    status = _save_ticks(
+        form,
+        form.present,
+        form.all_present,
+        people,
+        save=lambda chosen: participants.mark_attendance(
+            db.session, meeting, present=chosen, actor_id=current_user.id, now=utcnow()
+        ),
+        saved=lambda present, total: ngettext(
+            "Attendance saved: %(num)s person present of %(total)s.",
+            "Attendance saved: %(num)s people present of %(total)s.",
+            present,
+            total=total,
+        ),
+    )
+    if status is None:
+        return redirect(url_for("admin.attendance", offering_id=offering.id, session_id=meeting.id))
     marks = participants.attendance_marks(db.session, meeting.id)
     if not form.is_submitted():
         form.present.data = {person.id for person in people if marks.get(person.id)}
@@ -258,32 +270,23 @@ def completion(offering_id):
     offering = offering_or_404(offering_id)
     people = participants.confirmed_participants(db.session, offering.id)
     form = CompletionForm()
-    form.completed.choices = [
-        SelectChoice(person.id, participant_name(person)) for person in people
-    ]
-    status = form_status(form)
-    if form.validate_on_submit():
-        chosen = [p.id for p in people] if form.all_completed.data else form.completed.data or []
-        try:
-            done, total = participants.mark_completion(
-                db.session, offering, completed=chosen, actor_id=current_user.id, now=utcnow()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            error.apply_to(form)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "Completion saved: %(num)s person completed of %(total)s.",
-                    "Completion saved: %(num)s people completed of %(total)s.",
-                    done,
-                    total=total,
-                ),
-                "success",
-            )
-            return redirect(url_for("admin.completion", offering_id=offering.id))
+    status = _save_ticks(
+        form,
+        form.completed,
+        form.all_completed,
+        people,
+        save=lambda chosen: participants.mark_completion(
+            db.session, offering, completed=chosen, actor_id=current_user.id, now=utcnow()
+        ),
+        saved=lambda done, total: ngettext(
+            "Completion saved: %(num)s person completed of %(total)s.",
+            "Completion saved: %(num)s people completed of %(total)s.",
+            done,
+            total=total,
+        ),
+    )
+    if status is None:
+        return redirect(url_for("admin.completion", offering_id=offering.id))
     if not form.is_submitted():
         form.completed.data = {person.id for person in people if person.completed_at}
     return render_template(
