@@ -11,11 +11,14 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import demo
 from app.extensions import db
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.models import Offering, Role, utcnow
-from app.services import accounts, demo, importer, mailer, notifications
+from app.services import accounts, enrolment
+from app.services import imports as importer
 from app.services.errors import DomainError
+from app.services.mail import delivery
 
 lang_option = click.option(
     "--lang",
@@ -136,10 +139,10 @@ def deliver_outbox_command(limit: int, lang: str) -> None:
     mail server cannot be reached or a message was given up; nothing is lost either way.
     """
     try:
-        backend = mailer.configured_backend(current_app)
+        backend = delivery.configured_backend(current_app)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    report = mailer.deliver_due(db.session, backend, limit=limit)
+    report = delivery.deliver_due(db.session, backend, limit=limit)
     with force_locale(lang):
         click.echo(
             _(
@@ -169,7 +172,7 @@ reminders_cli = AppGroup("reminders", help="Remind participants before an offeri
 @click.option(
     "--hours",
     type=click.IntRange(min=1),
-    default=int(notifications.REMINDER_WINDOW.total_seconds() // 3600),
+    default=int(enrolment.REMINDER_WINDOW.total_seconds() // 3600),
     show_default=True,
     help="Remind people whose offering starts within this many hours.",
 )
@@ -179,7 +182,7 @@ def send_reminders_command(hours: int, lang: str) -> None:
 
     Each place is reminded once, however often this runs; `outbox deliver` sends them.
     """
-    reminded = notifications.remind_upcoming(db.session, utcnow(), timedelta(hours=hours))
+    reminded = enrolment.remind_upcoming(db.session, utcnow(), timedelta(hours=hours))
     db.session.commit()
     with force_locale(lang):
         click.echo(

@@ -23,7 +23,8 @@ from app.models import (
     Role,
     User,
 )
-from app.services import offerings, search
+from app.services import catalogue
+from app.services.catalogue import search
 
 _sequence = count(1)
 # Strong enough for the sign-up rule, so tests can also type it into forms.
@@ -90,7 +91,7 @@ def make_offering(
         language_rows=[OfferingLanguage(language=language) for language in languages],
     )
     first = datetime.now(UTC).replace(microsecond=0) + starts_in
-    offerings.set_sessions(
+    catalogue.set_sessions(
         offering,
         [
             (first + timedelta(weeks=week), first + timedelta(weeks=week, hours=2))

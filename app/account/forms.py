@@ -7,8 +7,7 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.models import AgeBand, EducationLevel, EmploymentStatus, Gender, ParticipantProfile
-from app.services.passwords import MAX_LENGTH
-from app.services.profile import EARLIEST_BIRTH_YEAR, ProfileAnswers
+from app.services.accounts import EARLIEST_BIRTH_YEAR, MAX_LENGTH, ProfileAnswers
 
 NO_ANSWER = ("", _l("No answer"))
 DISABILITY_ANSWERS = {"yes": True, "no": False}

@@ -12,7 +12,8 @@ from app.account.forms import DeleteAccountForm, ProfileForm
 from app.errors import form_status
 from app.extensions import db, limiter
 from app.models import utcnow
-from app.services import enrolment, privacy, profile
+from app.services import enrolment
+from app.services.accounts import privacy, profile
 from app.services.errors import DomainError
 
 # Closing the account checks the password: as guessable as a login, limited like one.

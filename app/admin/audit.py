@@ -6,7 +6,7 @@ from app.admin import bp
 from app.admin.access import Permission, requires
 from app.admin.audit_forms import ACTION_LABELS, ENTITY_LABELS, AuditFilterForm, label
 from app.extensions import db
-from app.services import audit_log
+from app.services import audit
 from app.services.errors import NotFound
 from app.services.pagination import DEFAULT_PAGE_SIZE
 
@@ -25,10 +25,10 @@ def audit_entity(value: str) -> str:
 @requires(Permission.READ_AUDIT_LOG)
 def audit_index():
     form = AuditFilterForm(formdata=request.args)
-    form.set_choices(*audit_log.known_values(db.session))
+    form.set_choices(*audit.known_values(db.session))
     if not form.validate():
         return render_template("admin/audit/index.html", form=form, result=None), 400
-    result = audit_log.search_entries(
+    result = audit.search_entries(
         db.session,
         form.filters(),
         page=form.page.data or 1,
@@ -41,7 +41,7 @@ def audit_index():
 @requires(Permission.READ_AUDIT_LOG)
 def audit_entry(entry_id):
     try:
-        entry = audit_log.get_entry(db.session, entry_id)
+        entry = audit.get_entry(db.session, entry_id)
     except NotFound as error:
         abort(404, description=str(error))
-    return render_template("admin/audit/entry.html", entry=entry, fields=audit_log.compare(entry))
+    return render_template("admin/audit/entry.html", entry=entry, fields=audit.compare(entry))

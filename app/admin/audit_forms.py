@@ -8,7 +8,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.admin.organisations_forms import ANY, options
 from app.catalogue.forms import DayField, PageField
-from app.services.audit_log import AuditFilters
+from app.services.audit import AuditFilters
 
 # Words for the actions and entities services record; one not listed shows as recorded.
 ACTION_LABELS = {

@@ -20,7 +20,7 @@ from app.admin.access import Permission, requires, sees_everything
 from app.admin.imports_forms import IMPORT_MAX_BYTES, TOO_LARGE, ApplyForm, UploadForm
 from app.errors import form_status
 from app.extensions import db
-from app.services import importer
+from app.services import imports as importer
 
 PAYLOAD_SALT = "admin.import-offerings"
 PAYLOAD_MAX_AGE = 3600  # seconds between checking a file and applying it

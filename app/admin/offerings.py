@@ -29,7 +29,7 @@ from app.errors import form_status
 from app.extensions import db
 from app.i18n import localized
 from app.models import Municipality, Offering, Organisation, Programme, utcnow
-from app.services import offering_admin
+from app.services import offerings
 from app.services.errors import DomainError
 
 PAGE_SIZE = 25
@@ -76,7 +76,7 @@ def _render_form(form, offering=None, status=200):
         form=form,
         offering=offering,
         actions=ActionForm(),
-        missing_english=offering_admin.missing_english(offering) if offering else [],
+        missing_english=offerings.missing_english(offering) if offering else [],
     ), status
 
 
@@ -87,11 +87,11 @@ def _flash_all(messages) -> None:
 
 @bp.get("/offerings/")
 @requires(Permission.MANAGE_OFFERINGS)
-def offerings():
+def offerings_index():
     form = OfferingFilterForm(request.args, programmes=_programme_choices())
     if not form.validate():
         return render_template("admin/offerings/index.html", form=form, result=None), 400
-    result = offering_admin.list_offerings(
+    result = offerings.list_offerings(
         db.session,
         offering_scope(current_user),
         text=form.q.data or None,
@@ -114,7 +114,7 @@ def offering_new():
     if not form.validate_on_submit():
         return _render_form(form, status=form_status(form))
     try:
-        saved = offering_admin.create_offering(
+        saved = offerings.create_offering(
             db.session,
             form.offering_data(_provider_id(form, None)),
             form.session_rows(),
@@ -141,7 +141,7 @@ def offering_edit(offering_id):
     if not form.validate_on_submit():
         return _render_form(form, offering, status=form_status(form))
     try:
-        saved = offering_admin.update_offering(
+        saved = offerings.update_offering(
             db.session,
             offering,
             form.offering_data(_provider_id(form, offering)),
@@ -198,7 +198,7 @@ def _status_action(offering_id: int, change, done_message: str):
 def offering_publish(offering_id):
     return _status_action(
         offering_id,
-        lambda offering: offering_admin.publish(db.session, offering, actor_id=current_user.id),
+        lambda offering: offerings.publish(db.session, offering, actor_id=current_user.id),
         _("The offering is published."),
     )
 
@@ -208,7 +208,7 @@ def offering_publish(offering_id):
 def offering_unpublish(offering_id):
     return _status_action(
         offering_id,
-        lambda offering: offering_admin.unpublish(db.session, offering, actor_id=current_user.id),
+        lambda offering: offerings.unpublish(db.session, offering, actor_id=current_user.id),
         _("The offering is back to draft: it is no longer in the catalogue."),
     )
 
@@ -218,7 +218,7 @@ def offering_unpublish(offering_id):
 def offering_archive(offering_id):
     return _status_action(
         offering_id,
-        lambda offering: offering_admin.archive(
+        lambda offering: offerings.archive(
             db.session, offering, actor_id=current_user.id, now=utcnow()
         ),
         _("The offering is archived."),
@@ -230,7 +230,7 @@ def offering_archive(offering_id):
 def offering_cancel(offering_id):
     offering = offering_or_404(offering_id)
     form = CancelForm()
-    people = offering_admin.live_count(db.session, offering.id)
+    people = offerings.live_count(db.session, offering.id)
 
     def page(status):
         return render_template(
@@ -240,7 +240,7 @@ def offering_cancel(offering_id):
     if not form.validate_on_submit():
         return page(form_status(form))
     try:
-        ended = offering_admin.cancel(db.session, offering, actor_id=current_user.id, now=utcnow())
+        ended = offerings.cancel(db.session, offering, actor_id=current_user.id, now=utcnow())
     except DomainError as error:
         db.session.rollback()
         error.apply_to(form)
@@ -271,7 +271,7 @@ def offering_duplicate(offering_id):
     if not form.validate_on_submit():
         return page(form_status(form))
     try:
-        copy = offering_admin.duplicate(
+        copy = offerings.duplicate(
             db.session, offering, form.first_day.data, actor_id=current_user.id
         )
     except DomainError as error:

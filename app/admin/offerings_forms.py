@@ -33,7 +33,7 @@ from app.i18n import LANGUAGES
 from app.localtime import MADRID
 from app.models import Audience, Format, InstructionLanguage, Kind, Level, Mode, OfferingStatus
 from app.services.errors import DomainError
-from app.services.offering_admin import SKILL_SEPARATOR, TEXT_FIELDS, OfferingData, SessionRow
+from app.services.offerings import SKILL_SEPARATOR, TEXT_FIELDS, OfferingData, SessionRow
 
 BLANK_SESSION_ROWS = 3
 MAX_SESSION_ROWS = 80

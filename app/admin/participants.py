@@ -29,8 +29,9 @@ from app.admin.participants_forms import (
 from app.errors import form_status
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
+from app.services import enrolment
 from app.services import enrolment as places
-from app.services import exports, participants
+from app.services.enrolment import exports
 from app.services.errors import DomainError, NotFound
 
 
@@ -43,7 +44,7 @@ def _enrolment_or_404(enrolment_id: int) -> Enrolment:
 
 def _session_or_404(offering: Offering, session_id: int):
     try:
-        return participants.get_offering_session(db.session, offering, session_id)
+        return enrolment.get_offering_session(db.session, offering, session_id)
     except NotFound as error:
         abort(404, description=error.message)
 
@@ -68,13 +69,13 @@ def participants_list(offering_id):
         return render_template(
             "admin/participants/index.html", offering=offering, form=form, result=None
         ), 400
-    result = participants.list_participants(
+    result = enrolment.list_participants(
         db.session,
         offering.id,
         text=form.q.data or "",
         status=form.chosen_status,
         page=form.page.data or 1,
-        per_page=form.per_page.data or participants.DEFAULT_PAGE_SIZE,
+        per_page=form.per_page.data or enrolment.DEFAULT_PAGE_SIZE,
     )
     return render_template(
         "admin/participants/index.html",
@@ -85,7 +86,7 @@ def participants_list(offering_id):
     )
 
 
-def _enrolled_message(outcome: participants.OnBehalf) -> str:
+def _enrolled_message(outcome: enrolment.OnBehalf) -> str:
     place = outcome.enrolment
     name = participant_name(place)
     if not outcome.new_place:
@@ -115,7 +116,7 @@ def enrol_participant(offering_id):
             "admin/participants/enrol.html", offering=offering, form=form
         ), form_status(form)
     try:
-        outcome = participants.enrol_on_behalf(
+        outcome = enrolment.enrol_on_behalf(
             db.session,
             offering=offering,
             email=form.email.data,
@@ -161,7 +162,7 @@ def promote_participant(enrolment_id):
     if not form.validate_on_submit():
         return _confirm_page("promote", place, form)
     try:
-        participants.promote(db.session, place, actor_id=current_user.id, now=utcnow())
+        enrolment.promote(db.session, place, actor_id=current_user.id, now=utcnow())
     except DomainError as error:
         db.session.rollback()
         return _confirm_page("promote", place, form, error)
@@ -184,9 +185,7 @@ def cancel_participant(enrolment_id):
     if not form.validate_on_submit():
         return _confirm_page("cancel", place, form)
     try:
-        promoted = participants.cancel_place(
-            db.session, place, actor_id=current_user.id, now=utcnow()
-        )
+        promoted = enrolment.cancel_place(db.session, place, actor_id=current_user.id, now=utcnow())
     except DomainError as error:
         db.session.rollback()
         return _confirm_page("cancel", place, form, error)
@@ -233,14 +232,14 @@ def attendance(offering_id, session_id):
     unticked absent."""
     offering = offering_or_404(offering_id)
     meeting = _session_or_404(offering, session_id)
-    people = participants.confirmed_participants(db.session, offering.id)
+    people = enrolment.confirmed_participants(db.session, offering.id)
     form = AttendanceForm()
     status = _save_ticks(
         form,
         form.present,
         form.all_present,
         people,
-        save=lambda chosen: participants.mark_attendance(
+        save=lambda chosen: enrolment.mark_attendance(
             db.session, meeting, present=chosen, actor_id=current_user.id, now=utcnow()
         ),
         saved=lambda present, total: ngettext(
@@ -252,7 +251,7 @@ def attendance(offering_id, session_id):
     )
     if status is None:
         return redirect(url_for("admin.attendance", offering_id=offering.id, session_id=meeting.id))
-    marks = participants.attendance_marks(db.session, meeting.id)
+    marks = enrolment.attendance_marks(db.session, meeting.id)
     if not form.is_submitted():
         form.present.data = {person.id for person in people if marks.get(person.id)}
     return render_template(
@@ -268,14 +267,14 @@ def attendance(offering_id, session_id):
 @requires(Permission.MANAGE_PARTICIPANTS)
 def completion(offering_id):
     offering = offering_or_404(offering_id)
-    people = participants.confirmed_participants(db.session, offering.id)
+    people = enrolment.confirmed_participants(db.session, offering.id)
     form = CompletionForm()
     status = _save_ticks(
         form,
         form.completed,
         form.all_completed,
         people,
-        save=lambda chosen: participants.mark_completion(
+        save=lambda chosen: enrolment.mark_completion(
             db.session, offering, completed=chosen, actor_id=current_user.id, now=utcnow()
         ),
         saved=lambda done, total: ngettext(
@@ -303,7 +302,7 @@ def sign_in_sheet(offering_id, session_id):
         "admin/participants/sign_in_sheet.html",
         offering=offering,
         meeting=meeting,
-        people=participants.confirmed_participants(db.session, offering.id),
+        people=enrolment.confirmed_participants(db.session, offering.id),
     )
 
 
@@ -315,7 +314,7 @@ def message_participants(offering_id):
     status = form_status(form)
     if form.validate_on_submit():
         try:
-            sent = participants.message_participants(
+            sent = enrolment.message_participants(
                 db.session,
                 offering,
                 statuses=[EnrolmentStatus(value) for value in form.audience.data],
@@ -342,7 +341,7 @@ def message_participants(offering_id):
         "admin/participants/message.html",
         offering=offering,
         form=form,
-        counts=participants.status_counts(db.session, offering.id),
+        counts=enrolment.status_counts(db.session, offering.id),
     ), status
 
 

@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.auth.forms import municipality_choices
 from app.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.models import EnrolmentStatus
-from app.services.participants import DEFAULT_PAGE_SIZE, MESSAGE_AUDIENCES, PAGE_SIZES
+from app.services.enrolment import DEFAULT_PAGE_SIZE, MESSAGE_AUDIENCES, PAGE_SIZES
 
 SUBJECT_MAX = 150
 BODY_MAX = 5000

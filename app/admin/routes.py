@@ -10,7 +10,7 @@ from app.admin.access import Permission, can, requires
 # The back office's areas, in menu order: (endpoint, permission, label).
 AREAS = [
     ("admin.dashboard", Permission.USE_BACK_OFFICE, _l("Summary")),
-    ("admin.offerings", Permission.MANAGE_OFFERINGS, _l("Offerings")),
+    ("admin.offerings_index", Permission.MANAGE_OFFERINGS, _l("Offerings")),
     ("admin.organisations_index", Permission.MANAGE_ORGANISATIONS, _l("Organisations")),
     ("admin.users_index", Permission.MANAGE_USERS, _l("Users and roles")),
     ("admin.import_check", Permission.IMPORT_OFFERINGS, _l("Import offerings")),

@@ -11,7 +11,7 @@ from app.admin.users_forms import RoleForm, UserFilterForm, organisation_choices
 from app.errors import form_status
 from app.extensions import db
 from app.models import Role
-from app.services import users_admin
+from app.services import accounts
 from app.services.errors import DomainError, NotFound
 from app.services.pagination import DEFAULT_PAGE_SIZE
 
@@ -20,12 +20,10 @@ from app.services.pagination import DEFAULT_PAGE_SIZE
 @requires(Permission.MANAGE_USERS)
 def users_index():
     form = UserFilterForm(formdata=request.args)
-    form.organisation.choices = organisation_choices(
-        users_admin.organisations(db.session), _("Any")
-    )
+    form.organisation.choices = organisation_choices(accounts.organisations(db.session), _("Any"))
     if not form.validate():
         return render_template("admin/users/index.html", form=form, result=None), 400
-    result = users_admin.list_users(
+    result = accounts.list_users(
         db.session,
         form.filters(),
         page=form.page.data or 1,
@@ -38,7 +36,7 @@ def users_index():
 @requires(Permission.MANAGE_USERS, fresh=True)
 def user_role(user_id):
     try:
-        user = users_admin.get_user(db.session, user_id)
+        user = accounts.get_user(db.session, user_id)
     except NotFound as error:
         abort(404, description=str(error))
     form = RoleForm(
@@ -46,9 +44,7 @@ def user_role(user_id):
         if request.method == "POST"
         else {"role": user.role.value, "organisation": user.organisation_id}
     )
-    form.organisation.choices = organisation_choices(
-        users_admin.organisations(db.session), _("None")
-    )
+    form.organisation.choices = organisation_choices(accounts.organisations(db.session), _("None"))
 
     def page(status):
         return render_template("admin/users/role.html", form=form, user=user), status
@@ -56,7 +52,7 @@ def user_role(user_id):
     if not form.validate_on_submit():
         return page(form_status(form))
     try:
-        users_admin.change_role(
+        accounts.change_role(
             db.session,
             user.id,
             actor_id=current_user.id,

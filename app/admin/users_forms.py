@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app.admin.organisations_forms import ANY, optional_int, options
 from app.catalogue.forms import PageField
 from app.models import Role
-from app.services.users_admin import UserFilters
+from app.services.accounts import UserFilters
 
 
 def organisation_choices(organisations, empty_label) -> list[tuple]:

@@ -10,7 +10,7 @@ from app.errors import api_error
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models.types import utcnow
-from app.services import catalogue, offerings
+from app.services import catalogue
 from app.services.errors import NotFound
 
 
@@ -33,7 +33,7 @@ def open_data_headers(response):
 @bp.get("/offerings/<int:offering_id>")
 def offering(offering_id):
     try:
-        found = offerings.get_public(db.session, offering_id)
+        found = catalogue.get_public(db.session, offering_id)
     except NotFound as error:
         return api_error(404, "not_found", error.message)
     return jsonify(offering_to_json(found, utcnow()))

@@ -9,7 +9,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from app.services import accounts
-from app.services.passwords import MAX_LENGTH, RULES_HINT
+from app.services.accounts import MAX_LENGTH, RULES_HINT
 
 EMAIL_MAX = 254
 

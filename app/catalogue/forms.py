@@ -17,8 +17,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.i18n import localized
 from app.models import Audience, Format, InstructionLanguage, Kind
-from app.services.catalogue import FACETS, FilterOptions, Filters
-from app.services.search import MAX_QUERY_LENGTH
+from app.services.catalogue import FACETS, MAX_QUERY_LENGTH, FilterOptions, Filters
 
 # Dates outside this span are typing mistakes, and far-off ones overflow the conversion to UTC.
 EARLIEST_DATE = date(2000, 1, 1)

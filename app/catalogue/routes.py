@@ -9,10 +9,9 @@ from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
 from app.i18n import current_language, localized
 from app.models.types import utcnow
-from app.services import catalogue, offerings, spreadsheet_template
-from app.services.calendar import build_calendar
+from app.services import catalogue, imports
+from app.services.catalogue import build_calendar, offering_json_ld
 from app.services.errors import NotFound
-from app.services.structured_data import offering_json_ld
 from app.urls import offering_urls
 
 
@@ -42,16 +41,16 @@ def index():
 def import_template(fmt):
     """The offerings spreadsheet to fill in and import (see the README)."""
     if fmt == "xlsx":
-        content = spreadsheet_template.template_xlsx(db.session, current_language())
-        mimetype = spreadsheet_template.XLSX_MIMETYPE
+        content = imports.template_xlsx(db.session, current_language())
+        mimetype = imports.XLSX_MIMETYPE
     else:
-        content = spreadsheet_template.template_csv()
-        mimetype = spreadsheet_template.CSV_MIMETYPE
+        content = imports.template_csv()
+        mimetype = imports.CSV_MIMETYPE
     return send_file(
         io.BytesIO(content),
         mimetype=mimetype,
         as_attachment=True,
-        download_name=spreadsheet_template.filename(fmt),
+        download_name=imports.filename(fmt),
         max_age=0,
     )
 
@@ -92,6 +91,6 @@ def calendar(offering_id):
 
 def _public_offering_or_404(offering_id: int):
     try:
-        return offerings.get_public(db.session, offering_id)
+        return catalogue.get_public(db.session, offering_id)
     except NotFound:
         abort(404)

@@ -13,8 +13,8 @@ from app.enrolment.forms import ConfirmForm
 from app.extensions import db, limiter
 from app.i18n import current_language, localized
 from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
-from app.services import enrolment, offerings
-from app.services.calendar import build_calendar
+from app.services import catalogue, enrolment
+from app.services.catalogue import build_calendar
 from app.services.errors import DomainError, NotFound
 from app.urls import offering_urls
 
@@ -61,7 +61,7 @@ def _render_confirm(offering: Offering, form, refusal: DomainError | None = None
 @limiter.limit(ENROL_LIMIT, key_func=_person_key, methods=["POST"])
 def enrol(offering_id):
     try:
-        offering = offerings.get_public(db.session, offering_id)
+        offering = catalogue.get_public(db.session, offering_id)
     except NotFound:
         abort(404)
     form = ConfirmForm()

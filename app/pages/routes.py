@@ -8,7 +8,7 @@ from app.i18n import current_language
 from app.models import Programme
 from app.models.types import utcnow
 from app.pages import bp
-from app.services import offerings
+from app.services import catalogue
 
 # Long prose is written per language (pages/es/<page>.html, pages/en/<page>.html) rather than
 # cut into hundreds of messages: a legal text reads, and is reviewed, as a whole.
@@ -25,7 +25,7 @@ def _programmes() -> list[Programme]:
 
 @bp.get("/")
 def home():
-    upcoming = offerings.upcoming(
+    upcoming = catalogue.upcoming(
         db.session, now=utcnow(), limit=current_app.config["HOME_UPCOMING_LIMIT"]
     )
     return render_template("pages/home.html", programmes=_programmes(), upcoming=upcoming)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from app.demo import seed_demo
 from app.extensions import db
 from app.models import Offering, OfferingStatus
-from app.services.demo import seed_demo
 from tests.conftest import unavailable
 from tests.factories import make_offering
 

@@ -17,7 +17,7 @@ from app.auth.routes import EMAIL_LINK_LIMIT
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import utcnow
-from app.services import accounts, offerings
+from app.services import accounts, catalogue
 from app.services import enrolment as service
 from tests.factories import DEFAULT_PASSWORD, make_offering, make_user
 
@@ -57,7 +57,7 @@ def resident(app):
             )
         }
         last_month = now - timedelta(days=30)
-        offerings.set_sessions(finished, [(last_month, last_month + timedelta(hours=2))])
+        catalogue.set_sessions(finished, [(last_month, last_month + timedelta(hours=2))])
         ids = {
             "open": make_offering(db.session, capacity=5).id,
             "full": make_offering(db.session, capacity=0).id,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import AuditEntry, OrganisationKind, Role, utcnow
-from app.services import enrolment, organisations, participants, users_admin
+from app.services import accounts, enrolment, organisations
 from tests.browser.test_account_accessibility import check_page, submit
 from tests.factories import DEFAULT_PASSWORD, make_offering, make_organisation, make_user
 from tests.services.test_importer import csv_bytes, row
@@ -36,7 +36,7 @@ def world(app):
             enrolment.enrol(db.session, offering_id=offering.id, user_id=person.id, now=now)
             for person in (make_user(db.session), make_user(db.session))
         )
-        participants.mark_attendance(
+        enrolment.mark_attendance(
             db.session, offering.sessions[0], present=[confirmed.id], actor_id=admin.id, now=now
         )
         organisations.create_organisation(
@@ -50,7 +50,7 @@ def world(app):
             contact_email=None,
         )
         newcomer = make_user(db.session)
-        users_admin.change_role(
+        accounts.change_role(
             db.session,
             newcomer.id,
             actor_id=admin.id,

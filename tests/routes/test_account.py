@@ -17,8 +17,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.services import catalogue
 from app.services import enrolment as service
-from app.services import offerings
 from tests.conftest import csrf_token
 from tests.factories import DEFAULT_PASSWORD, make_offering, make_user
 
@@ -65,7 +65,7 @@ def test_my_enrolments_shows_upcoming_waiting_and_past(app, client, person, lang
             for offering in (coming, full, finished)
         ]
         last_month = now - timedelta(days=30)
-        offerings.set_sessions(finished, [(last_month, last_month + timedelta(hours=2))])
+        catalogue.set_sessions(finished, [(last_month, last_month + timedelta(hours=2))])
         db.session.commit()
         coming_id, waiting_id, finished_id = (place.id for place in places)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Offering, OfferingStatus
-from app.services.importer import COLUMN_NAMES, import_offerings
+from app.services.imports import COLUMN_NAMES, import_offerings
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from app.extensions import db
 from app.models import Format, Kind, OfferingStatus
 from app.models.types import utcnow
-from app.services import offerings
+from app.services import catalogue
 from tests.factories import make_offering
 
 LANGS = ("es", "en")
@@ -25,7 +25,7 @@ def create(app, **fields) -> int:
     with app.app_context():
         offering = make_offering(db.session, **fields)
         if spans:
-            offerings.set_sessions(offering, spans)
+            catalogue.set_sessions(offering, spans)
         db.session.commit()
         return offering.id
 

@@ -17,10 +17,11 @@ from app.services.accounts import (
     InvalidLink,
     LoginFailed,
     UsedLink,
+    WeakPassword,
+    check_strength,
 )
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.outbox import render_email
-from app.services.passwords import WeakPassword, check_strength
+from app.services.mail import render_email
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user, municipality
 
 NEW_PASSWORD = "violet kettle across seventeen"

@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.demo import loader as demo
+from app.localtime import MADRID
 from app.models import (
     Availability,
     Format,
@@ -15,8 +17,6 @@ from app.models import (
     Organisation,
     Programme,
 )
-from app.services import demo
-from app.services.importer import MADRID
 
 
 @pytest.fixture

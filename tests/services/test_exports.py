@@ -10,8 +10,9 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.models import AuditEntry, EnrolmentStatus, Role, utcnow
+from app.services import enrolment
 from app.services import enrolment as places
-from app.services import exports, participants
+from app.services.enrolment import exports
 from app.services.errors import NotFound
 from tests.factories import make_offering, make_organisation, make_user
 
@@ -92,7 +93,7 @@ def test_participants_export_has_status_and_position_in_the_page_language(sessio
     offering = make_offering(session, capacity=1)
     enrol(session, offering, name="Ana", email="ana@example.org")
     enrol(session, offering, name="Ben")
-    completed = participants.confirmed_participants(session, offering.id)[0]
+    completed = enrolment.confirmed_participants(session, offering.id)[0]
     completed.completed_at = WINTER
 
     with force_locale("en"):
@@ -153,11 +154,11 @@ def test_attendance_export_has_one_column_per_session(session, staff):
     ana = enrol(session, offering, name="Ana")
     ben = enrol(session, offering, name="Ben")
     first, second, _third = offering.sessions
-    participants.mark_attendance(
+    enrolment.mark_attendance(
         session, first, present=[ana.id, ben.id], actor_id=staff.id, now=utcnow()
     )
-    participants.mark_attendance(session, second, present=[ana.id], actor_id=staff.id, now=utcnow())
-    participants.mark_completion(
+    enrolment.mark_attendance(session, second, present=[ana.id], actor_id=staff.id, now=utcnow())
+    enrolment.mark_completion(
         session, offering, completed=[ana.id], actor_id=staff.id, now=utcnow()
     )
 

@@ -5,7 +5,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext, lazy_gettext
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -21,11 +21,11 @@ from app.models import (
     Organisation,
     SearchTerm,
 )
-from app.services import importer
-from app.services.importer import COLUMN_NAMES, import_offerings
+from app.services import imports as importer
+from app.services.imports import import_offerings
 from tests.factories import make_offering, make_organisation
 
-CONTRACT = [name for name in COLUMN_NAMES if not importer._COLUMNS[name].extension]
+CONTRACT = [column.name for column in importer.COLUMNS if not column.extension]
 
 
 def row(**changes) -> dict:
@@ -376,11 +376,11 @@ def test_errors_are_worded_in_the_language_asked_for(session):
 
     for lang in ("es", "en"):
         with force_locale(lang):
-            expected = importer._(
+            expected = gettext(
                 "Row %(row)s, column “%(column)s”: %(message)s",
                 row=2,
                 column="capacity",
-                message=importer._l(
+                message=lazy_gettext(
                     "capacity must be a whole number of places, found “%(found)s”",
                     found="veinte",
                 ),

@@ -18,11 +18,11 @@ from app.models import (
     OutboxMessage,
     utcnow,
 )
+from app.services import enrolment, offerings
 from app.services import enrolment as enrolment_service
-from app.services import notifications
 from app.services.errors import Conflict, NotFound
-from app.services.notifications import OfferingChange
-from app.services.outbox import render_email
+from app.services.mail import render_email
+from app.services.offerings import OfferingChange
 from tests.factories import make_offering, make_user
 
 ENROLMENT_TEMPLATES = [
@@ -157,7 +157,7 @@ def test_reminders_go_to_confirmed_places_of_offerings_starting_soon_once(sessio
     )
     enrol(session, later, in_later, now)
 
-    reminded = notifications.remind_upcoming(session, now, timedelta(hours=48))
+    reminded = enrolment.remind_upcoming(session, now, timedelta(hours=48))
 
     assert reminded == [confirmed_es, confirmed_en]
     assert confirmed_es.reminded_at == now and confirmed_en.reminded_at == now
@@ -166,7 +166,7 @@ def test_reminders_go_to_confirmed_places_of_offerings_starting_soon_once(sessio
     assert "Pronto" in rows[0].subject and "Soon" in rows[1].subject
     assert '<html lang="es">' in rows[0].body_html and '<html lang="en">' in rows[1].body_html
 
-    assert notifications.remind_upcoming(session, now + timedelta(hours=1)) == []
+    assert enrolment.remind_upcoming(session, now + timedelta(hours=1)) == []
     assert len(outbox_rows(session, "enrolment_reminder")) == 2
 
 
@@ -179,7 +179,7 @@ def test_no_reminder_for_offerings_cancelled_or_already_started(session):
     cancelled.status = OfferingStatus.CANCELLED
     session.flush()
 
-    assert notifications.remind_upcoming(session, now + timedelta(hours=3)) == []
+    assert enrolment.remind_upcoming(session, now + timedelta(hours=3)) == []
     assert outbox_rows(session, "enrolment_reminder") == []
 
 
@@ -197,7 +197,7 @@ def test_two_reminder_runs_at_once_remind_each_place_once(app, session):
         try:
             with app.app_context():
                 start.wait()
-                counts.append(len(notifications.remind_upcoming(db.session, now)))
+                counts.append(len(enrolment.remind_upcoming(db.session, now)))
                 db.session.commit()
                 db.session.remove()
         except Exception as error:  # the assertion below shows it
@@ -229,7 +229,7 @@ def test_a_change_is_told_to_every_live_participant_with_what_changed(session):
         session, enrolment_id=enrol(session, offering, gone, now).id, user_id=gone.id, now=now
     )
 
-    told = notifications.notify_offering_changed(
+    told = offerings.notify_offering_changed(
         session, offering, now, [OfferingChange.DATES, OfferingChange.FORMAT]
     )
 
@@ -249,10 +249,10 @@ def test_nothing_is_told_about_an_offering_that_has_ended(session):
     enrol(session, offering, make_user(session))
 
     later = offering.ends_at + timedelta(days=1)
-    told = notifications.notify_offering_changed(session, offering, later, [OfferingChange.DATES])
+    told = offerings.notify_offering_changed(session, offering, later, [OfferingChange.DATES])
     assert told == []
     with pytest.raises(ValueError, match="at least one"):
-        notifications.notify_offering_changed(session, offering, utcnow(), [])
+        offerings.notify_offering_changed(session, offering, utcnow(), [])
 
 
 def test_cancelling_an_offering_ends_every_place_frees_the_seats_and_tells_everyone(session):
@@ -271,7 +271,7 @@ def test_cancelling_an_offering_ends_every_place_frees_the_seats_and_tells_every
         EnrolmentStatus.WAITING,
     ]
 
-    ended = notifications.cancel_offering(session, offering.id, now, actor_id=staff.id)
+    ended = offerings.cancel_offering(session, offering.id, now, actor_id=staff.id)
 
     assert ended == places
     assert offering.status == OfferingStatus.CANCELLED
@@ -285,7 +285,7 @@ def test_cancelling_an_offering_ends_every_place_frees_the_seats_and_tells_every
     assert "/en/offerings/" in rows[1].body_text and "/es/offerings/" in rows[0].body_text
     assert outbox_rows(session, "enrolment_promoted") == []
 
-    assert notifications.cancel_offering(session, offering.id, now) == []
+    assert offerings.cancel_offering(session, offering.id, now) == []
     assert len(outbox_rows(session, "offering_cancelled")) == 3
 
 
@@ -294,7 +294,7 @@ def test_cancelling_an_offering_stays_in_the_callers_transaction(session):
     place = enrol(session, offering, make_user(session))
     session.commit()
 
-    notifications.cancel_offering(session, offering.id, utcnow())
+    offerings.cancel_offering(session, offering.id, utcnow())
     session.rollback()
 
     assert offering.status == OfferingStatus.PUBLISHED
@@ -307,7 +307,7 @@ def test_only_a_published_offering_can_be_cancelled(session):
     draft = make_offering(session, status=OfferingStatus.DRAFT)
 
     with force_locale("en"), pytest.raises(Conflict, match="published"):
-        notifications.cancel_offering(session, draft.id, utcnow())
+        offerings.cancel_offering(session, draft.id, utcnow())
     with pytest.raises(NotFound):
-        notifications.cancel_offering(session, draft.id + 1000, utcnow())
+        offerings.cancel_offering(session, draft.id + 1000, utcnow())
     assert draft.status == OfferingStatus.DRAFT

@@ -25,9 +25,9 @@ from app.models import (
     SearchTerm,
     utcnow,
 )
-from app.services import enrolment, offering_admin
+from app.services import enrolment, offerings
 from app.services.errors import Conflict
-from app.services.offering_admin import OfferingData, OfferingInvalid, SessionRow
+from app.services.offerings import OfferingData, OfferingInvalid, SessionRow
 from tests.factories import make_offering, make_organisation, make_user, municipality, programme
 
 
@@ -111,9 +111,7 @@ def fill(session, offering, count):
 
 def test_creating_makes_a_numbered_draft_with_sessions_indexed_and_audited(session):
     staff = make_user(session, role=Role.COORDINATOR)
-    saved = offering_admin.create_offering(
-        session, new_data(session), two_sessions(), actor_id=staff.id
-    )
+    saved = offerings.create_offering(session, new_data(session), two_sessions(), actor_id=staff.id)
     offering = saved.offering
 
     assert offering.status == OfferingStatus.DRAFT
@@ -134,13 +132,13 @@ def test_creating_makes_a_numbered_draft_with_sessions_indexed_and_audited(sessi
 def test_a_given_reference_is_kept_and_must_be_unique(session):
     make_offering(session, external_id="LR-2030-01")
     with pytest.raises(OfferingInvalid) as refused:
-        offering_admin.create_offering(
+        offerings.create_offering(
             session, new_data(session, external_id="LR-2030-01"), [], actor_id=None
         )
     assert refused.value.status_code == 409
     assert "external_id" in problems(refused.value)
 
-    saved = offering_admin.create_offering(
+    saved = offerings.create_offering(
         session, new_data(session, external_id="LR-2030-02"), [], actor_id=None
     )
     assert saved.offering.external_id == "LR-2030-02"
@@ -151,7 +149,7 @@ def test_a_generated_reference_skips_one_already_imported(session):
     # The next row's id is offering.id + 2: that reference came earlier from a spreadsheet.
     make_offering(session, external_id=f"MOT-{offering.id + 2}")
 
-    saved = offering_admin.create_offering(session, new_data(session), [], actor_id=None)
+    saved = offerings.create_offering(session, new_data(session), [], actor_id=None)
 
     assert saved.offering.id == offering.id + 2
     assert saved.offering.external_id == f"MOT-{saved.offering.id}-2"
@@ -199,7 +197,7 @@ def test_impossible_values_are_refused_at_their_field_and_nothing_is_saved(
     data = new_data(session, **changes)
     session.commit()
     with pytest.raises(OfferingInvalid) as refused:
-        offering_admin.create_offering(session, data, rows, actor_id=None)
+        offerings.create_offering(session, data, rows, actor_id=None)
     session.rollback()
 
     assert refused.value.status_code == 422
@@ -209,7 +207,7 @@ def test_impossible_values_are_refused_at_their_field_and_nothing_is_saved(
 
 
 def test_enrolment_open_after_the_first_session_is_a_warning_not_a_refusal(session):
-    saved = offering_admin.create_offering(
+    saved = offerings.create_offering(
         session,
         new_data(session, enrolment_closes=madrid(date(2030, 4, 10), 9)),
         two_sessions(),
@@ -227,7 +225,7 @@ def test_an_edit_records_only_the_changed_fields(session):
     staff = make_user(session, role=Role.ORGANISATION_STAFF, organisation=offering.provider)
     old_title = offering.title_en
 
-    offering_admin.update_offering(
+    offerings.update_offering(
         session,
         offering,
         data_of(offering, title_en="Better title", capacity=25),
@@ -244,7 +242,7 @@ def test_an_edit_records_only_the_changed_fields(session):
 
 def test_saving_without_a_change_records_nothing(session):
     offering = make_offering(session)
-    offering_admin.update_offering(
+    offerings.update_offering(
         session, offering, data_of(offering), rows_of(offering), actor_id=None, now=utcnow()
     )
     assert audit_entries(session) == []
@@ -256,7 +254,7 @@ def test_capacity_below_the_places_given_is_refused_with_the_count(session):
     session.commit()
 
     with pytest.raises(OfferingInvalid) as refused:
-        offering_admin.update_offering(
+        offerings.update_offering(
             session,
             offering,
             data_of(offering, capacity=2),
@@ -278,7 +276,7 @@ def test_more_places_go_to_the_waiting_list_first(session):
     _first, waiting = fill(session, offering, 2)
     assert waiting.status == EnrolmentStatus.WAITING
 
-    offering_admin.update_offering(
+    offerings.update_offering(
         session,
         offering,
         data_of(offering, capacity=2),
@@ -304,7 +302,7 @@ def test_new_dates_of_a_published_offering_are_sent_to_its_participants(session)
         for row in rows_of(offering)
     ]
 
-    offering_admin.update_offering(
+    offerings.update_offering(
         session,
         offering,
         data_of(offering, venue="Otro centro"),
@@ -326,7 +324,7 @@ def test_editing_a_draft_tells_nobody(session):
     moved = [
         replace(row, starts_at=row.starts_at + timedelta(hours=1)) for row in rows_of(offering)
     ]
-    offering_admin.update_offering(
+    offerings.update_offering(
         session, offering, data_of(offering), moved, actor_id=None, now=utcnow()
     )
     assert session.scalar(select(OutboxMessage)) is None
@@ -340,7 +338,7 @@ def test_sessions_keep_their_identity_and_their_attendance(session):
     session.flush()
     later = replace(rows_of(offering)[0], ends_at=first.ends_at + timedelta(minutes=30))
 
-    offering_admin.update_offering(
+    offerings.update_offering(
         session,
         offering,
         data_of(offering),
@@ -351,7 +349,7 @@ def test_sessions_keep_their_identity_and_their_attendance(session):
     assert [item.id for item in offering.sessions] == [first.id, second.id]
 
     with pytest.raises(OfferingInvalid) as refused:
-        offering_admin.update_offering(
+        offerings.update_offering(
             session,
             offering,
             data_of(offering),
@@ -366,7 +364,7 @@ def test_sessions_keep_their_identity_and_their_attendance(session):
 def test_a_published_offering_keeps_its_spanish_title(session):
     offering = make_offering(session)
     with pytest.raises(OfferingInvalid) as refused:
-        offering_admin.update_offering(
+        offerings.update_offering(
             session,
             offering,
             data_of(offering, title_es="  "),
@@ -381,24 +379,24 @@ def test_a_published_offering_keeps_its_spanish_title(session):
 
 
 def test_publishing_needs_the_spanish_text_and_a_session(session):
-    saved = offering_admin.create_offering(
+    saved = offerings.create_offering(
         session, new_data(session, title_es="", description_es=""), [], actor_id=None
     )
     with pytest.raises(OfferingInvalid) as refused:
-        offering_admin.publish(session, saved.offering, actor_id=None)
+        offerings.publish(session, saved.offering, actor_id=None)
 
     assert set(problems(refused.value)) == {"title_es", "description_es", "sessions"}
     assert saved.offering.status == OfferingStatus.DRAFT
 
 
 def test_publishing_warns_where_english_is_missing(session):
-    saved = offering_admin.create_offering(
+    saved = offerings.create_offering(
         session,
         new_data(session, summary_en=None, description_en=""),
         two_sessions(),
         actor_id=None,
     )
-    warnings = offering_admin.publish(session, saved.offering, actor_id=None)
+    warnings = offerings.publish(session, saved.offering, actor_id=None)
 
     assert saved.offering.status == OfferingStatus.PUBLISHED
     with force_locale("en"):
@@ -410,19 +408,19 @@ def test_publishing_warns_where_english_is_missing(session):
 def test_publishing_twice_is_a_conflict(session):
     offering = make_offering(session)
     with pytest.raises(Conflict):
-        offering_admin.publish(session, offering, actor_id=None)
+        offerings.publish(session, offering, actor_id=None)
 
 
 def test_unpublishing_is_refused_while_someone_holds_a_place(session):
     offering = make_offering(session)
     fill(session, offering, 2)
     with pytest.raises(Conflict) as refused:
-        offering_admin.unpublish(session, offering, actor_id=None)
+        offerings.unpublish(session, offering, actor_id=None)
     with force_locale("en"):
         assert str(refused.value).startswith("2 people")
 
     empty = make_offering(session)
-    offering_admin.unpublish(session, empty, actor_id=None)
+    offerings.unpublish(session, empty, actor_id=None)
     assert empty.status == OfferingStatus.DRAFT
 
 
@@ -431,8 +429,8 @@ def test_cancelling_tells_every_participant_and_is_recorded_once(session):
     places = fill(session, offering, 2)
     staff = make_user(session, role=Role.COORDINATOR)
 
-    ended = offering_admin.cancel(session, offering, actor_id=staff.id, now=utcnow())
-    again = offering_admin.cancel(session, offering, actor_id=staff.id, now=utcnow())
+    ended = offerings.cancel(session, offering, actor_id=staff.id, now=utcnow())
+    again = offerings.cancel(session, offering, actor_id=staff.id, now=utcnow())
 
     assert {place.id for place in ended} == {place.id for place in places}
     assert again == []
@@ -449,10 +447,10 @@ def test_archiving_a_running_offering_with_participants_is_refused(session):
     offering = make_offering(session)
     fill(session, offering, 1)
     with pytest.raises(Conflict):
-        offering_admin.archive(session, offering, actor_id=None, now=utcnow())
+        offerings.archive(session, offering, actor_id=None, now=utcnow())
 
     ended = make_offering(session, starts_in=timedelta(days=-30))
-    offering_admin.archive(session, ended, actor_id=None, now=utcnow())
+    offerings.archive(session, ended, actor_id=None, now=utcnow())
     assert ended.status == OfferingStatus.ARCHIVED
 
 
@@ -462,7 +460,7 @@ def test_archiving_a_running_offering_with_participants_is_refused(session):
 def test_a_copy_is_a_draft_on_new_dates_at_the_same_local_times_without_participants(session):
     # 2030-03-24 is before the clocks change (31 March), the copy's dates are after it.
     offering = make_offering(session, status=OfferingStatus.PUBLISHED, sessions=0)
-    offering_admin.set_sessions(
+    offerings.set_sessions(
         session,
         offering,
         [
@@ -475,7 +473,7 @@ def test_a_copy_is_a_draft_on_new_dates_at_the_same_local_times_without_particip
     fill(session, offering, 2)
     offering.enrolment_opens = madrid(date(2030, 3, 1), 9)
 
-    copy = offering_admin.duplicate(session, offering, date(2030, 10, 6), actor_id=None)
+    copy = offerings.duplicate(session, offering, date(2030, 10, 6), actor_id=None)
 
     assert copy.status == OfferingStatus.DRAFT
     assert copy.external_id == f"MOT-{copy.id}"
@@ -502,15 +500,15 @@ def test_the_list_holds_only_what_the_person_manages_and_filters_in_sql(session)
     staff = make_user(session, role=Role.ORGANISATION_STAFF, organisation=own)
     scope = offering_scope(staff)
 
-    assert offering_admin.list_offerings(session, scope).total == 2
-    found = offering_admin.list_offerings(session, scope, text="robót")
+    assert offerings.list_offerings(session, scope).total == 2
+    found = offerings.list_offerings(session, scope, text="robót")
     assert [item.id for item in found.items] == [mine.id]
-    assert offering_admin.list_offerings(session, scope, text=mine.external_id.lower()).total == 1
-    assert offering_admin.list_offerings(session, scope, text="100%").total == 0
-    assert offering_admin.list_offerings(session, scope, status=OfferingStatus.DRAFT).total == 1
-    assert offering_admin.list_offerings(session, scope, kind=Kind.TALK).total == 1
+    assert offerings.list_offerings(session, scope, text=mine.external_id.lower()).total == 1
+    assert offerings.list_offerings(session, scope, text="100%").total == 0
+    assert offerings.list_offerings(session, scope, status=OfferingStatus.DRAFT).total == 1
+    assert offerings.list_offerings(session, scope, kind=Kind.TALK).total == 1
     coordinator = make_user(session, role=Role.COORDINATOR)
-    assert offering_admin.list_offerings(session, offering_scope(coordinator)).total == 3
+    assert offerings.list_offerings(session, offering_scope(coordinator)).total == 3
 
 
 @pytest.mark.both_databases
@@ -524,7 +522,7 @@ def test_a_page_of_the_list_costs_the_same_queries_whatever_its_size(session, co
     for per_page in (2, 10):
         session.expire_all()
         with count_queries() as queries:
-            page = offering_admin.list_offerings(session, scope, per_page=per_page)
+            page = offerings.list_offerings(session, scope, per_page=per_page)
             shown = [(item.programme.slug, item.provider.name) for item in page.items]
         assert len(shown) == per_page
         counts.append(len(queries))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db, mail
 from app.models import OutboxMessage, OutboxStatus, utcnow
-from app.services import mailer, outbox
+from app.services.mail import delivery, outbox
 
 
 class RecordingBackend:
@@ -79,7 +79,7 @@ def test_due_messages_are_sent_as_text_and_html_and_marked_sent(app, session):
     [message] = add_messages(session, 1, now)
 
     with mail.record_messages() as sent:
-        report = mailer.deliver_due(session, mailer.SmtpBackend(), clock=fixed(now))
+        report = delivery.deliver_due(session, delivery.SmtpBackend(), clock=fixed(now))
 
     assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
     [email_sent] = sent
@@ -98,7 +98,7 @@ def test_due_messages_are_sent_as_text_and_html_and_marked_sent(app, session):
 def test_the_folder_backend_writes_one_readable_eml_file_per_message(session, tmp_path):
     add_messages(session, 2)
 
-    report = mailer.deliver_due(session, mailer.FolderBackend(tmp_path / "mail"))
+    report = delivery.deliver_due(session, delivery.FolderBackend(tmp_path / "mail"))
 
     files = sorted((tmp_path / "mail").glob("*.eml"))
     assert report.sent == 2 and len(files) == 2
@@ -111,7 +111,7 @@ def test_the_folder_backend_writes_one_readable_eml_file_per_message(session, tm
 def test_the_console_backend_prints_the_text(session, capsys):
     add_messages(session, 1)
 
-    mailer.deliver_due(session, mailer.ConsoleBackend())
+    delivery.deliver_due(session, delivery.ConsoleBackend())
 
     out = capsys.readouterr().out
     assert "To: person0@example.org" in out and "Text 0: ¡hola!" in out
@@ -120,15 +120,15 @@ def test_the_console_backend_prints_the_text(session, capsys):
 def test_the_backend_is_chosen_by_configuration(app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "MAIL_FOLDER", str(tmp_path))
     for name, kind in [
-        ("smtp", mailer.SmtpBackend),
-        ("folder", mailer.FolderBackend),
-        ("console", mailer.ConsoleBackend),
+        ("smtp", delivery.SmtpBackend),
+        ("folder", delivery.FolderBackend),
+        ("console", delivery.ConsoleBackend),
     ]:
         monkeypatch.setitem(app.config, "MAIL_BACKEND", name)
-        assert isinstance(mailer.configured_backend(app), kind)
+        assert isinstance(delivery.configured_backend(app), kind)
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "pigeon")
     with pytest.raises(ValueError, match="pigeon"):
-        mailer.configured_backend(app)
+        delivery.configured_backend(app)
 
 
 def test_messages_not_yet_due_or_already_done_are_left_alone(session):
@@ -138,9 +138,9 @@ def test_messages_not_yet_due_or_already_done_are_left_alone(session):
     add_messages(session, 1, now, status=OutboxStatus.FAILED)
     backend = RecordingBackend()
 
-    report = mailer.deliver_due(session, backend, clock=fixed(now))
+    report = delivery.deliver_due(session, backend, clock=fixed(now))
 
-    assert report == mailer.DeliveryReport()
+    assert report == delivery.DeliveryReport()
     assert backend.sent == []
 
 
@@ -152,7 +152,7 @@ def test_a_mail_server_that_is_down_loses_nothing_and_the_mail_goes_out_later(se
         raise ConnectionRefusedError(111, "Connection refused")
 
     monkeypatch.setattr(mail, "send", server_down)
-    report = mailer.deliver_due(session, mailer.SmtpBackend(), clock=fixed(now))
+    report = delivery.deliver_due(session, delivery.SmtpBackend(), clock=fixed(now))
 
     # The first message spent an attempt; the batch stopped there instead of burning the rest.
     assert (report.sent, report.retrying, report.left, report.server_unavailable) == (
@@ -170,8 +170,8 @@ def test_a_mail_server_that_is_down_loses_nothing_and_the_mail_goes_out_later(se
 
     monkeypatch.undo()
     with mail.record_messages() as sent:
-        later = mailer.deliver_due(
-            session, mailer.SmtpBackend(), clock=fixed(now + outbox.BACKOFF_BASE)
+        later = delivery.deliver_due(
+            session, delivery.SmtpBackend(), clock=fixed(now + outbox.BACKOFF_BASE)
         )
 
     assert later.sent == 3
@@ -189,7 +189,7 @@ def test_a_refused_message_waits_longer_each_time_without_stopping_the_others(se
     messages = add_messages(session, 3, now)
     backend = RecordingBackend(fail_for={"person1@example.org"})
 
-    report = mailer.deliver_due(session, backend, clock=fixed(now))
+    report = delivery.deliver_due(session, backend, clock=fixed(now))
 
     assert (report.sent, report.retrying, report.server_unavailable) == (2, 1, False)
     refused = stored(session, messages[1])
@@ -197,7 +197,7 @@ def test_a_refused_message_waits_longer_each_time_without_stopping_the_others(se
     assert "SMTPRecipientsRefused" in refused.last_error
 
     second_try = now + outbox.BACKOFF_BASE
-    mailer.deliver_due(session, backend, clock=fixed(second_try))
+    delivery.deliver_due(session, backend, clock=fixed(second_try))
     refused = stored(session, messages[1])
     assert refused.attempts == 2
     assert refused.next_attempt_at == second_try + 2 * outbox.BACKOFF_BASE
@@ -207,7 +207,7 @@ def test_a_message_is_given_up_after_the_last_attempt(session):
     now = utcnow()
     [message] = add_messages(session, 1, now, attempts=outbox.MAX_ATTEMPTS - 1)
 
-    report = mailer.deliver_due(
+    report = delivery.deliver_due(
         session, RecordingBackend(fail_for={"person0@example.org"}), clock=fixed(now)
     )
 
@@ -221,20 +221,20 @@ def test_each_message_is_committed_as_it_goes_so_a_crash_never_sends_one_twice(s
     backend = CrashAfter(1)
 
     with pytest.raises(KeyboardInterrupt):
-        mailer.deliver_due(session, backend, clock=fixed(now))
+        delivery.deliver_due(session, backend, clock=fixed(now))
 
     first, second, third = (stored(session, message) for message in messages)
     assert first.status == OutboxStatus.SENT
     # The one being sent at the crash stays claimed for the lease, then comes back by itself.
     assert (second.status, second.attempts) == (OutboxStatus.PENDING, 0)
-    assert second.next_attempt_at == now + mailer.CLAIM_LEASE
+    assert second.next_attempt_at == now + delivery.CLAIM_LEASE
     assert (third.status, third.next_attempt_at) == (OutboxStatus.PENDING, now)
 
     restarted = RecordingBackend()
-    mailer.deliver_due(session, restarted, clock=fixed(now + timedelta(minutes=1)))
+    delivery.deliver_due(session, restarted, clock=fixed(now + timedelta(minutes=1)))
     assert [message.recipients[0] for message in restarted.sent] == ["person2@example.org"]
 
-    mailer.deliver_due(session, restarted, clock=fixed(now + mailer.CLAIM_LEASE))
+    delivery.deliver_due(session, restarted, clock=fixed(now + delivery.CLAIM_LEASE))
     assert [message.recipients[0] for message in restarted.sent] == [
         "person2@example.org",
         "person1@example.org",
@@ -247,9 +247,9 @@ def test_a_message_is_claimed_by_one_worker_only(session):
     now = utcnow()
     [message] = add_messages(session, 1, now)
 
-    assert mailer.claim(session, message.id, now) is True
-    assert mailer.claim(session, message.id, now) is False
-    assert mailer.claim(session, message.id, now + mailer.CLAIM_LEASE) is True
+    assert delivery.claim(session, message.id, now) is True
+    assert delivery.claim(session, message.id, now) is False
+    assert delivery.claim(session, message.id, now + delivery.CLAIM_LEASE) is True
 
 
 @pytest.mark.both_databases
@@ -263,7 +263,7 @@ def test_two_workers_at_once_never_send_the_same_message(app, session):
         try:
             with app.app_context():
                 start.wait()
-                reports.append(mailer.deliver_due(db.session, backend))
+                reports.append(delivery.deliver_due(db.session, backend))
                 db.session.remove()
         except Exception as error:  # the assertion below shows it
             errors.append(error)

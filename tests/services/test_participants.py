@@ -19,8 +19,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.services import enrolment
 from app.services import enrolment as places
-from app.services import participants
 from app.services.errors import Conflict, DomainError, NotFound
 from tests.factories import make_offering, make_organisation, make_user, municipality
 
@@ -92,7 +92,7 @@ def test_the_list_shows_confirmed_then_waiting_in_order_then_cancelled(session):
     second_waiting = enrol(session, offering, name="Carla")
     places.release(session, bea, now=utcnow(), status=EnrolmentStatus.CANCELLED)
 
-    result = participants.list_participants(session, offering.id)
+    result = enrolment.list_participants(session, offering.id)
 
     # Bea's seat went to Zoe, first in line; Carla is now first on the list.
     assert [(e.user.name, e.status) for e in result.page.items] == [
@@ -116,7 +116,7 @@ def test_waiting_positions_count_the_whole_list_whatever_the_filter(session):
     enrol(session, offering, name="Alba Waiting")
     later = enrol(session, offering, name="Blas Waiting")
 
-    result = participants.list_participants(session, offering.id, text="blas")
+    result = enrolment.list_participants(session, offering.id, text="blas")
 
     assert [e.id for e in result.page.items] == [later.id]
     assert result.positions == {later.id: 2}
@@ -130,7 +130,7 @@ def test_search_by_name_or_email_ignores_case_and_wildcards(session):
     enrol(session, offering, name="100% Real", email="real@example.org")
 
     def names(text):
-        items = participants.list_participants(session, offering.id, text=text).page.items
+        items = enrolment.list_participants(session, offering.id, text=text).page.items
         return sorted(e.user.name for e in items)
 
     assert names("PEDRO") == ["Pedro Gil"]
@@ -145,7 +145,7 @@ def test_filter_by_status(session):
     enrol(session, offering)
     waiting = enrol(session, offering)
 
-    result = participants.list_participants(session, offering.id, status=EnrolmentStatus.WAITING)
+    result = enrolment.list_participants(session, offering.id, status=EnrolmentStatus.WAITING)
 
     assert [e.id for e in result.page.items] == [waiting.id]
     assert result.page.total == 1
@@ -156,7 +156,7 @@ def test_pages_cut_the_list_in_sql(session):
     for n in range(5):
         enrol(session, offering, name=f"Person {n}")
 
-    second = participants.list_participants(session, offering.id, page=2, per_page=2)
+    second = enrolment.list_participants(session, offering.id, page=2, per_page=2)
 
     assert [e.user.name for e in second.page.items] == ["Person 2", "Person 3"]
     assert (second.page.total, second.page.pages) == (5, 3)
@@ -172,7 +172,7 @@ def test_the_list_costs_the_same_queries_for_any_page_size(session, count_querie
     for per_page in (25, 100):
         session.expunge_all()
         with count_queries() as queries:
-            result = participants.list_participants(session, offering_id, per_page=per_page)
+            result = enrolment.list_participants(session, offering_id, per_page=per_page)
             names = [e.user.name for e in result.page.items]
         counts.append(len(queries))
         assert len(names) == per_page
@@ -188,7 +188,7 @@ def test_two_thousand_participants_cost_the_same_queries(session, count_queries)
     session.expunge_all()
 
     with count_queries() as queries:
-        result = participants.list_participants(
+        result = enrolment.list_participants(
             session, offering_id, status=EnrolmentStatus.WAITING, page=10, per_page=50
         )
 
@@ -204,7 +204,7 @@ def test_staff_enrol_an_existing_account_through_the_public_rules(session, staff
     offering = make_offering(session, capacity=1)
     person = make_user(session, email="ana@example.org")
 
-    outcome = participants.enrol_on_behalf(
+    outcome = enrolment.enrol_on_behalf(
         session, offering=offering, email=" ANA@example.org ", actor_id=staff.id, now=utcnow()
     )
 
@@ -221,7 +221,7 @@ def test_staff_cannot_go_past_capacity_the_person_waits(session, staff):
     enrol(session, offering)
     make_user(session, email="late@example.org")
 
-    outcome = participants.enrol_on_behalf(
+    outcome = enrolment.enrol_on_behalf(
         session, offering=offering, email="late@example.org", actor_id=staff.id, now=utcnow()
     )
 
@@ -233,7 +233,7 @@ def test_a_new_address_gets_a_confirmed_resident_account_without_password(sessio
     offering = make_offering(session)
     boadilla = municipality(session, "boadilla-del-monte")
 
-    outcome = participants.enrol_on_behalf(
+    outcome = enrolment.enrol_on_behalf(
         session,
         offering=offering,
         email="New.Person@Example.org",
@@ -260,7 +260,7 @@ def test_a_new_address_gets_a_confirmed_resident_account_without_password(sessio
 
 def test_the_password_link_of_a_new_account_lets_the_person_in(session, staff):
     offering = make_offering(session)
-    outcome = participants.enrol_on_behalf(
+    outcome = enrolment.enrol_on_behalf(
         session,
         offering=offering,
         email="desk@example.org",
@@ -296,7 +296,7 @@ def test_a_new_account_needs_a_name_a_residence_and_a_valid_address(session, sta
     slug = fields.pop("municipality")
 
     with pytest.raises(DomainError) as refused:
-        participants.enrol_on_behalf(
+        enrolment.enrol_on_behalf(
             session,
             offering=offering,
             email=fields.pop("email", "someone@example.org"),
@@ -313,8 +313,8 @@ def test_an_unconfirmed_account_is_not_enrolled_nor_confirmed_by_staff(session, 
     offering = make_offering(session)
     make_user(session, email="pending@example.org", confirmed=False)
 
-    with pytest.raises(participants.AccountNotConfirmed) as refused:
-        participants.enrol_on_behalf(
+    with pytest.raises(enrolment.AccountNotConfirmed) as refused:
+        enrolment.enrol_on_behalf(
             session, offering=offering, email="pending@example.org", actor_id=staff.id, now=utcnow()
         )
 
@@ -326,7 +326,7 @@ def test_eligibility_applies_to_staff_enrolments(session, staff):
     make_user(session, email="far@example.org", municipality_slug="other")
 
     with pytest.raises(places.EnrolmentRefused):
-        participants.enrol_on_behalf(
+        enrolment.enrol_on_behalf(
             session, offering=offering, email="far@example.org", actor_id=staff.id, now=utcnow()
         )
 
@@ -335,7 +335,7 @@ def test_asking_again_for_someone_who_has_a_place_changes_nothing(session, staff
     offering = make_offering(session)
     place = enrol(session, offering, email="twice@example.org")
 
-    outcome = participants.enrol_on_behalf(
+    outcome = enrolment.enrol_on_behalf(
         session, offering=offering, email="twice@example.org", actor_id=staff.id, now=utcnow()
     )
 
@@ -355,7 +355,7 @@ def test_staff_promote_a_chosen_waiting_person_into_a_free_seat(session, staff):
     offering.capacity = 2  # a seat staff freed by raising capacity (no automatic promotion)
     session.flush()
 
-    participants.promote(session, chosen, actor_id=staff.id, now=utcnow())
+    enrolment.promote(session, chosen, actor_id=staff.id, now=utcnow())
 
     assert chosen.status == EnrolmentStatus.CONFIRMED
     assert offering.seats_taken == 2
@@ -373,7 +373,7 @@ def test_promoting_needs_a_free_seat(session, staff):
     waiting = enrol(session, offering)
 
     with pytest.raises(Conflict):
-        participants.promote(session, waiting, actor_id=staff.id, now=utcnow())
+        enrolment.promote(session, waiting, actor_id=staff.id, now=utcnow())
 
     assert waiting.status == EnrolmentStatus.WAITING
     assert offering.seats_taken == 1
@@ -384,7 +384,7 @@ def test_only_a_waiting_place_can_be_promoted(session, staff):
     seated = enrol(session, offering)
 
     with pytest.raises(Conflict):
-        participants.promote(session, seated, actor_id=staff.id, now=utcnow())
+        enrolment.promote(session, seated, actor_id=staff.id, now=utcnow())
 
 
 def test_cancelling_on_behalf_passes_the_seat_on_and_tells_both(session, staff):
@@ -392,7 +392,7 @@ def test_cancelling_on_behalf_passes_the_seat_on_and_tells_both(session, staff):
     seated = enrol(session, offering, email="seated@example.org")
     waiting = enrol(session, offering, email="waiting@example.org")
 
-    promoted = participants.cancel_place(session, seated, actor_id=staff.id, now=utcnow())
+    promoted = enrolment.cancel_place(session, seated, actor_id=staff.id, now=utcnow())
 
     assert promoted == [waiting]
     assert seated.status == EnrolmentStatus.CANCELLED
@@ -406,10 +406,10 @@ def test_cancelling_on_behalf_passes_the_seat_on_and_tells_both(session, staff):
 def test_a_cancelled_place_cannot_be_cancelled_again(session, staff):
     offering = make_offering(session)
     place = enrol(session, offering)
-    participants.cancel_place(session, place, actor_id=staff.id, now=utcnow())
+    enrolment.cancel_place(session, place, actor_id=staff.id, now=utcnow())
 
     with pytest.raises(places.EnrolmentGone):
-        participants.cancel_place(session, place, actor_id=staff.id, now=utcnow())
+        enrolment.cancel_place(session, place, actor_id=staff.id, now=utcnow())
 
 
 # Attendance and completion
@@ -422,16 +422,16 @@ def test_attendance_marks_everyone_present_or_absent_and_can_be_corrected(sessio
     ben = enrol(session, offering, name="Ben")
     first = offering.sessions[0]
 
-    assert participants.mark_attendance(
+    assert enrolment.mark_attendance(
         session, first, present=[ana.id], actor_id=staff.id, now=utcnow()
     ) == (1, 2)
-    assert participants.attendance_marks(session, first.id) == {ana.id: True, ben.id: False}
+    assert enrolment.attendance_marks(session, first.id) == {ana.id: True, ben.id: False}
 
-    participants.mark_attendance(
+    enrolment.mark_attendance(
         session, first, present=[ana.id, ben.id], actor_id=staff.id, now=utcnow()
     )
-    assert participants.attendance_marks(session, first.id) == {ana.id: True, ben.id: True}
-    assert participants.attendance_marks(session, offering.sessions[1].id) == {}
+    assert enrolment.attendance_marks(session, first.id) == {ana.id: True, ben.id: True}
+    assert enrolment.attendance_marks(session, offering.sessions[1].id) == {}
     rows = session.scalars(select(Attendance)).all()
     assert {row.marked_by_id for row in rows} == {staff.id}
     entries = session.scalars(
@@ -448,7 +448,7 @@ def test_attendance_refuses_someone_without_a_confirmed_place(session, staff):
     waiting = enrol(session, offering)
 
     with pytest.raises(DomainError) as refused:
-        participants.mark_attendance(
+        enrolment.mark_attendance(
             session, offering.sessions[0], present=[waiting.id], actor_id=staff.id, now=utcnow()
         )
 
@@ -461,7 +461,7 @@ def test_a_session_of_another_offering_is_not_found(session):
     other = make_offering(session)
 
     with pytest.raises(NotFound):
-        participants.get_offering_session(session, offering, other.sessions[0].id)
+        enrolment.get_offering_session(session, offering, other.sessions[0].id)
 
 
 def test_completion_keeps_the_first_date_and_can_be_undone(session, staff):
@@ -470,17 +470,15 @@ def test_completion_keeps_the_first_date_and_can_be_undone(session, staff):
     ben = enrol(session, offering)
     earlier = utcnow() - timedelta(days=1)
 
-    participants.mark_completion(
-        session, offering, completed=[ana.id], actor_id=staff.id, now=earlier
-    )
-    done = participants.mark_completion(
+    enrolment.mark_completion(session, offering, completed=[ana.id], actor_id=staff.id, now=earlier)
+    done = enrolment.mark_completion(
         session, offering, completed=[ana.id, ben.id], actor_id=staff.id, now=utcnow()
     )
     assert done == (2, 2)
     assert ana.completed_at == earlier
     assert ben.completed_at > earlier
 
-    participants.mark_completion(session, offering, completed=[], actor_id=staff.id, now=utcnow())
+    enrolment.mark_completion(session, offering, completed=[], actor_id=staff.id, now=utcnow())
     assert ana.completed_at is None and ben.completed_at is None
     assert audit_actions(session).count("enrolment.complete") == 3
 
@@ -498,7 +496,7 @@ def test_a_message_reaches_each_chosen_person_in_their_language(session, staff):
     places.release(session, gone, now=utcnow(), status=EnrolmentStatus.CANCELLED)
     session.execute(OutboxMessage.__table__.delete())  # only the message is looked at below
 
-    sent = participants.message_participants(
+    sent = enrolment.message_participants(
         session,
         offering,
         statuses=[EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING],
@@ -525,7 +523,7 @@ def test_a_message_to_the_waiting_list_only(session, staff):
     enrol(session, offering, email="seated@example.org")
     enrol(session, offering, email="waiting@example.org")
 
-    participants.message_participants(
+    enrolment.message_participants(
         session,
         offering,
         statuses=[EnrolmentStatus.WAITING],
@@ -553,7 +551,7 @@ def test_a_message_needs_recipients_a_subject_and_a_body(
     offering = make_offering(session)
 
     with pytest.raises(DomainError) as refused:
-        participants.message_participants(
+        enrolment.message_participants(
             session, offering, statuses=statuses, subject=subject, body=body, actor_id=staff.id
         )
 
@@ -565,7 +563,7 @@ def test_nothing_is_written_about_a_draft_offering(session, staff):
     make_user(session, email="draft@example.org")
 
     with pytest.raises(NotFound):
-        participants.enrol_on_behalf(
+        enrolment.enrol_on_behalf(
             session, offering=offering, email="draft@example.org", actor_id=staff.id, now=utcnow()
         )
     assert session.scalar(select(func.count()).select_from(EnrolmentEvent)) == 0

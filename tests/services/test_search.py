@@ -1,6 +1,6 @@
 import pytest
 
-from app.services.search import Query, matching, parse_query
+from app.services.catalogue import Query, matching, parse_query
 from tests.factories import make_offering
 
 pytestmark = pytest.mark.both_databases

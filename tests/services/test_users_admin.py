@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry, Role, utcnow
-from app.services import users_admin
+from app.services import accounts
+from app.services.accounts import UserFilters
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.users_admin import UserFilters
 from tests.factories import make_organisation, make_user
 
 
@@ -18,7 +18,7 @@ def admin(session):
 def test_a_role_change_is_audited_with_role_and_organisation_before_and_after(session, admin):
     organisation = make_organisation(session, name="Academia Oeste")
     person = make_user(session)
-    users_admin.change_role(
+    accounts.change_role(
         session,
         person.id,
         actor_id=admin.id,
@@ -40,7 +40,7 @@ def test_a_role_change_is_audited_with_role_and_organisation_before_and_after(se
 def test_organisation_staff_need_an_organisation(session, admin):
     person = make_user(session)
     with pytest.raises(DomainError) as error:
-        users_admin.change_role(
+        accounts.change_role(
             session,
             person.id,
             actor_id=admin.id,
@@ -54,7 +54,7 @@ def test_organisation_staff_need_an_organisation(session, admin):
 def test_an_unknown_organisation_is_refused_at_its_field(session, admin):
     person = make_user(session)
     with pytest.raises(DomainError) as error:
-        users_admin.change_role(
+        accounts.change_role(
             session, person.id, actor_id=admin.id, role=Role.COORDINATOR, organisation_id=999_999
         )
     assert error.value.field == "organisation"
@@ -62,7 +62,7 @@ def test_an_unknown_organisation_is_refused_at_its_field(session, admin):
 
 def test_an_admin_cannot_remove_their_own_admin_role(session, admin):
     with pytest.raises(Conflict) as error:
-        users_admin.change_role(
+        accounts.change_role(
             session, admin.id, actor_id=admin.id, role=Role.COORDINATOR, organisation_id=None
         )
     assert error.value.field == "role"
@@ -72,7 +72,7 @@ def test_an_admin_cannot_remove_their_own_admin_role(session, admin):
 
 def test_an_admin_may_change_another_admins_role(session, admin):
     other = make_user(session, role=Role.ADMIN)
-    users_admin.change_role(
+    accounts.change_role(
         session, other.id, actor_id=admin.id, role=Role.COORDINATOR, organisation_id=None
     )
     assert other.role == Role.COORDINATOR
@@ -80,10 +80,10 @@ def test_an_admin_may_change_another_admins_role(session, admin):
 
 def test_erased_accounts_are_neither_listed_nor_found(session, admin):
     erased = make_user(session, name="Ana Borrada", erased_at=utcnow())
-    result = users_admin.list_users(session, UserFilters(), page=1, per_page=10)
+    result = accounts.list_users(session, UserFilters(), page=1, per_page=10)
     assert erased not in result.items
     with pytest.raises(NotFound):
-        users_admin.change_role(
+        accounts.change_role(
             session, erased.id, actor_id=admin.id, role=Role.COORDINATOR, organisation_id=None
         )
 
@@ -101,7 +101,7 @@ def test_users_are_found_by_name_or_email_role_and_organisation(session, admin):
     )
 
     def names(**filters):
-        result = users_admin.list_users(session, UserFilters(**filters), page=1, per_page=10)
+        result = accounts.list_users(session, UserFilters(**filters), page=1, per_page=10)
         return [user.name for user in result.items]
 
     assert names(q="LUCía") == ["Lucía Pérez"]

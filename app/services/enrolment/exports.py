@@ -28,15 +28,26 @@ from sqlalchemy.orm import Session
 from app.i18n import localized
 from app.localtime import MADRID
 from app.models import Attendance, Enrolment, EnrolmentStatus, Offering
-from app.services import audit, participants
+from app.services import audit
+from app.services.enrolment import participants
 from app.services.errors import NotFound
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
 EXCEL_DATETIME = "DD/MM/YYYY HH:MM"
+
+
 CSV_DATETIME = "%d/%m/%Y %H:%M"  # what Excel in Spain reads back as a date
+
+
 # Excel (and LibreOffice) treat a cell starting with these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 

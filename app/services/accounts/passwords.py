@@ -13,19 +13,26 @@ from zxcvbn import zxcvbn
 from app.services.errors import DomainError
 
 MIN_LENGTH = 12
+
+
 # zxcvbn scores 0-4; 3 is "safely unguessable: moderate protection from offline attacks".
 MIN_SCORE = 3
+
+
 # zxcvbn's cost grows with length; nobody types more, and longer input is a denial of service.
 MAX_LENGTH = 128
 
+
 # Compared against when the email is unknown, so a failed login takes as long either way.
 _DUMMY_HASH = generate_password_hash("not a real password, only a timing decoy")
+
 
 RULES_HINT = _l(
     "At least %(min)s characters. A few unrelated words are easy to remember and hard to "
     "guess; avoid common passwords, keyboard patterns, dates and your own name or email.",
     min=MIN_LENGTH,
 )
+
 
 _PATTERN_REASONS = {
     "spatial": _l("It follows a pattern of neighbouring keys on the keyboard."),
@@ -34,10 +41,14 @@ _PATTERN_REASONS = {
     "regex": _l("It contains a recent year."),
     "date": _l("It contains a date."),
 }
+
+
 _DICTIONARY_REASONS = {
     "passwords": _l("It is, or looks like, one of the most common passwords."),
     "user_inputs": _l("It contains your name or your email address."),
 }
+
+
 _WORDS_REASON = _l("It is made mostly of common words or names.")
 
 

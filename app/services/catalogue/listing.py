@@ -30,7 +30,7 @@ from app.models import (
     OfferingStatus,
     Programme,
 )
-from app.services import search
+from app.services.catalogue import search
 from app.services.errors import NotFound
 from app.services.pagination import Page
 

@@ -28,12 +28,15 @@ from app.models import (
     User,
 )
 from app.models.accounts import new_session_token
-from app.services import accounts, outbox
 from app.services import enrolment as enrolments
+from app.services.accounts import users
 from app.services.errors import DomainError, NotFound
+from app.services.mail import outbox
 
 # Stored in place of the name; pages show a translated "erased account" from erased_at.
 ERASED_NAME = "-"
+
+
 ERASURE_REASON = "account-closed"
 
 
@@ -136,7 +139,7 @@ def erase_user(session: Session, user_id: int, *, password: str, now: datetime) 
     """Close the account for good, after the password is typed again. Returns the places
     promoted from waiting lists (their owners are emailed in this same transaction)."""
     user = _active_user(session, user_id)
-    if not accounts.check_password(user, password):
+    if not users.check_password(user, password):
         raise DomainError(_l("Your password is not correct."), "password")
     promoted = []
     # Places still to come are given up; a confirmed place in an offering that has started

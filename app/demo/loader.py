@@ -15,8 +15,9 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.localtime import MADRID
 from app.models import Municipality, Organisation, OrganisationKind
-from app.services.importer import COLUMN_NAMES, MADRID, ImportResult, import_offerings
+from app.services.imports import COLUMN_NAMES, ImportResult, import_offerings
 from app.services.reference import ensure_reference_data
 
 PARTNERSHIP_START = date(2024, 2, 8)

@@ -1,4 +1,4 @@
-"""Offerings: reading the public ones and keeping their sessions and search terms in step."""
+"""Reading the public offer: one published offering, and the next ones to start."""
 
 from collections.abc import Iterable
 from datetime import datetime

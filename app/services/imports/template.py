@@ -14,12 +14,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.localtime import MADRID
 from app.models import Programme
-from app.services.importer import COLUMN_NAMES, COLUMNS, MADRID, SESSION_SEPARATOR
+from app.services.imports.columns import COLUMN_NAMES, COLUMNS, SESSION_SEPARATOR
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8"
+
+
 MAX_COLUMN_WIDTH = 48
+
+
 DROPDOWN_ROWS = 500
 
 

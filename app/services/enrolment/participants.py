@@ -1,12 +1,11 @@
 """An offering's participants as staff run them: the list, enrolling someone on their
-behalf, promoting and cancelling by hand, attendance, completion and messages.
+behalf, promoting and cancelling by hand.
 
-Places are taken and given back only through services.enrolment, under the same rules as
-the public site (eligibility, capacity, waiting list). Every change is recorded in the audit
-log in the caller's transaction.
-"""
+Places are taken and given back only through enrolment.places, under the same rules as
+the public site (eligibility, capacity, waiting list). Every change is recorded in the
+audit log in the caller's transaction."""
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +16,6 @@ from sqlalchemy.orm import Session, contains_eager
 
 from app.i18n import LANGUAGES
 from app.models import (
-    Attendance,
     Enrolment,
     EnrolmentStatus,
     Offering,
@@ -25,13 +23,18 @@ from app.models import (
     User,
 )
 from app.models import Session as OfferingSession
-from app.services import accounts, audit, outbox
-from app.services import enrolment as places
+from app.services import accounts, audit
+from app.services.enrolment import places
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.mail import outbox
 from app.services.pagination import Page, paginate
 
 PAGE_SIZES = (25, 50, 100, 200)
+
+
 DEFAULT_PAGE_SIZE = 50
+
+
 # Confirmed first, then the waiting list in its order, then the places that ended; by name
 # within each (the waiting list's order is the order it moves in).
 _LIST_ORDER = (
@@ -44,7 +47,6 @@ _LIST_ORDER = (
     User.name,
     Enrolment.id,
 )
-MESSAGE_AUDIENCES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING)
 
 
 @dataclass
@@ -147,9 +149,6 @@ def get_offering_session(session: Session, offering: Offering, session_id: int) 
     if found is None:
         raise NotFound(_l("This offering has no such session."))
     return found
-
-
-# Enrolling on someone's behalf
 
 
 @dataclass
@@ -289,9 +288,6 @@ def enrol_on_behalf(
     return OnBehalf(place, new_place=True, new_account=new_account)
 
 
-# Changing places by hand
-
-
 def promote(session: Session, enrolment: Enrolment, *, actor_id: int, now: datetime) -> Enrolment:
     """A free seat to this waiting person, out of turn; they are told by email."""
     position = waiting_positions(session, enrolment.offering_id, [enrolment.id]).get(enrolment.id)
@@ -339,174 +335,6 @@ def cancel_place(
 
 def _name(enrolment: Enrolment) -> str:
     return enrolment.user.name if enrolment.user else f"enrolment {enrolment.id}"
-
-
-# Attendance and completion
-
-
-def _check_participants(chosen: Collection[int], participants: list[Enrolment], field: str):
-    unknown = set(chosen) - {e.id for e in participants}
-    if unknown:
-        raise DomainError(
-            _l("Someone in the list no longer has a confirmed place: reload the page."), field
-        )
-
-
-def attendance_marks(session: Session, session_id: int) -> dict[int, bool]:
-    """enrolment id -> present, for whoever has been marked at this session."""
-    rows = session.execute(
-        select(Attendance.enrolment_id, Attendance.present).where(
-            Attendance.session_id == session_id
-        )
-    )
-    return {enrolment_id: present for enrolment_id, present in rows}
-
-
-def mark_attendance(
-    session: Session,
-    offering_session: OfferingSession,
-    *,
-    present: Collection[int],
-    actor_id: int,
-    now: datetime,
-) -> tuple[int, int]:
-    """Everyone confirmed is marked: present if chosen, absent otherwise. Returns
-    (present, marked)."""
-    participants = confirmed_participants(session, offering_session.offering_id)
-    _check_participants(present, participants, "present")
-    existing = {
-        row.enrolment_id: row
-        for row in session.scalars(
-            select(Attendance).where(Attendance.session_id == offering_session.id)
-        )
-    }
-    before, after = {}, {}
-    for participant in participants:
-        is_present = participant.id in present
-        row = existing.get(participant.id)
-        if row is not None and row.present == is_present:
-            continue
-        before[participant.id] = None if row is None else row.present
-        after[participant.id] = is_present
-        if row is None:
-            row = Attendance(enrolment_id=participant.id, session_id=offering_session.id)
-            session.add(row)
-        row.present = is_present
-        row.marked_at = now
-        row.marked_by_id = actor_id
-    session.flush()
-    count = sum(1 for participant in participants if participant.id in present)
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="attendance.mark",
-        entity_type="session",
-        entity_id=offering_session.id,
-        summary=(
-            f"Attendance of session {offering_session.id} (offering "
-            f"{offering_session.offering_id}): {count} present of {len(participants)}"
-        ),
-        before=before,
-        after=after,
-    )
-    return count, len(participants)
-
-
-def mark_completion(
-    session: Session,
-    offering: Offering,
-    *,
-    completed: Collection[int],
-    actor_id: int,
-    now: datetime,
-) -> tuple[int, int]:
-    """Everyone confirmed: completed if chosen (keeping the first date it was marked),
-    not completed otherwise. Returns (completed, participants)."""
-    participants = confirmed_participants(session, offering.id)
-    _check_participants(completed, participants, "completed")
-    before, after = {}, {}
-    for participant in participants:
-        done = participant.id in completed
-        if done == (participant.completed_at is not None):
-            continue
-        before[participant.id] = audit.snapshot(participant, ["completed_at"])["completed_at"]
-        participant.completed_at = now if done else None
-        after[participant.id] = audit.snapshot(participant, ["completed_at"])["completed_at"]
-    session.flush()
-    count = sum(1 for participant in participants if participant.id in completed)
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="enrolment.complete",
-        entity_type="offering",
-        entity_id=offering.id,
-        summary=f"Completion of offering {offering.id}: {count} of {len(participants)}",
-        before=before,
-        after=after,
-    )
-    return count, len(participants)
-
-
-# Messages
-
-
-def message_participants(
-    session: Session,
-    offering: Offering,
-    *,
-    statuses: Collection[EnrolmentStatus],
-    subject: str,
-    body: str,
-    actor_id: int,
-) -> int:
-    """One email per person with a place of these statuses, through the outbox, in each
-    person's language around the staff member's words. Returns how many were written."""
-    statuses = [status for status in MESSAGE_AUDIENCES if status in statuses]
-    if not statuses:
-        raise DomainError(_l("Choose who receives the message."), "audience")
-    subject, body = subject.strip(), body.strip()
-    if not subject:
-        raise DomainError(_l("Write a subject."), "subject")
-    if not body:
-        raise DomainError(_l("Write the message."), "body")
-    recipients = session.scalars(
-        select(Enrolment)
-        .join(Enrolment.user)
-        .options(contains_eager(Enrolment.user))
-        .where(
-            Enrolment.offering_id == offering.id,
-            Enrolment.status.in_(statuses),
-            User.email.is_not(None),
-        )
-        .order_by(Enrolment.id)
-    ).all()
-    for enrolment in recipients:
-        outbox.enqueue(
-            session,
-            to=enrolment.user.email,
-            lang=enrolment.user.preferred_language,
-            template="staff_message",
-            user=enrolment.user,
-            enrolment=enrolment,
-            offering=offering,
-            message_subject=subject,
-            message_body=body,
-        )
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="offering.message",
-        entity_type="offering",
-        entity_id=offering.id,
-        summary=f"Message to {len(recipients)} participants of offering {offering.id}: {subject}",
-        after={
-            "statuses": [status.value for status in statuses],
-            "recipients": len(recipients),
-            "subject": subject,
-            "body": body,
-        },
-    )
-    return len(recipients)
 
 
 def export_rows(session: Session, offering_id: int) -> list[Enrolment]:

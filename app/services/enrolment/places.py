@@ -10,13 +10,12 @@ from the status that was read (compare-and-set), so a stale read never releases 
 nor brings back a place its owner has just cancelled.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import (
@@ -30,8 +29,8 @@ from app.models import (
     OfferingStatus,
     User,
 )
-from app.services import outbox
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.mail import outbox
 
 
 class EnrolmentRefused(Conflict):
@@ -238,97 +237,6 @@ def enrol(
     return enrolment
 
 
-def waiting_position(session: Session, enrolment: Enrolment) -> int | None:
-    """1 for the first in line; None when the enrolment is not waiting."""
-    if enrolment.status != EnrolmentStatus.WAITING:
-        return None
-    ahead = session.scalar(
-        select(func.count())
-        .select_from(Enrolment)
-        .where(
-            Enrolment.offering_id == enrolment.offering_id,
-            Enrolment.status == EnrolmentStatus.WAITING,
-            Enrolment.id < enrolment.id,
-        )
-    )
-    return ahead + 1
-
-
-def get_own_enrolment(session: Session, enrolment_id: int, user_id: int) -> Enrolment:
-    """The one access rule for a participant's own enrolment: someone else's is not found."""
-    enrolment = session.scalar(
-        select(Enrolment).where(Enrolment.id == enrolment_id, Enrolment.user_id == user_id)
-    )
-    if enrolment is None:
-        raise NotFound(_l("We could not find that enrolment."))
-    return enrolment
-
-
-@dataclass
-class ParticipantEnrolments:
-    """A person's places as "my enrolments" shows them."""
-
-    upcoming: list[Enrolment] = field(default_factory=list)
-    waiting: list[tuple[Enrolment, int]] = field(default_factory=list)  # with position
-    past: list[Enrolment] = field(default_factory=list)  # ended, or no longer live
-
-
-def participant_enrolments(session: Session, user_id: int, now: datetime) -> ParticipantEnrolments:
-    """Confirmed places still to come and waiting places (soonest first), then the rest."""
-    rows = session.scalars(
-        select(Enrolment)
-        .join(Enrolment.offering)
-        .where(Enrolment.user_id == user_id)
-        .options(selectinload(Enrolment.offering).selectinload(Offering.sessions))
-        .order_by(Offering.starts_at, Enrolment.id)
-    )
-    result = ParticipantEnrolments()
-    for enrolment in rows:
-        ended = enrolment.offering.ends_at is not None and enrolment.offering.ends_at < now
-        if ended or not enrolment.status.is_live:
-            result.past.append(enrolment)
-        elif enrolment.status == EnrolmentStatus.CONFIRMED:
-            result.upcoming.append(enrolment)
-        else:
-            result.waiting.append((enrolment, waiting_position(session, enrolment)))
-    result.past.reverse()  # most recent first
-    return result
-
-
-def cancel_enrolment(
-    session: Session,
-    *,
-    enrolment_id: int,
-    user_id: int,
-    now: datetime,
-    actor_id: int | None = None,
-) -> Enrolment:
-    """Give a place back; a confirmed seat passes at once to the first person waiting."""
-    enrolment = get_own_enrolment(session, enrolment_id, user_id)
-    check_cancellable(enrolment, now)
-    release(session, enrolment, now=now, status=EnrolmentStatus.CANCELLED, actor_id=actor_id)
-    notify(session, enrolment, "enrolment_cancelled")
-    return enrolment
-
-
-def can_cancel(enrolment: Enrolment, now: datetime) -> bool:
-    """A waiting place can always be given up; a confirmed one until the offering's deadline."""
-    if enrolment.status == EnrolmentStatus.WAITING:
-        return True
-    deadline = enrolment.offering.cancellation_deadline
-    return enrolment.status == EnrolmentStatus.CONFIRMED and (deadline is None or now < deadline)
-
-
-def check_cancellable(enrolment: Enrolment, now: datetime) -> None:
-    """Raise the reason why the person cannot give this place back now."""
-    if not enrolment.status.is_live:
-        raise EnrolmentGone(_l("This enrolment is already cancelled."))
-    if not can_cancel(enrolment, now):
-        raise EnrolmentRefused(
-            _l("The deadline to cancel this place has passed. Please contact the organiser.")
-        )
-
-
 def release(
     session: Session,
     enrolment: Enrolment,
@@ -417,3 +325,19 @@ def promote_chosen(
     session.refresh(enrolment.offering, ["seats_taken"])
     notify(session, enrolment, "enrolment_promoted")
     return enrolment
+
+
+def waiting_position(session: Session, enrolment: Enrolment) -> int | None:
+    """1 for the first in line; None when the enrolment is not waiting."""
+    if enrolment.status != EnrolmentStatus.WAITING:
+        return None
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Enrolment)
+        .where(
+            Enrolment.offering_id == enrolment.offering_id,
+            Enrolment.status == EnrolmentStatus.WAITING,
+            Enrolment.id < enrolment.id,
+        )
+    )
+    return ahead + 1

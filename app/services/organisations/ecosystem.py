@@ -20,8 +20,14 @@ from app.services.errors import Conflict, DomainError, NotFound
 from app.services.pagination import Page, paginate
 
 ENTITY = "organisation"
+
+
 DETAILS = ("name", "kind", "sector", "municipality", "website", "contact_email")
+
+
 MEMBERSHIP = ("is_member", "member_since", "member_until")
+
+
 WEBSITE_SCHEMES = ("http", "https")
 
 

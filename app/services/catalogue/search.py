@@ -20,9 +20,16 @@ from app.i18n import LANGUAGES
 from app.models import Offering, SearchTerm
 
 MAX_QUERY_LENGTH = 200
+
+
 MAX_QUERY_WORDS = 8
+
+
 MAX_TERM_LENGTH = 64
+
+
 WORD = re.compile(r"\w+", re.UNICODE)
+
 
 # Field weights: a word in the title says more about an offering than one in its description.
 FIELD_WEIGHTS = {
@@ -33,6 +40,7 @@ FIELD_WEIGHTS = {
     "description": 1,
 }
 
+
 STOPWORDS = frozenset(
     """
     a al como con de del desde el en entre es la las lo los o para por que se sin sobre su sus
@@ -40,6 +48,7 @@ STOPWORDS = frozenset(
     an and are as at be by for from in into is it of on or the this to with your you
     """.split()
 )
+
 
 # Snowball stemmers keep the word being stemmed on the object: one pair per thread, or two
 # threads of a gunicorn worker stemming at once corrupt each other (IndexError).

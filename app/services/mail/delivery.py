@@ -29,13 +29,15 @@ from sqlalchemy.orm import Session
 
 from app.extensions import mail
 from app.models import OutboxMessage, OutboxStatus, utcnow
-from app.services import outbox
+from app.services.mail import outbox
 
 log = logging.getLogger(__name__)
+
 
 # Longer than any SMTP exchange can take: a claimed message is not offered to another worker
 # until then, and comes back by itself if this worker dies while sending it.
 CLAIM_LEASE = timedelta(minutes=10)
+
 
 # Errors that say the mail server cannot be reached or will not talk to us, whatever the
 # message: the batch stops there instead of spending an attempt of every message in it.

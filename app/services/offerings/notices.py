@@ -1,11 +1,9 @@
-"""Emails that are not the direct answer to a participant's own action: reminders before an
-offering starts, and notices when staff change or cancel an offering.
+"""Telling participants when staff change or cancel an offering.
 
-Like every service these write outbox rows in the caller's transaction and never commit.
-"""
+Like every service these write outbox rows in the caller's transaction and never commit."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -22,8 +20,6 @@ from app.models.types import LabelledEnum
 from app.services.enrolment import notify, transition
 from app.services.errors import Conflict, NotFound
 
-REMINDER_WINDOW = timedelta(hours=48)
-
 
 class OfferingChange(LabelledEnum):
     """What staff changed, as participants read it. The label is lazy, so each email shows
@@ -34,41 +30,6 @@ class OfferingChange(LabelledEnum):
     FORMAT = "format", _l("Format (in person or online)")
     CONTENT = "content", _l("Programme and description")
     CAPACITY = "capacity", _l("Number of places")
-
-
-def remind_upcoming(
-    session: Session, now: datetime, within: timedelta = REMINDER_WINDOW
-) -> list[Enrolment]:
-    """Remind every confirmed participant of a published offering starting within ``within``.
-
-    Each reminder is claimed by a conditional UPDATE of ``reminded_at`` in the same
-    transaction as its outbox row, so running this twice, even at the same time, reminds once.
-    """
-    candidates = session.scalars(
-        select(Enrolment)
-        .join(Enrolment.offering)
-        .where(
-            Enrolment.status == EnrolmentStatus.CONFIRMED,
-            Enrolment.reminded_at.is_(None),
-            Offering.status == OfferingStatus.PUBLISHED,
-            Offering.starts_at > now,
-            Offering.starts_at <= now + within,
-        )
-        .order_by(Offering.starts_at, Enrolment.id)
-    ).all()
-    reminded = []
-    for enrolment in candidates:
-        claimed = session.execute(
-            update(Enrolment)
-            .where(Enrolment.id == enrolment.id, Enrolment.reminded_at.is_(None))
-            .values(reminded_at=now)
-        )
-        if claimed.rowcount != 1:
-            continue
-        notify(session, enrolment, "enrolment_reminder", now=now)
-        reminded.append(enrolment)
-    session.flush()
-    return reminded
 
 
 def live_enrolments(session: Session, offering_id: int) -> list[Enrolment]:

@@ -1,0 +1,187 @@
+"""Accounts: sign-up, email confirmation and accounts made by operators.
+
+Nothing here tells a stranger whether an address has an account: sign-up with a known
+address answers exactly like the ordinary case, and the owner is told by email instead."""
+
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.i18n import LANGUAGES
+from app.models import Municipality, Organisation, Role, User
+from app.models.accounts import new_session_token
+from app.services.accounts.passwords import (
+    check_strength,
+    hash_password,
+    verify_password,
+)
+from app.services.accounts.tokens import (
+    CONFIRM_SALT,
+    UsedLink,
+    _user_from_token,
+    confirmation_token,
+    read_token,
+)
+from app.services.errors import Conflict, DomainError, NotFound
+from app.services.mail import outbox
+
+# Offerings can take place "online"; nobody lives there.
+NOT_A_RESIDENCE = ("online",)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def check_password(user: User, password: str) -> bool:
+    """For re-authentication before sensitive actions (e.g. closing the account)."""
+    return user.erased_at is None and verify_password(user.password_hash, password)
+
+
+def end_other_sessions(user: User) -> None:
+    """Every cookie holds the session token; a new one makes all copies worthless."""
+    user.session_token = new_session_token()
+
+
+def _send(session: Session, user: User, template: str, to: str | None = None, **context):
+    outbox.enqueue(
+        session,
+        to=to or user.email,
+        lang=user.preferred_language,
+        template=template,
+        user=user,
+        **context,
+    )
+
+
+def residence_options(session: Session) -> list[Municipality]:
+    """Where a person can say they live, in the order of the reference data."""
+    return list(
+        session.scalars(
+            select(Municipality)
+            .where(Municipality.slug.not_in(NOT_A_RESIDENCE))
+            .order_by(Municipality.sort_order, Municipality.name_es)
+        )
+    )
+
+
+def _municipality(session: Session, municipality_id: int | None) -> Municipality:
+    municipality = session.get(Municipality, municipality_id) if municipality_id else None
+    if municipality is None or municipality.slug in NOT_A_RESIDENCE:
+        raise DomainError(_l("Choose where you live from the list."), "municipality")
+    return municipality
+
+
+def _language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise DomainError(_l("Choose Spanish or English."), "language")
+    return language
+
+
+def sign_up(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    language: str,
+    municipality_id: int,
+    now: datetime,
+) -> User | None:
+    """Create an unconfirmed account and send the confirmation link.
+
+    With an address that already has an account, nothing is created and its owner is told
+    instead; the caller answers the same way in both cases (None here)."""
+    email = normalise_email(email)
+    name = name.strip()
+    check_strength(password, [name, email])
+    municipality = _municipality(session, municipality_id)
+    language = _language(language)
+    # Hash before the lookup, so both answers take the same time.
+    password_hash = hash_password(password)
+    existing = find_by_email(session, email)
+    if existing is not None:
+        if existing.erased_at is None:
+            _send(session, existing, "account_exists")
+        return None
+    user = User(
+        name=name,
+        email=email,
+        password_hash=password_hash,
+        preferred_language=language,
+        municipality=municipality,
+        role=Role.RESIDENT,
+        created_at=now,
+        password_changed_at=now,
+    )
+    session.add(user)
+    session.flush()
+    _send(session, user, "confirm_email", token=confirmation_token(user))
+    return user
+
+
+def resend_confirmation(session: Session, email: str) -> None:
+    """Send a new link if the address has an unconfirmed account; otherwise do nothing."""
+    user = find_by_email(session, email)
+    if user is not None and user.erased_at is None and user.email_confirmed_at is None:
+        _send(session, user, "confirm_email", token=confirmation_token(user))
+
+
+def confirm_email(session: Session, token: str, now: datetime) -> User:
+    payload = read_token(CONFIRM_SALT, token, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"])
+    user = _user_from_token(session, payload)
+    if user.email_confirmed_at is not None or user.email != payload.get("email"):
+        raise UsedLink()
+    user.email_confirmed_at = now
+    session.flush()
+    return user
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    organisation_id: int | None,
+    now: datetime,
+) -> User:
+    """An account made by an operator (CLI): already confirmed, same password rule."""
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise DomainError(_l("Give a name."), "name")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise DomainError(_l("Enter a valid email address."), "email") from error
+    check_strength(password, [name, email])
+    if find_by_email(session, email) is not None:
+        raise Conflict(_l("An account with this email already exists."), "email")
+    organisation = None
+    if organisation_id is not None:
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise NotFound(_l("There is no organisation with that id."), "organisation")
+    user = User(
+        name=name,
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        organisation=organisation,
+        created_at=now,
+        password_changed_at=now,
+        email_confirmed_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user

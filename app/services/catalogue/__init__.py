@@ -1,0 +1,80 @@
+"""The public offer: the catalogue with its search and facets, an offering's public page
+and what it publishes (JSON-LD, iCalendar)."""
+
+from app.services.catalogue.calendar import (
+    PRODUCT_ID,
+    build_calendar,
+)
+from app.services.catalogue.listing import (
+    FACETS,
+    CatalogueResult,
+    FilterOptions,
+    Filters,
+    PageOutOfRange,
+    filter_options,
+    search_catalogue,
+)
+from app.services.catalogue.public import (
+    PUBLIC_STATUSES,
+    get_public,
+    set_sessions,
+    upcoming,
+)
+from app.services.catalogue.search import (
+    FIELD_WEIGHTS,
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_WORDS,
+    MAX_TERM_LENGTH,
+    STOPWORDS,
+    WORD,
+    Query,
+    fold,
+    forms,
+    index_offering,
+    matching,
+    offering_fields,
+    parse_query,
+    terms_of,
+    words,
+)
+from app.services.catalogue.structured_data import (
+    ATTENDANCE_MODES,
+    COURSE_MODES,
+    OFFER_AVAILABILITY,
+    offering_json_ld,
+)
+
+__all__ = [
+    "ATTENDANCE_MODES",
+    "COURSE_MODES",
+    "FACETS",
+    "FIELD_WEIGHTS",
+    "MAX_QUERY_LENGTH",
+    "MAX_QUERY_WORDS",
+    "MAX_TERM_LENGTH",
+    "OFFER_AVAILABILITY",
+    "PRODUCT_ID",
+    "PUBLIC_STATUSES",
+    "STOPWORDS",
+    "WORD",
+    "CatalogueResult",
+    "FilterOptions",
+    "Filters",
+    "PageOutOfRange",
+    "Query",
+    "build_calendar",
+    "filter_options",
+    "fold",
+    "forms",
+    "get_public",
+    "index_offering",
+    "matching",
+    "offering_fields",
+    "offering_json_ld",
+    "parse_query",
+    "search_catalogue",
+    "set_sessions",
+    "terms_of",
+    "upcoming",
+    "words",
+]

@@ -1,0 +1,330 @@
+"""Importing the offerings spreadsheet: every row is checked before anything is written
+(all or nothing), then each row goes through the same offering service as the back
+office. Importing again updates offerings by ``external_id``."""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import selectinload
+
+from app.models import (
+    Municipality,
+    Offering,
+    OfferingAudience,
+    OfferingLanguage,
+    OfferingStatus,
+    Organisation,
+    OrganisationKind,
+    Programme,
+)
+from app.services import audit
+from app.services.catalogue import search, set_sessions
+from app.services.imports.columns import _COLUMNS, COLUMN_NAMES, SCALAR_SOURCES
+from app.services.imports.reading import RowError, SpreadsheetError, _shown, _text, read_table
+from app.services.imports.rows import ParsedRow, _check_header, _read_row, _RowReader
+from app.services.reference import ensure_reference_data
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What importing one row does (or would do, on a dry run)."""
+
+    row: int
+    external_id: str
+    action: str  # "created", "updated" or "unchanged"
+    changed: tuple[str, ...] = ()  # column names, for an update
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    errors: list[RowError] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    new_providers: list[str] = field(default_factory=list)
+    offerings: list[Offering] = field(default_factory=list)  # every row's offering, once written
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def _count(self, action: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.action == action)
+
+    @property
+    def created(self) -> int:
+        return self._count("created")
+
+    @property
+    def updated(self) -> int:
+        return self._count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("unchanged")
+
+
+def import_offerings(
+    session: DbSession,
+    content: bytes,
+    *,
+    dry_run: bool = False,
+    only_provider: Organisation | None = None,
+) -> ImportResult:
+    """Validate the whole file, then (unless ``dry_run`` or any error) create or update
+    its offerings. Flushes, never commits: the caller commits, or rolls back on errors.
+
+    ``only_provider`` limits the file to that organisation's offerings (staff of one
+    organisation): a row naming another provider, or updating another's offering, is an error.
+    """
+    result = ImportResult(dry_run=dry_run)
+    try:
+        table = read_table(content)
+    except SpreadsheetError as error:
+        result.errors.append(RowError(error.message))
+        return result
+    if not table.rows:
+        result.errors.append(RowError(_l("The spreadsheet has no offerings below its header row.")))
+    positions = _check_header(table.header, result.errors)
+    if result.errors:
+        return result
+
+    ensure_reference_data(session)
+    programmes = {
+        p.slug: p for p in session.scalars(select(Programme).order_by(Programme.sort_order))
+    }
+    allowed_places = _COLUMNS["municipality"].allowed
+    municipalities = {
+        m.slug: m
+        for m in session.scalars(select(Municipality).order_by(Municipality.sort_order))
+        if m.slug in allowed_places
+    }
+
+    named = {index for index, cell in enumerate(table.header) if _text(cell)}
+    parsed: list[ParsedRow] = []
+    for number, cells in table.rows:
+        reader = _RowReader(number, cells, positions, result.errors, programmes, municipalities)
+        for index, cell in enumerate(cells):
+            if index not in named and _text(cell):
+                reader.error(
+                    get_column_letter(index + 1),
+                    _l("this cell has a value, but its column has no name in the header row"),
+                )
+        parsed.append(_read_row(reader))
+
+    first_row: dict[str, int] = {}
+    for row in parsed:
+        if row.external_id in first_row:
+            result.errors.append(
+                RowError(
+                    _l(
+                        "the reference “%(found)s” is also used in row %(row)s; "
+                        "each offering needs its own external_id",
+                        found=_shown(row.external_id),
+                        row=first_row[row.external_id],
+                    ),
+                    row.row,
+                    "external_id",
+                )
+            )
+        elif row.external_id:
+            first_row[row.external_id] = row.row
+
+    existing = _existing_offerings(session, list(first_row))
+    for row in parsed:
+        offering = existing.get(row.external_id)
+        if only_provider is not None:
+            _check_provider(row, offering, only_provider, result.errors)
+        capacity = row.values.get("capacity")
+        if offering is not None and capacity is not None and capacity < offering.seats_taken:
+            result.errors.append(
+                RowError(
+                    lazy_ngettext(
+                        "capacity cannot be %(capacity)s: %(num)d place is already taken",
+                        "capacity cannot be %(capacity)s: %(num)d places are already taken",
+                        offering.seats_taken,
+                        capacity=capacity,
+                    ),
+                    row.row,
+                    "capacity",
+                )
+            )
+    if result.errors:
+        order = {name: position for position, name in enumerate(COLUMN_NAMES)}
+        result.errors.sort(key=lambda error: (error.row, order.get(error.column, len(order))))
+        return result
+
+    providers = {org.name.casefold(): org for org in session.scalars(select(Organisation))}
+    for row in parsed:
+        key = row.provider.casefold()
+        if key not in providers:
+            organisation = Organisation(
+                name=row.provider,
+                kind=OrganisationKind.TRAINING_PROVIDER,
+                # Where it runs is the best guess at where it is; staff correct it later.
+                municipality=None if row.municipality.slug == "online" else row.municipality,
+            )
+            providers[key] = organisation
+            result.new_providers.append(row.provider)
+        offering = existing.get(row.external_id)
+        changed = _changes(offering, row, providers[key])
+        if offering is None:
+            result.outcomes.append(Outcome(row.row, row.external_id, "created"))
+        elif changed:
+            result.outcomes.append(Outcome(row.row, row.external_id, "updated", changed))
+        else:
+            result.outcomes.append(Outcome(row.row, row.external_id, "unchanged"))
+        if not dry_run:
+            result.offerings.append(_write(session, offering, row, providers[key], changed))
+
+    if not dry_run:
+        written = {o.external_id for o in result.outcomes if o.action != "unchanged"}
+        for offering in result.offerings:
+            if offering.external_id in written:
+                search.index_offering(session, offering)
+    return result
+
+
+def import_from_back_office(
+    session: DbSession,
+    content: bytes,
+    *,
+    actor_id: int,
+    filename: str,
+    dry_run: bool,
+    only_provider: Organisation | None = None,
+) -> ImportResult:
+    """The same import, from the browser: an applied import is one audit entry with its
+    counts and the references it created and changed."""
+    result = import_offerings(session, content, dry_run=dry_run, only_provider=only_provider)
+    if result.ok and not dry_run:
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="import",
+            entity_type="import",
+            entity_id=None,
+            summary=filename,
+            after={
+                "file": filename,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "created_offerings": [
+                    o.external_id for o in result.outcomes if o.action == "created"
+                ],
+                "updated_offerings": {
+                    o.external_id: list(o.changed) for o in result.outcomes if o.action == "updated"
+                },
+                "new_providers": result.new_providers,
+            },
+        )
+    return result
+
+
+def _check_provider(
+    row: ParsedRow, offering: Offering | None, provider: Organisation, errors: list[RowError]
+) -> None:
+    if row.provider is not None and row.provider.casefold() != provider.name.casefold():
+        errors.append(
+            RowError(
+                _l(
+                    "you may import only offerings of %(organisation)s; found “%(found)s”",
+                    organisation=provider.name,
+                    found=_shown(row.provider),
+                ),
+                row.row,
+                "provider",
+            )
+        )
+    if offering is not None and offering.provider_id != provider.id:
+        errors.append(
+            RowError(
+                _l("this reference is already used by another organisation's offering"),
+                row.row,
+                "external_id",
+            )
+        )
+
+
+def _existing_offerings(session: DbSession, external_ids: list[str]) -> dict[str, Offering]:
+    if not external_ids:
+        return {}
+    query = (
+        select(Offering)
+        .where(Offering.external_id.in_(external_ids))
+        .options(
+            selectinload(Offering.sessions),
+            selectinload(Offering.audience_rows),
+            selectinload(Offering.language_rows),
+            selectinload(Offering.provider),
+        )
+    )
+    return {offering.external_id: offering for offering in session.scalars(query)}
+
+
+def _desired_status(offering: Offering | None, row: ParsedRow) -> OfferingStatus:
+    if row.status is not None:
+        return row.status
+    if offering is not None and offering.status in (
+        OfferingStatus.CANCELLED,
+        OfferingStatus.ARCHIVED,
+    ):
+        return offering.status
+    return OfferingStatus.PUBLISHED
+
+
+def _changes(offering: Offering | None, row: ParsedRow, provider: Organisation) -> tuple[str, ...]:
+    """Column names whose value differs from the stored offering (all, for a new one)."""
+    if offering is None:
+        return ()
+    wanted = {**row.values, "status": _desired_status(offering, row)}
+    changed = [
+        SCALAR_SOURCES[name] for name, value in wanted.items() if getattr(offering, name) != value
+    ]
+    if offering.provider is not provider:
+        changed.append("provider")
+    if set(offering.audiences) != row.audiences:
+        changed.append("audience")
+    if set(offering.languages) != row.languages:
+        changed.append("language")
+    if [(s.starts_at, s.ends_at) for s in offering.sessions] != row.sessions:
+        changed.append("sessions")
+    order = {name: position for position, name in enumerate(COLUMN_NAMES)}
+    return tuple(sorted(set(changed), key=order.__getitem__))
+
+
+def _write(
+    session: DbSession,
+    offering: Offering | None,
+    row: ParsedRow,
+    provider: Organisation,
+    changed: tuple[str, ...],
+) -> Offering:
+    if offering is None:
+        offering = Offering(external_id=row.external_id, seats_taken=0)
+        session.add(offering)
+    elif not changed:
+        return offering
+    for name, value in {**row.values, "status": _desired_status(offering, row)}.items():
+        if getattr(offering, name) != value:
+            setattr(offering, name, value)
+    if offering.provider is not provider:
+        offering.provider = provider
+    _sync_rows(offering.audience_rows, row.audiences, "audience", OfferingAudience)
+    _sync_rows(offering.language_rows, row.languages, "language", OfferingLanguage)
+    if [(s.starts_at, s.ends_at) for s in offering.sessions] != row.sessions:
+        set_sessions(offering, row.sessions)
+    return offering
+
+
+def _sync_rows(rows: list, wanted: frozenset, attribute: str, model) -> None:
+    """Remove and add association rows so the collection holds exactly ``wanted``."""
+    for existing in [item for item in rows if getattr(item, attribute) not in wanted]:
+        rows.remove(existing)
+    present = {getattr(item, attribute) for item in rows}
+    for value in sorted(wanted - present):
+        rows.append(model(**{attribute: value}))

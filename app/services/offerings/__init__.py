@@ -1,0 +1,75 @@
+"""Running the offer: create, edit, duplicate, publish, unpublish, cancel and archive
+offerings and keep their sessions. The back office, the spreadsheet import and the demo
+all change offerings through here, under one set of rules."""
+
+from app.services.offerings.editing import (
+    create_offering,
+    duplicate,
+    update_offering,
+)
+from app.services.offerings.lifecycle import (
+    archive,
+    cancel,
+    live_count,
+    publish,
+    unpublish,
+)
+from app.services.offerings.listing import (
+    list_offerings,
+)
+from app.services.offerings.notices import (
+    OfferingChange,
+    cancel_offering,
+    live_enrolments,
+    notify_offering_changed,
+)
+from app.services.offerings.rules import (
+    AUDITED,
+    AUDITED_COLUMNS,
+    ENGLISH_FIELD_NAMES,
+    ENTITY,
+    EXTERNAL_ID_PREFIX,
+    PLACEHOLDER_PREFIX,
+    REQUIRED_SPANISH,
+    SKILL_SEPARATOR,
+    TEXT_FIELDS,
+    OfferingData,
+    OfferingInvalid,
+    Saved,
+    SessionRow,
+    missing_english,
+)
+from app.services.offerings.sessions import (
+    set_sessions,
+)
+
+__all__ = [
+    "AUDITED",
+    "AUDITED_COLUMNS",
+    "ENGLISH_FIELD_NAMES",
+    "ENTITY",
+    "EXTERNAL_ID_PREFIX",
+    "PLACEHOLDER_PREFIX",
+    "REQUIRED_SPANISH",
+    "SKILL_SEPARATOR",
+    "TEXT_FIELDS",
+    "OfferingChange",
+    "OfferingData",
+    "OfferingInvalid",
+    "Saved",
+    "SessionRow",
+    "archive",
+    "cancel",
+    "cancel_offering",
+    "create_offering",
+    "duplicate",
+    "list_offerings",
+    "live_count",
+    "live_enrolments",
+    "missing_english",
+    "notify_offering_changed",
+    "publish",
+    "set_sessions",
+    "unpublish",
+    "update_offering",
+]

@@ -1,0 +1,131 @@
+"""An offering's status: publish, unpublish, cancel and archive, each audited."""
+
+from datetime import datetime
+
+from flask_babel import LazyString, lazy_ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from app.models import (
+    LIVE_ENROLMENT_STATUSES,
+    Enrolment,
+    Offering,
+    OfferingStatus,
+)
+from app.services import audit
+from app.services.errors import Conflict
+from app.services.offerings import notices
+from app.services.offerings.rules import ENTITY, _check_publishable, missing_english
+
+
+def live_count(session: DbSession, offering_id: int) -> int:
+    """People holding a place or waiting for one."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Enrolment)
+            .where(
+                Enrolment.offering_id == offering_id,
+                Enrolment.status.in_(LIVE_ENROLMENT_STATUSES),
+            )
+        )
+        or 0
+    )
+
+
+def _set_status(
+    session: DbSession, offering: Offering, status: OfferingStatus, action: str, actor_id
+) -> None:
+    before = offering.status
+    offering.status = status
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        entity_type=ENTITY,
+        entity_id=offering.id,
+        summary=f"{offering.external_id}: {before.value} -> {status.value}",
+        before={"status": before.value},
+        after={"status": status.value},
+    )
+
+
+def publish(session: DbSession, offering: Offering, *, actor_id: int | None) -> list:
+    """Show a draft in the catalogue. Returns warnings (English text missing)."""
+    if offering.status != OfferingStatus.DRAFT:
+        raise Conflict(_l("Only a draft can be published."))
+    _check_publishable(offering, has_sessions=bool(offering.sessions))
+    _set_status(session, offering, OfferingStatus.PUBLISHED, "offering.publish", actor_id)
+    missing = missing_english(offering)
+    if not missing:
+        return []
+    # Lazy as a whole, so the field names are in the reader's language too.
+    return [
+        LazyString(
+            lambda: _(
+                "Published. The English text is missing (%(fields)s): English readers see the "
+                "Spanish text.",
+                fields=", ".join(str(name) for name in missing),
+            )
+        )
+    ]
+
+
+def unpublish(session: DbSession, offering: Offering, *, actor_id: int | None) -> None:
+    """Back to draft, only while nobody holds or awaits a place (they would lose sight of it)."""
+    if offering.status != OfferingStatus.PUBLISHED:
+        raise Conflict(_l("Only a published offering can be unpublished."))
+    people = live_count(session, offering.id)
+    if people:
+        raise Conflict(
+            lazy_ngettext(
+                "%(num)d person has a place or is waiting: cancel the offering instead.",
+                "%(num)d people have a place or are waiting: cancel the offering instead.",
+                people,
+            )
+        )
+    _set_status(session, offering, OfferingStatus.DRAFT, "offering.unpublish", actor_id)
+
+
+def cancel(
+    session: DbSession, offering: Offering, *, actor_id: int | None, now: datetime
+) -> list[Enrolment]:
+    """Cancel a published offering; every participant is told (notices.cancel_offering).
+    Cancelling again (a repeated submit) changes and records nothing."""
+    if offering.status == OfferingStatus.CANCELLED:
+        return []
+    ended = notices.cancel_offering(session, offering.id, now, actor_id=actor_id)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="offering.cancel",
+        entity_type=ENTITY,
+        entity_id=offering.id,
+        summary=f"{offering.external_id}: published -> cancelled",
+        before={"status": OfferingStatus.PUBLISHED.value},
+        after={"status": OfferingStatus.CANCELLED.value, "participants_told": len(ended)},
+    )
+    return ended
+
+
+def archive(session: DbSession, offering: Offering, *, actor_id: int | None, now: datetime) -> None:
+    """Take an offering out of the catalogue for good (it stays in reports)."""
+    if offering.status == OfferingStatus.ARCHIVED:
+        raise Conflict(_l("This offering is already archived."))
+    ended = offering.ends_at is not None and offering.ends_at <= now
+    if offering.status == OfferingStatus.PUBLISHED and not ended:
+        people = live_count(session, offering.id)
+        if people:
+            raise Conflict(
+                lazy_ngettext(
+                    "%(num)d person has a place or is waiting and the offering has not "
+                    "ended: cancel it instead.",
+                    "%(num)d people have a place or are waiting and the offering has not "
+                    "ended: cancel it instead.",
+                    people,
+                )
+            )
+    _set_status(session, offering, OfferingStatus.ARCHIVED, "offering.archive", actor_id)

@@ -1,0 +1,45 @@
+"""The back office's list of offerings."""
+
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import joinedload
+
+from app.models import (
+    Kind,
+    Offering,
+    OfferingStatus,
+)
+from app.services.pagination import Page, paginate
+
+
+def list_offerings(
+    session: DbSession,
+    scope: ColumnElement[bool],
+    *,
+    text: str | None = None,
+    status: OfferingStatus | None = None,
+    programme_id: int | None = None,
+    kind: Kind | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> Page:
+    """One page of the offerings within ``scope`` (access.offering_scope), newest first."""
+    stmt: Select = select(Offering).where(scope)
+    if text:
+        stmt = stmt.where(
+            or_(
+                Offering.title_es.icontains(text, autoescape=True),
+                Offering.title_en.icontains(text, autoescape=True),
+                Offering.external_id.icontains(text, autoescape=True),
+            )
+        )
+    if status is not None:
+        stmt = stmt.where(Offering.status == status)
+    if programme_id is not None:
+        stmt = stmt.where(Offering.programme_id == programme_id)
+    if kind is not None:
+        stmt = stmt.where(Offering.kind == kind)
+    stmt = stmt.options(joinedload(Offering.programme), joinedload(Offering.provider)).order_by(
+        Offering.starts_at.desc().nulls_first(), Offering.id.desc()
+    )
+    return paginate(session, stmt, page=page, per_page=per_page)
