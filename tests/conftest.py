@@ -32,11 +32,20 @@ def unavailable(reason: str):
     pytest.skip(reason)
 
 
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory, worker: str) -> str:
+    """A database of each xdist worker's own: SQLite in a temporary folder, or a database
+    made for it in the throwaway PostgreSQL cluster."""
     if ON_POSTGRES:
         if not os.environ.get("PGHOST") and not os.environ.get("PGDATABASE"):
             unavailable("no PostgreSQL cluster (run under pg_virtualenv)")
-        return "postgresql+psycopg://"  # libpq reads PGHOST, PGPORT, PGUSER, PGPASSWORD...
+        # libpq reads PGHOST, PGPORT, PGUSER, PGPASSWORD... from the environment.
+        name = f"mot_test_{worker}"
+        server = sa.create_engine("postgresql+psycopg://", isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        server.dispose()
+        return f"postgresql+psycopg:///{name}"
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
@@ -64,8 +73,8 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    url = database_url(tmp_path_factory)
+def app(tmp_path_factory, worker_id):
+    url = database_url(tmp_path_factory, worker_id)
     settings = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
     # Flask-Limiter sets up its storage only when enabled at init: enable, then switch it off
     # (TestConfig's intent) until a test asks for it with the ``rate_limits`` fixture.
@@ -73,9 +82,6 @@ def app(tmp_path_factory):
     limiter.enabled = False
     app.test_client_class = IsolatedClient
     with app.app_context():
-        if ON_POSTGRES:
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         ensure_reference_data(db.session)
         db.session.commit()
