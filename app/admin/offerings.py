@@ -122,7 +122,7 @@ def offering_new():
         )
     except DomainError as error:
         db.session.rollback()
-        form.apply_error(error)
+        error.apply_to(form)
         return _render_form(form, status=error.status_code)
     db.session.commit()
     flash(_("Offering saved as a draft."), "success")
@@ -151,7 +151,7 @@ def offering_edit(offering_id):
         )
     except DomainError as error:
         db.session.rollback()
-        form.apply_error(error)
+        error.apply_to(form)
         return _render_form(form, offering_or_404(offering_id), status=error.status_code)
     db.session.commit()
     flash(_("Changes saved."), "success")
@@ -185,7 +185,7 @@ def _status_action(offering_id: int, change, done_message: str):
         db.session.rollback()
         offering = offering_or_404(offering_id)
         form = _offering_form(formdata=None, data=OfferingForm.initial(offering))
-        form.apply_error(error)
+        error.apply_to(form)
         return _render_form(form, offering, status=error.status_code)
     db.session.commit()
     flash(done_message, "success")

@@ -32,7 +32,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.i18n import LANGUAGES
 from app.localtime import MADRID
 from app.models import Audience, Format, InstructionLanguage, Kind, Level, Mode, OfferingStatus
-from app.services.errors import DomainError
 from app.services.offerings import SKILL_SEPARATOR, TEXT_FIELDS, OfferingData, SessionRow
 
 BLANK_SESSION_ROWS = 3
@@ -327,26 +326,6 @@ class OfferingForm(FlaskForm):
             for entry in self.sessions
             if not (entry.form.remove.data or entry.form.is_blank)
         ]
-
-    def apply_error(self, error: DomainError) -> None:
-        """Each message of a refusal at its field; a session row's as ``sessions-<n>-<field>``."""
-        for name, message in getattr(error, "problems", [(error.field, error.message)]):
-            target = self._field_named(name)
-            if target is None:
-                self.form_errors.append(message)
-            else:
-                target.errors = [*target.errors, message]
-
-    def _field_named(self, name: str | None):
-        if not name:
-            return None
-        if name in self._fields:
-            return self._fields[name]
-        for entry in self.sessions:
-            for field in entry.form:
-                if field.name == name:
-                    return field
-        return None
 
 
 class OfferingFilterForm(FlaskForm):

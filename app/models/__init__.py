@@ -7,10 +7,10 @@ from app.models.catalogue import (
     Offering,
     OfferingAudience,
     OfferingLanguage,
+    OfferingSession,
     Organisation,
     Programme,
     SearchTerm,
-    Session,
 )
 from app.models.enrolment import Enrolment, EnrolmentEvent
 from app.models.enums import (
@@ -58,6 +58,7 @@ __all__ = [
     "Offering",
     "OfferingAudience",
     "OfferingLanguage",
+    "OfferingSession",
     "OfferingStatus",
     "Organisation",
     "OrganisationKind",
@@ -67,7 +68,6 @@ __all__ = [
     "Programme",
     "Role",
     "SearchTerm",
-    "Session",
     "User",
     "utcnow",
 ]

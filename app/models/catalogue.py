@@ -146,8 +146,10 @@ class Offering(db.Model):
     programme: Mapped[Programme] = relationship()
     provider: Mapped[Organisation] = relationship()
     municipality: Mapped[Municipality] = relationship()
-    sessions: Mapped[list["Session"]] = relationship(
-        back_populates="offering", order_by="Session.starts_at", cascade="all, delete-orphan"
+    sessions: Mapped[list["OfferingSession"]] = relationship(
+        back_populates="offering",
+        order_by="OfferingSession.starts_at",
+        cascade="all, delete-orphan",
     )
     audience_rows: Mapped[list["OfferingAudience"]] = relationship(
         cascade="all, delete-orphan", order_by="OfferingAudience.audience"
@@ -228,7 +230,7 @@ class OfferingLanguage(db.Model):
     )
 
 
-class Session(db.Model):
+class OfferingSession(db.Model):
     """One dated meeting of an offering."""
 
     __tablename__ = "session"

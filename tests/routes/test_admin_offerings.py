@@ -11,11 +11,11 @@ from app.localtime import MADRID
 from app.models import (
     AuditEntry,
     Offering,
+    OfferingSession,
     OfferingStatus,
     Organisation,
     OutboxMessage,
     Role,
-    Session,
     utcnow,
 )
 from app.services import enrolment
@@ -384,7 +384,9 @@ def test_new_times_reach_the_participants_and_the_audit_log(app, client, auth, w
             select(OutboxMessage.to_address).where(OutboxMessage.template == "offering_changed")
         ).all()
         assert sorted(told) == sorted(emails)
-        [session_row] = db.session.scalars(select(Session).filter_by(offering_id=world["mine"]))
+        [session_row] = db.session.scalars(
+            select(OfferingSession).filter_by(offering_id=world["mine"])
+        )
         assert session_row.starts_at.astimezone(MADRID).strftime("%H:%M") == "09:00"
     assert "offering.update" in audit_actions(app)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import joinedload
 
-from app.models import Offering, OfferingStatus, Session
+from app.models import Offering, OfferingSession, OfferingStatus
 from app.services.errors import NotFound
 
 PUBLIC_STATUSES = (OfferingStatus.PUBLISHED, OfferingStatus.CANCELLED)
@@ -25,7 +25,7 @@ def get_public(session: DbSession, offering_id: int) -> Offering:
 def set_sessions(offering: Offering, spans: Iterable[tuple[datetime, datetime]]) -> None:
     """Replace the offering's sessions; its first start and last end follow them."""
     ordered = sorted(spans)
-    offering.sessions = [Session(starts_at=start, ends_at=end) for start, end in ordered]
+    offering.sessions = [OfferingSession(starts_at=start, ends_at=end) for start, end in ordered]
     offering.starts_at = ordered[0][0] if ordered else None
     offering.ends_at = max(end for _, end in ordered) if ordered else None
 

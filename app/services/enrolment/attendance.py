@@ -12,8 +12,8 @@ from app.models import (
     Attendance,
     Enrolment,
     Offering,
+    OfferingSession,
 )
-from app.models import Session as OfferingSession
 from app.services import audit
 from app.services.enrolment.participants import confirmed_participants
 from app.services.errors import DomainError

@@ -19,10 +19,10 @@ from app.models import (
     Enrolment,
     EnrolmentStatus,
     Offering,
+    OfferingSession,
     Role,
     User,
 )
-from app.models import Session as OfferingSession
 from app.services import accounts, audit
 from app.services.enrolment import places
 from app.services.errors import Conflict, DomainError, NotFound

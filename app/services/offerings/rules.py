@@ -125,13 +125,7 @@ class OfferingInvalid(DomainError):
     """One or more fields refused at once, each message at its own field."""
 
     def __init__(self, problems: Sequence[tuple[str | None, object]], status_code: int = 422):
-        super().__init__(problems[0][1], problems[0][0])
-        self.problems = list(problems)
-        self.status_code = status_code
-
-    def apply_to(self, form) -> None:
-        for name, message in self.problems:
-            DomainError(message, name).apply_to(form)
+        super().__init__(problems=problems, status_code=status_code)
 
 
 def _capacity_below_places(taken: int) -> OfferingInvalid:

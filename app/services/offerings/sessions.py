@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session as DbSession
 from app.models import (
     Attendance,
     Offering,
-    Session,
+    OfferingSession,
 )
 from app.services.offerings.rules import OfferingInvalid, SessionRow, _session_spans
 
@@ -48,7 +48,7 @@ def set_sessions(session: DbSession, offering: Offering, rows: Sequence[SessionR
     sessions = []
     for row in sorted(rows, key=lambda item: item.starts_at):
         item = stored.get(row.id) if row.id is not None else None
-        item = item or Session()
+        item = item or OfferingSession()
         item.starts_at, item.ends_at = row.starts_at, row.ends_at
         item.venue, item.address = row.venue or None, row.address or None
         sessions.append(item)
