@@ -41,7 +41,9 @@ def import_offerings_command(file: Path, dry_run: bool, lang: str) -> None:
     All or nothing: when any cell is wrong, every problem is listed by row and column,
     nothing is written and the command exits with status 1.
     """
-    result = importer.import_offerings(db.session, file.read_bytes(), dry_run=dry_run)
+    result = importer.import_offerings(
+        db.session, file.read_bytes(), dry_run=dry_run, source=importer.import_source(file.name)
+    )
     with force_locale(lang):
         if not result.ok:
             db.session.rollback()

@@ -47,13 +47,13 @@ def seed(offerings: int) -> None:
         Offering,
         OfferingAudience,
         OfferingLanguage,
+        OfferingSession,
         OfferingStatus,
         Organisation,
         OrganisationKind,
         Programme,
     )
-    from app.services import offerings as offering_service
-    from app.services import search
+    from app.services.catalogue import search
     from app.services.reference import ensure_reference_data
 
     rng = random.Random(42)  # the same data every run
@@ -93,10 +93,13 @@ def seed(offerings: int) -> None:
             language_rows=[OfferingLanguage(language=InstructionLanguage.SPANISH)],
         )
         first = today + timedelta(days=rng.randint(1, 365))
-        offering_service.set_sessions(
-            offering,
-            [(first + timedelta(weeks=w), first + timedelta(weeks=w, hours=3)) for w in range(3)],
-        )
+        offering.sessions = [
+            OfferingSession(
+                starts_at=first + timedelta(weeks=w), ends_at=first + timedelta(weeks=w, hours=3)
+            )
+            for w in range(3)
+        ]
+        offering.starts_at, offering.ends_at = first, offering.sessions[-1].ends_at
         db.session.add(offering)
         search.index_offering(db.session, offering)
         if number % 500 == 499:

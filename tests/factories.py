@@ -16,6 +16,7 @@ from app.models import (
     Offering,
     OfferingAudience,
     OfferingLanguage,
+    OfferingSession,
     OfferingStatus,
     Organisation,
     OrganisationKind,
@@ -23,7 +24,6 @@ from app.models import (
     Role,
     User,
 )
-from app.services import catalogue
 from app.services.catalogue import search
 
 _sequence = count(1)
@@ -91,7 +91,7 @@ def make_offering(
         language_rows=[OfferingLanguage(language=language) for language in languages],
     )
     first = datetime.now(UTC).replace(microsecond=0) + starts_in
-    catalogue.set_sessions(
+    set_sessions(
         offering,
         [
             (first + timedelta(weeks=week), first + timedelta(weeks=week, hours=2))
@@ -129,3 +129,12 @@ def make_user(
     session.add(user)
     session.flush()
     return user
+
+
+def set_sessions(offering: Offering, spans) -> None:
+    """Replace an offering's sessions with ``spans`` (test data only: the offering service
+    keeps stored sessions and their attendance), its first start and last end following."""
+    ordered = sorted(spans)
+    offering.sessions = [OfferingSession(starts_at=start, ends_at=end) for start, end in ordered]
+    offering.starts_at = ordered[0][0] if ordered else None
+    offering.ends_at = max(end for _, end in ordered) if ordered else None

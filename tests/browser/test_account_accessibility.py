@@ -17,9 +17,9 @@ from app.auth.routes import EMAIL_LINK_LIMIT
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import utcnow
-from app.services import accounts, catalogue
+from app.services import accounts
 from app.services import enrolment as service
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_user
+from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, set_sessions
 
 FORM = "main form[method=post]"
 # What a keyboard user must be able to reach inside the page's main content.
@@ -57,7 +57,7 @@ def resident(app):
             )
         }
         last_month = now - timedelta(days=30)
-        catalogue.set_sessions(finished, [(last_month, last_month + timedelta(hours=2))])
+        set_sessions(finished, [(last_month, last_month + timedelta(hours=2))])
         ids = {
             "open": make_offering(db.session, capacity=5).id,
             "full": make_offering(db.session, capacity=0).id,

@@ -17,10 +17,9 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import catalogue
 from app.services import enrolment as service
 from tests.conftest import csrf_token
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_user
+from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, set_sessions
 
 LANGS = ("es", "en")
 
@@ -65,7 +64,7 @@ def test_my_enrolments_shows_upcoming_waiting_and_past(app, client, person, lang
             for offering in (coming, full, finished)
         ]
         last_month = now - timedelta(days=30)
-        catalogue.set_sessions(finished, [(last_month, last_month + timedelta(hours=2))])
+        set_sessions(finished, [(last_month, last_month + timedelta(hours=2))])
         db.session.commit()
         coming_id, waiting_id, finished_id = (place.id for place in places)
 

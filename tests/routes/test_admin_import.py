@@ -86,19 +86,28 @@ def test_checking_a_file_shows_what_would_change_and_writes_nothing(app, client,
     assert count(app, Organisation) == 0
 
 
-def test_applying_the_checked_file_imports_it_and_is_audited_once(app, client, coordinator):
+def test_applying_the_checked_file_imports_it_audited_once_and_per_offering(
+    app, client, coordinator
+):
     checked = check(client, xlsx_bytes([row(), row(external_id="LR-2025-002")]), "ofertas.xlsx")
     response = apply(client, payload_of(checked))
     assert response.status_code == 302
     assert count(app, Offering) == 2
     with app.app_context():
-        entry = db.session.scalars(select(AuditEntry)).one()
-        assert (entry.action, entry.actor_id, entry.summary) == (
-            "import",
-            coordinator.id,
-            "ofertas.xlsx",
-        )
+        entry = db.session.scalars(select(AuditEntry).filter_by(action="import")).one()
+        assert (entry.actor_id, entry.summary) == (coordinator.id, "ofertas.xlsx")
         assert (entry.after["created"], entry.after["updated"]) == (2, 0)
+        per_offering = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action != "import").order_by(AuditEntry.id)
+        ).all()
+        assert sorted((item.action, item.summary.split(":")[0]) for item in per_offering) == [
+            ("offering.create", "LR-2025-001"),
+            ("offering.create", "LR-2025-002"),
+            ("offering.publish", "LR-2025-001"),
+            ("offering.publish", "LR-2025-002"),
+        ]
+        assert {item.actor_id for item in per_offering} == {coordinator.id}
+        assert all(item.summary.endswith("(import ofertas.xlsx)") for item in per_offering)
     page = client.get(response.location)
     assert "ofertas.xlsx" in page.text
 

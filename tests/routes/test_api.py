@@ -7,8 +7,7 @@ import pytest
 from app.extensions import db
 from app.localtime import MADRID
 from app.models import Audience, Format, InstructionLanguage, Kind, Mode, OfferingStatus
-from app.services import catalogue
-from tests.factories import make_offering
+from tests.factories import make_offering, set_sessions
 
 SESSION_START = datetime(2030, 3, 4, 17, 0, tzinfo=UTC)  # 18:00 in Madrid
 
@@ -18,7 +17,7 @@ def create(app, **fields) -> int:
     with app.app_context():
         offering = make_offering(db.session, **fields)
         if spans:
-            catalogue.set_sessions(offering, spans)
+            set_sessions(offering, spans)
         db.session.commit()
         return offering.id
 

@@ -10,8 +10,7 @@ from icalendar import Calendar
 from app.extensions import db
 from app.models import Format, Kind, OfferingStatus
 from app.models.types import utcnow
-from app.services import catalogue
-from tests.factories import make_offering
+from tests.factories import make_offering, set_sessions
 
 LANGS = ("es", "en")
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -25,7 +24,7 @@ def create(app, **fields) -> int:
     with app.app_context():
         offering = make_offering(db.session, **fields)
         if spans:
-            catalogue.set_sessions(offering, spans)
+            set_sessions(offering, spans)
         db.session.commit()
         return offering.id
 

@@ -5,9 +5,8 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar
 
 from app.models import Format, OfferingStatus
-from app.services import catalogue
 from app.services.catalogue import build_calendar
-from tests.factories import make_offering
+from tests.factories import make_offering, set_sessions
 
 URL = "https://formacion.example.org/es/offerings/1"
 WINTER = datetime(2030, 1, 15, 16, 30, tzinfo=UTC)  # 17:30 in Madrid
@@ -20,7 +19,7 @@ def parse(body: bytes) -> Calendar:
 
 def test_each_session_is_an_event_at_madrid_time(session):
     offering = make_offering(session, title_es="Robótica educativa")
-    catalogue.set_sessions(
+    set_sessions(
         offering, [(WINTER, WINTER + timedelta(hours=2)), (SUMMER, SUMMER + timedelta(hours=2))]
     )
     session.flush()

@@ -13,9 +13,8 @@ from app.models import (
     Mode,
     OfferingStatus,
 )
-from app.services import catalogue
 from app.services.catalogue import Filters, PageOutOfRange, search_catalogue
-from tests.factories import make_offering, make_organisation
+from tests.factories import make_offering, make_organisation, set_sessions
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -166,7 +165,7 @@ def test_only_available_means_places_left_and_enrolment_open_now(session):
 def test_a_date_range_keeps_offerings_running_in_it_by_madrid_days(session):
     def on(external_id, start, end):
         offering = make_offering(session, external_id=external_id)
-        catalogue.set_sessions(offering, [(start, end)])
+        set_sessions(offering, [(start, end)])
 
     # 1 December 2030 is in winter time: Madrid is UTC+1.
     on(

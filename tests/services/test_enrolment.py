@@ -15,10 +15,9 @@ from app.models import (
     ParticipantProfile,
     utcnow,
 )
-from app.services import catalogue
 from app.services import enrolment as service
 from app.services.errors import NotFound
-from tests.factories import make_offering, make_user
+from tests.factories import make_offering, make_user, set_sessions
 
 # Row locks, conditional updates and partial unique indexes: both databases.
 pytestmark = pytest.mark.both_databases
@@ -242,7 +241,7 @@ def test_my_enrolments_are_grouped_as_upcoming_waiting_and_past(session):
         session, enrolment_id=dropped_place.id, user_id=person.id, now=utcnow()
     )
     last_week = utcnow() - timedelta(days=7)
-    catalogue.set_sessions(finished, [(last_week, last_week + timedelta(hours=2))])
+    set_sessions(finished, [(last_week, last_week + timedelta(hours=2))])
 
     mine = service.participant_enrolments(session, person.id, now=utcnow())
 

@@ -18,11 +18,11 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import accounts, catalogue
+from app.services import accounts
 from app.services import enrolment as enrolments
 from app.services.accounts import ProfileAnswers, privacy, profile
 from app.services.errors import DomainError
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_user
+from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, set_sessions
 
 # Row locks, conditional updates and partial unique indexes: both databases.
 pytestmark = pytest.mark.both_databases
@@ -148,7 +148,7 @@ def test_erasure_releases_places_empties_the_account_and_keeps_past_participatio
     waiting_place = enrol(session, full, person)
     profile.save_profile(session, person.id, ProfileAnswers(gender=Gender.MAN), utcnow())
     last_month = utcnow() - timedelta(days=30)
-    catalogue.set_sessions(past, [(last_month, last_month + timedelta(hours=2))])
+    set_sessions(past, [(last_month, last_month + timedelta(hours=2))])
     session.flush()
     # A reminder still waiting to go out to the person, and one to someone else.
     address, token = person.email, person.session_token

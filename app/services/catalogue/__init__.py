@@ -17,7 +17,6 @@ from app.services.catalogue.listing import (
 from app.services.catalogue.public import (
     PUBLIC_STATUSES,
     get_public,
-    set_sessions,
     upcoming,
 )
 from app.services.catalogue.search import (
@@ -73,7 +72,6 @@ __all__ = [
     "offering_json_ld",
     "parse_query",
     "search_catalogue",
-    "set_sessions",
     "terms_of",
     "upcoming",
     "words",

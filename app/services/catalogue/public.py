@@ -1,6 +1,5 @@
 """Reading the public offer: one published offering, and the next ones to start."""
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import joinedload
 
-from app.models import Offering, OfferingSession, OfferingStatus
+from app.models import Offering, OfferingStatus
 from app.services.errors import NotFound
 
 PUBLIC_STATUSES = (OfferingStatus.PUBLISHED, OfferingStatus.CANCELLED)
@@ -20,14 +19,6 @@ def get_public(session: DbSession, offering_id: int) -> Offering:
     if offering is None or offering.status not in PUBLIC_STATUSES:
         raise NotFound(_l("This offering does not exist or is no longer published."))
     return offering
-
-
-def set_sessions(offering: Offering, spans: Iterable[tuple[datetime, datetime]]) -> None:
-    """Replace the offering's sessions; its first start and last end follow them."""
-    ordered = sorted(spans)
-    offering.sessions = [OfferingSession(starts_at=start, ends_at=end) for start, end in ordered]
-    offering.starts_at = ordered[0][0] if ordered else None
-    offering.ends_at = max(end for _, end in ordered) if ordered else None
 
 
 def upcoming(session: DbSession, now: datetime, limit: int) -> list[Offering]:

@@ -2,10 +2,12 @@
 row, applying it through the offering service, and the downloadable template."""
 
 from app.services.imports.apply import (
+    FIELD_COLUMNS,
     ImportResult,
     Outcome,
     import_from_back_office,
     import_offerings,
+    import_source,
 )
 from app.services.imports.columns import (
     COLUMN_NAMES,
@@ -51,6 +53,7 @@ __all__ = [
     "DATE_ONLY",
     "DATE_TIME",
     "DROPDOWN_ROWS",
+    "FIELD_COLUMNS",
     "HEADER_ROW",
     "IMPORTABLE_STATUSES",
     "LIST_SEPARATOR",
@@ -74,6 +77,7 @@ __all__ = [
     "filename",
     "import_from_back_office",
     "import_offerings",
+    "import_source",
     "read_table",
     "template_csv",
     "template_xlsx",

@@ -2,7 +2,8 @@
 (all or nothing), then each row goes through the same offering service as the back
 office. Importing again updates offerings by ``external_id``."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -14,18 +15,18 @@ from sqlalchemy.orm import selectinload
 from app.models import (
     Municipality,
     Offering,
-    OfferingAudience,
-    OfferingLanguage,
     OfferingStatus,
     Organisation,
     OrganisationKind,
     Programme,
 )
-from app.services import audit
-from app.services.catalogue import search, set_sessions
-from app.services.imports.columns import _COLUMNS, COLUMN_NAMES, SCALAR_SOURCES
+from app.models.types import utcnow
+from app.services import audit, offerings
+from app.services.errors import DomainError
+from app.services.imports.columns import _COLUMNS, COLUMN_NAMES, LIST_SEPARATOR, SCALAR_SOURCES
 from app.services.imports.reading import RowError, SpreadsheetError, _shown, _text, read_table
 from app.services.imports.rows import ParsedRow, _check_header, _read_row, _RowReader
+from app.services.offerings import OfferingData, SessionRow
 from app.services.reference import ensure_reference_data
 
 
@@ -73,9 +74,16 @@ def import_offerings(
     *,
     dry_run: bool = False,
     only_provider: Organisation | None = None,
+    actor_id: int | None = None,
+    source: str | None = None,
+    now: datetime | None = None,
 ) -> ImportResult:
     """Validate the whole file, then (unless ``dry_run`` or any error) create or update
-    its offerings. Flushes, never commits: the caller commits, or rolls back on errors.
+    its offerings through the offering service, as the back office would: sessions keep
+    their attendance, a higher capacity promotes the waiting list, each changed offering
+    has its audit entry (naming ``source``) and its participants are told of new dates.
+    Flushes, never commits: the caller commits, or rolls back when ``result.errors`` (a
+    rule of the service can still refuse a row that looked right).
 
     ``only_provider`` limits the file to that organisation's offerings (staff of one
     organisation): a row naming another provider, or updating another's offering, is an error.
@@ -157,6 +165,7 @@ def import_offerings(
         result.errors.sort(key=lambda error: (error.row, order.get(error.column, len(order))))
         return result
 
+    now = now or utcnow()
     providers = {org.name.casefold(): org for org in session.scalars(select(Organisation))}
     for row in parsed:
         key = row.provider.casefold()
@@ -177,15 +186,24 @@ def import_offerings(
             result.outcomes.append(Outcome(row.row, row.external_id, "updated", changed))
         else:
             result.outcomes.append(Outcome(row.row, row.external_id, "unchanged"))
-        if not dry_run:
-            result.offerings.append(_write(session, offering, row, providers[key], changed))
-
-    if not dry_run:
-        written = {o.external_id for o in result.outcomes if o.action != "unchanged"}
-        for offering in result.offerings:
-            if offering.external_id in written:
-                search.index_offering(session, offering)
+        if dry_run or (offering is not None and not changed):
+            continue
+        try:
+            offering = _apply_row(
+                session, offering, row, providers[key], actor_id=actor_id, source=source, now=now
+            )
+        except DomainError as error:
+            result.errors.extend(
+                RowError(message, row.row, _column_of(name)) for name, message in error.problems
+            )
+        else:
+            result.offerings.append(offering)
     return result
+
+
+def import_source(filename: str) -> str:
+    """How an import names itself in the audit entries of the offerings it changes."""
+    return f"import {filename}"
 
 
 def import_from_back_office(
@@ -199,7 +217,14 @@ def import_from_back_office(
 ) -> ImportResult:
     """The same import, from the browser: an applied import is one audit entry with its
     counts and the references it created and changed."""
-    result = import_offerings(session, content, dry_run=dry_run, only_provider=only_provider)
+    result = import_offerings(
+        session,
+        content,
+        dry_run=dry_run,
+        only_provider=only_provider,
+        actor_id=actor_id,
+        source=import_source(filename),
+    )
     if result.ok and not dry_run:
         audit.record(
             session,
@@ -291,40 +316,89 @@ def _changes(offering: Offering | None, row: ParsedRow, provider: Organisation) 
         changed.append("audience")
     if set(offering.languages) != row.languages:
         changed.append("language")
-    if [(s.starts_at, s.ends_at) for s in offering.sessions] != row.sessions:
+    if [(s.starts_at, s.ends_at) for s in offering.sessions] != sorted(row.sessions):
         changed.append("sessions")
     order = {name: position for position, name in enumerate(COLUMN_NAMES)}
     return tuple(sorted(set(changed), key=order.__getitem__))
 
 
-def _write(
+# Offering fields whose column has another name, to place a service's refusal.
+FIELD_COLUMNS = {
+    "programme_id": "programme",
+    "municipality_id": "municipality",
+    "provider_id": "provider",
+    "price_cents": "price_eur",
+    "audiences": "audience",
+    "languages": "language",
+    "first_day": "sessions",
+}
+
+
+def _column_of(field: str | None) -> str | None:
+    if field is None:
+        return None
+    if field.startswith("sessions"):
+        return "sessions"
+    column = FIELD_COLUMNS.get(field, field)
+    return column if column in COLUMN_NAMES else None
+
+
+def _data_fields(row: ParsedRow, provider_id: int) -> dict:
+    """The row's values as OfferingData fields (only the columns the file has)."""
+    fields = dict(row.values)
+    if "skills" in fields:
+        fields["skills"] = tuple(filter(None, (fields["skills"] or "").split(LIST_SEPARATOR)))
+    return {
+        **fields,
+        "provider_id": provider_id,
+        "audiences": row.audiences,
+        "languages": row.languages,
+    }
+
+
+def _apply_row(
     session: DbSession,
     offering: Offering | None,
     row: ParsedRow,
     provider: Organisation,
-    changed: tuple[str, ...],
+    *,
+    actor_id: int | None,
+    source: str | None,
+    now: datetime,
 ) -> Offering:
+    """One row through the offering service; raises its DomainError."""
+    if provider.id is None:
+        session.add(provider)
+        session.flush()
+    fields = _data_fields(row, provider.id)
+    status = _desired_status(offering, row)
     if offering is None:
-        offering = Offering(external_id=row.external_id, seats_taken=0)
-        session.add(offering)
-    elif not changed:
-        return offering
-    for name, value in {**row.values, "status": _desired_status(offering, row)}.items():
-        if getattr(offering, name) != value:
-            setattr(offering, name, value)
-    if offering.provider is not provider:
-        offering.provider = provider
-    _sync_rows(offering.audience_rows, row.audiences, "audience", OfferingAudience)
-    _sync_rows(offering.language_rows, row.languages, "language", OfferingLanguage)
-    if [(s.starts_at, s.ends_at) for s in offering.sessions] != row.sessions:
-        set_sessions(offering, row.sessions)
+        data = OfferingData(external_id=row.external_id, **fields)
+        sessions = [SessionRow(start, end) for start, end in row.sessions]
+        offering = offerings.create_offering(
+            session, data, sessions, actor_id=actor_id, source=source
+        ).offering
+    else:
+        if status == OfferingStatus.DRAFT and offering.status == OfferingStatus.PUBLISHED:
+            try:
+                offerings.unpublish(session, offering, actor_id=actor_id, source=source)
+            except DomainError as error:  # people hold places: the status cell is the cause
+                raise DomainError(error.message, "status") from error
+        data = replace(OfferingData.of(offering), **fields)
+        sessions = offerings.match_sessions(offering, row.sessions)
+        offerings.update_offering(
+            session, offering, data, sessions, actor_id=actor_id, now=now, source=source
+        )
+    if status == OfferingStatus.PUBLISHED and offering.status == OfferingStatus.DRAFT:
+        offerings.publish(session, offering, actor_id=actor_id, source=source)
+    elif status != offering.status:
+        raise DomainError(
+            _l(
+                "a %(status)s offering cannot become %(wanted)s by import; change it in "
+                "the back office",
+                status=offering.status.label,
+                wanted=status.label,
+            ),
+            "status",
+        )
     return offering
-
-
-def _sync_rows(rows: list, wanted: frozenset, attribute: str, model) -> None:
-    """Remove and add association rows so the collection holds exactly ``wanted``."""
-    for existing in [item for item in rows if getattr(item, attribute) not in wanted]:
-        rows.remove(existing)
-    present = {getattr(item, attribute) for item in rows}
-    for value in sorted(wanted - present):
-        rows.append(model(**{attribute: value}))

@@ -37,9 +37,11 @@ from app.services.offerings.rules import (
     OfferingInvalid,
     Saved,
     SessionRow,
+    audit_summary,
     missing_english,
 )
 from app.services.offerings.sessions import (
+    match_sessions,
     set_sessions,
 )
 
@@ -59,6 +61,7 @@ __all__ = [
     "Saved",
     "SessionRow",
     "archive",
+    "audit_summary",
     "cancel",
     "cancel_offering",
     "create_offering",
@@ -66,6 +69,7 @@ __all__ = [
     "list_offerings",
     "live_count",
     "live_enrolments",
+    "match_sessions",
     "missing_english",
     "notify_offering_changed",
     "publish",

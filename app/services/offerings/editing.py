@@ -40,6 +40,7 @@ from app.services.offerings.rules import (
     _check_data,
     _check_publishable,
     _snapshot,
+    audit_summary,
 )
 from app.services.offerings.sessions import set_sessions
 
@@ -174,8 +175,10 @@ def create_offering(
     rows: Sequence[SessionRow],
     *,
     actor_id: int | None,
+    source: str | None = None,
 ) -> Saved:
-    """A new draft offering with its sessions."""
+    """A new draft offering with its sessions. ``source`` names where the change came from
+    (an import's file) in the audit entry."""
     warnings = _check_data(data, rows)
     offering = _new_offering(session, data.external_id, data.capacity)
     _apply(offering, data)
@@ -190,7 +193,7 @@ def create_offering(
         action="offering.create",
         entity_type=ENTITY,
         entity_id=offering.id,
-        summary=f"{offering.external_id}: {offering.title_es}",
+        summary=audit_summary(offering, offering.title_es, source),
         after=_snapshot(offering),
     )
     return Saved(offering, warnings)
@@ -204,8 +207,10 @@ def update_offering(
     *,
     actor_id: int | None,
     now: datetime,
+    source: str | None = None,
 ) -> Saved:
-    """Change an offering and its sessions; participants hear of new dates or venues."""
+    """Change an offering and its sessions; participants hear of new dates or venues.
+    Places freed by a higher capacity go to the waiting list in the same transaction."""
     warnings = _check_data(data, rows)
     if offering.status == OfferingStatus.PUBLISHED:
         _check_publishable(data, has_sessions=bool(rows))
@@ -227,7 +232,7 @@ def update_offering(
         action="offering.update",
         entity_type=ENTITY,
         entity_id=offering.id,
-        summary=f"{offering.external_id}: {', '.join(new)}",
+        summary=audit_summary(offering, ", ".join(new), source),
         before=old,
         after=new,
     )

@@ -17,7 +17,7 @@ from app.models import (
 from app.services import audit
 from app.services.errors import Conflict
 from app.services.offerings import notices
-from app.services.offerings.rules import ENTITY, _check_publishable, missing_english
+from app.services.offerings.rules import ENTITY, _check_publishable, audit_summary, missing_english
 
 
 def live_count(session: DbSession, offering_id: int) -> int:
@@ -36,7 +36,12 @@ def live_count(session: DbSession, offering_id: int) -> int:
 
 
 def _set_status(
-    session: DbSession, offering: Offering, status: OfferingStatus, action: str, actor_id
+    session: DbSession,
+    offering: Offering,
+    status: OfferingStatus,
+    action: str,
+    actor_id: int | None,
+    source: str | None = None,
 ) -> None:
     before = offering.status
     offering.status = status
@@ -47,18 +52,20 @@ def _set_status(
         action=action,
         entity_type=ENTITY,
         entity_id=offering.id,
-        summary=f"{offering.external_id}: {before.value} -> {status.value}",
+        summary=audit_summary(offering, f"{before.value} -> {status.value}", source),
         before={"status": before.value},
         after={"status": status.value},
     )
 
 
-def publish(session: DbSession, offering: Offering, *, actor_id: int | None) -> list:
+def publish(
+    session: DbSession, offering: Offering, *, actor_id: int | None, source: str | None = None
+) -> list:
     """Show a draft in the catalogue. Returns warnings (English text missing)."""
     if offering.status != OfferingStatus.DRAFT:
         raise Conflict(_l("Only a draft can be published."))
     _check_publishable(offering, has_sessions=bool(offering.sessions))
-    _set_status(session, offering, OfferingStatus.PUBLISHED, "offering.publish", actor_id)
+    _set_status(session, offering, OfferingStatus.PUBLISHED, "offering.publish", actor_id, source)
     missing = missing_english(offering)
     if not missing:
         return []
@@ -74,7 +81,9 @@ def publish(session: DbSession, offering: Offering, *, actor_id: int | None) -> 
     ]
 
 
-def unpublish(session: DbSession, offering: Offering, *, actor_id: int | None) -> None:
+def unpublish(
+    session: DbSession, offering: Offering, *, actor_id: int | None, source: str | None = None
+) -> None:
     """Back to draft, only while nobody holds or awaits a place (they would lose sight of it)."""
     if offering.status != OfferingStatus.PUBLISHED:
         raise Conflict(_l("Only a published offering can be unpublished."))
@@ -87,7 +96,7 @@ def unpublish(session: DbSession, offering: Offering, *, actor_id: int | None) -
                 people,
             )
         )
-    _set_status(session, offering, OfferingStatus.DRAFT, "offering.unpublish", actor_id)
+    _set_status(session, offering, OfferingStatus.DRAFT, "offering.unpublish", actor_id, source)
 
 
 def cancel(

@@ -101,6 +101,21 @@ class OfferingData:
     cancellation_hours: int = 24
     external_id: str | None = None  # None: keep the stored one, or generate one for a new row
 
+    @classmethod
+    def of(cls, offering: Offering) -> "OfferingData":
+        """The values an offering has now: the start of a change to some of them."""
+        values = {
+            name: getattr(offering, name)
+            for name in cls.__dataclass_fields__
+            if name not in ("audiences", "languages", "skills")
+        }
+        return cls(
+            **values,
+            audiences=frozenset(offering.audiences),
+            languages=frozenset(offering.languages),
+            skills=tuple(offering.skill_list),
+        )
+
 
 @dataclass(frozen=True)
 class SessionRow:
@@ -167,6 +182,11 @@ def _session_spans(offering: Offering) -> list[list]:
         [item.starts_at.isoformat(), item.ends_at.isoformat(), item.venue, item.address]
         for item in offering.sessions
     ]
+
+
+def audit_summary(offering: Offering, what: str, source: str | None) -> str:
+    """ "MOT-7: capacity, sessions (import ofertas.xlsx)"."""
+    return f"{offering.external_id}: {what}" + (f" ({source})" if source else "")
 
 
 def _snapshot(offering: Offering) -> dict:

@@ -2,6 +2,7 @@
 marked for."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from flask_babel import lazy_ngettext
 from sqlalchemy import select
@@ -56,3 +57,30 @@ def set_sessions(session: DbSession, offering: Offering, rows: Sequence[SessionR
     offering.starts_at = sessions[0].starts_at if sessions else None
     offering.ends_at = max(item.ends_at for item in sessions) if sessions else None
     return _session_spans(offering) != before
+
+
+def match_sessions(
+    offering: Offering, spans: Sequence[tuple[datetime, datetime]]
+) -> list[SessionRow]:
+    """Rows for ``spans`` (a spreadsheet's sessions, which carry no ids) that keep the
+    stored sessions they stand for: one at the same times first, then, in date order, the
+    stored sessions left over pair with the new times left over (a session moved to another
+    day is the same session, and keeps its attendance and its own venue)."""
+    unclaimed = list(offering.sessions)
+    claimed: dict[int, OfferingSession] = {}
+    for index, (start, end) in enumerate(spans):
+        same = next(
+            (item for item in unclaimed if (item.starts_at, item.ends_at) == (start, end)), None
+        )
+        if same is not None:
+            unclaimed.remove(same)
+            claimed[index] = same
+    moved = iter(sorted(unclaimed, key=lambda item: item.starts_at))
+    rows = []
+    for index, (start, end) in sorted(enumerate(spans), key=lambda pair: pair[1]):
+        stored = claimed.get(index) or next(moved, None)
+        if stored is None:
+            rows.append(SessionRow(start, end))
+        else:
+            rows.append(SessionRow(start, end, stored.venue, stored.address, id=stored.id))
+    return rows
