@@ -7,12 +7,12 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from time import monotonic
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.services.imports.columns import HEADER_ROW, SHOWN_VALUE_LENGTH
 
@@ -53,34 +53,64 @@ class Table:
     rows: list[tuple[int, list[Any]]]  # (row number as seen in the spreadsheet, cells)
 
 
+# Limits, so that a small hostile file cannot hold a worker: an .xlsx is a zip, and a few
+# kilobytes may declare a million rows or unpack to gigabytes.
+MAX_ROWS = 5_000  # offerings in one file
+MAX_LINES = 50_000  # lines looked at, blank ones included
+MAX_COLUMNS = 100
+MAX_CELL_LENGTH = 50_000  # characters
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_SECONDS = 20
+
+
 def read_table(content: bytes) -> Table:
     """The first sheet of an XLSX workbook, or a CSV file; raises SpreadsheetError."""
     if not content.strip():
         raise SpreadsheetError(_l("The file is empty."))
+    deadline = monotonic() + MAX_SECONDS
     if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
+        return _table(_read_xlsx(content, deadline))
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise SpreadsheetError(
             _l("This is an old Excel file (.xls). Save it as .xlsx or as CSV UTF-8 and try again.")
         )
-    return _read_csv(content)
+    return _table(_read_csv(content, deadline))
 
 
-def _read_xlsx(content: bytes) -> Table:
+UNREADABLE_XLSX = _l("The file could not be read as an Excel workbook (.xlsx).")
+
+
+def _read_xlsx(content: bytes, deadline: float) -> list[tuple[int, list[Any]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise SpreadsheetError(UNREADABLE_XLSX) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            _l(
+                "The workbook is too large once unpacked (more than %(size)s MB). Keep only "
+                "the offerings in it, or split it into several files.",
+                size=MAX_UNPACKED_BYTES // (1024 * 1024),
+            )
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SpreadsheetError(
-            _l("The file could not be read as an Excel workbook (.xlsx).")
-        ) from error
-    try:
-        lines = list(workbook.worksheets[0].iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    return _table(lines)
+        try:
+            if not workbook.worksheets:
+                raise SpreadsheetError(_l("The workbook has no sheet to read."))
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # the size a file declares is a claim, not a fact
+            return _bounded(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), deadline)
+        finally:
+            workbook.close()
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # openpyxl and the XML parser raise many kinds on a bad file
+        raise SpreadsheetError(UNREADABLE_XLSX) from error
 
 
-def _read_csv(content: bytes) -> Table:
+def _read_csv(content: bytes, deadline: float) -> list[tuple[int, list[Any]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -95,24 +125,60 @@ def _read_csv(content: bytes) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), deadline)
     except csv.Error as error:
         raise SpreadsheetError(
             _l("The file could not be read as CSV: %(problem)s", problem=str(error))
         ) from error
-    return _table(lines)
 
 
-def _table(lines: list[Iterable[Any]]) -> Table:
-    lines = [list(line) for line in lines]
-    if not lines:
+def _bounded(lines: Iterable[Iterable[Any]], deadline: float) -> list[tuple[int, list[Any]]]:
+    """The lines that hold something, numbered as the spreadsheet numbers them, read one at
+    a time so that a file beyond the limits is refused before it fills the memory."""
+    kept: list[tuple[int, list[Any]]] = []
+    for number, line in enumerate(lines, start=HEADER_ROW):
+        if number % 256 == 0 and monotonic() > deadline:
+            raise SpreadsheetError(
+                _l(
+                    "Reading the file took too long. Keep only the offerings in it, or split "
+                    "it into several files."
+                )
+            )
+        if number > MAX_LINES or len(kept) > MAX_ROWS:
+            raise SpreadsheetError(
+                _l(
+                    "The file has more than %(max)s rows. Split it into several files.",
+                    max=MAX_ROWS,
+                )
+            )
+        cells = list(line)
+        if any(_text(cell) for cell in cells[MAX_COLUMNS:]):
+            raise SpreadsheetError(
+                _l(
+                    "Row %(row)s has values beyond column %(max)s; the import has far fewer "
+                    "columns. Remove them and try again.",
+                    row=number,
+                    max=MAX_COLUMNS,
+                )
+            )
+        cells = cells[:MAX_COLUMNS]
+        if any(isinstance(cell, str) and len(cell) > MAX_CELL_LENGTH for cell in cells):
+            raise SpreadsheetError(
+                _l(
+                    "Row %(row)s has a cell longer than %(max)s characters.",
+                    row=number,
+                    max=MAX_CELL_LENGTH,
+                )
+            )
+        if number == HEADER_ROW or any(_text(cell) for cell in cells):
+            kept.append((number, cells))
+    return kept
+
+
+def _table(lines: list[tuple[int, list[Any]]]) -> Table:
+    if not lines or lines[0][0] != HEADER_ROW:
         raise SpreadsheetError(_l("The file is empty."))
-    rows = [
-        (number, cells)
-        for number, cells in enumerate(lines[1:], start=HEADER_ROW + 1)
-        if any(_text(cell) for cell in cells)
-    ]
-    return Table(header=lines[0], rows=rows)
+    return Table(header=lines[0][1], rows=lines[1:])
 
 
 def _text(value: Any) -> str:

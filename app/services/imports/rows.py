@@ -93,6 +93,7 @@ class _RowReader:
         self.errors = errors
         self.programmes = programmes
         self.municipalities = municipalities
+        self.bad_columns: set[str] = set()
 
     def has(self, name: str) -> bool:
         return name in self.positions
@@ -103,9 +104,10 @@ class _RowReader:
 
     def error(self, name: str, message) -> None:
         self.errors.append(RowError(message, self.number, name))
+        self.bad_columns.add(name)
 
     def has_error(self, name: str) -> bool:
-        return any(error.row == self.number and error.column == name for error in self.errors)
+        return name in self.bad_columns
 
     def required_but_empty(self, name: str) -> None:
         self.error(name, _l("this cell is required but it is empty"))
