@@ -48,11 +48,10 @@ chromium:
 test-sqlite: $(STAMP) $(COMPILED)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-# The PostgreSQL half: a throwaway cluster from pg_virtualenv, then the tests that touch SQL
-# the two databases may treat differently (migrations, search, capacity).
+# The PostgreSQL half: a throwaway cluster from pg_virtualenv, then the whole suite again.
 test-pg: $(STAMP) $(COMPILED)
 	@if command -v pg_virtualenv >/dev/null; then \
-		pg_virtualenv -v 15 env MOT_TEST_DB=postgres $(BIN)/pytest -n auto -m both_databases $(PYTEST_ARGS); \
+		pg_virtualenv -v 15 env MOT_TEST_DB=postgres $(BIN)/pytest -n auto $(PYTEST_ARGS); \
 	elif [ -n "$$MOT_STRICT" ]; then \
 		echo "pg_virtualenv not found: PostgreSQL tests cannot run" >&2; exit 1; \
 	else echo "pg_virtualenv not found: PostgreSQL tests skipped"; fi

@@ -1,8 +1,8 @@
 """Test fixtures: one app per run on a real database file, emptied after every test.
 
 The database is SQLite by default. With MOT_TEST_DB=postgres (set by `make test-pg` inside
-pg_virtualenv) it is the throwaway PostgreSQL cluster named by the PG* variables, and only
-tests marked ``both_databases`` run. With MOT_STRICT=1 (CI) a missing browser or database is
+pg_virtualenv) it is the throwaway PostgreSQL cluster named by the PG* variables: the whole
+suite runs on both. With MOT_STRICT=1 (CI) a missing browser or database is
 a failure, never a skip.
 """
 
@@ -47,14 +47,6 @@ def database_url(tmp_path_factory, worker: str) -> str:
         server.dispose()
         return f"postgresql+psycopg:///{name}"
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-
-
-def pytest_collection_modifyitems(config, items):
-    if not ON_POSTGRES:
-        return
-    deselected = [item for item in items if "both_databases" not in item.keywords]
-    items[:] = [item for item in items if "both_databases" in item.keywords]
-    config.hook.pytest_deselected(items=deselected)
 
 
 class IsolatedClient(FlaskClient):
