@@ -15,6 +15,7 @@ from app.extensions import (
     talisman,
 )
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, init_language_prefix, localized, select_locale
+from app.ops import logs
 
 # Bootstrap-Flask serves its own files; nothing is loaded from another host.
 CONTENT_SECURITY_POLICY = {
@@ -66,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_language_prefix(app)
     init_login(app)
+    logs.init_app(app)
 
 
 def init_login(app: Flask) -> None:
@@ -95,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.catalogue import bp as catalogue_bp
     from app.enrolment import bp as enrolment_bp
+    from app.ops import bp as ops_bp
     from app.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp, url_prefix="/<any(es,en):lang>")
@@ -104,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(enrolment_bp, url_prefix="/<any(es,en):lang>")
     app.register_blueprint(admin_bp, url_prefix="/<any(es,en):lang>/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(ops_bp)
     csrf.exempt(api_bp)
 
     @app.get("/")

@@ -89,6 +89,9 @@ class Config:
 
     HOME_UPCOMING_LIMIT = 6
 
+    # "json": one JSON line per request and per log record (request id, status, duration).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+
 
 class TestConfig(Config):
     TESTING = True

@@ -65,8 +65,8 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory, worker_id):
-    url = database_url(tmp_path_factory, worker_id)
+def app(tmp_path_factory):
+    url = database_url(tmp_path_factory, os.environ.get("PYTEST_XDIST_WORKER", "main"))
     settings = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
     # Flask-Limiter sets up its storage only when enabled at init: enable, then switch it off
     # (TestConfig's intent) until a test asks for it with the ``rate_limits`` fixture.
