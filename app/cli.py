@@ -15,6 +15,7 @@ from app import demo
 from app.extensions import db
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.models import Offering, Role, utcnow
+from app.ops import backup
 from app.services import accounts, enrolment
 from app.services import imports as importer
 from app.services.errors import DomainError
@@ -256,7 +257,44 @@ def create_user_command(
         )
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
+def backup_command(file: Path, lang: str) -> None:
+    """Write a consistent copy of the database to FILE while the site runs (SQLite: the
+    online backup API; PostgreSQL: pg_dump's custom format, for pg_restore)."""
+    with force_locale(lang):
+        try:
+            backup.backup(db.engine, file)
+        except backup.BackupError as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(1) from error
+        click.echo(_("Backup written to %(file)s.", file=file))
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database's contents without asking.")
+@lang_option
+def restore_command(file: Path, yes: bool, lang: str) -> None:
+    """Replace the database's contents with the backup in FILE. Stop the site first."""
+    with force_locale(lang):
+        if not yes:
+            click.confirm(_("Every row now in the database will be replaced. Go on?"), abort=True)
+        db.session.remove()
+        try:
+            backup.restore(db.engine, file)
+        except backup.BackupError as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(1) from error
+        click.echo(_("Database restored from %(file)s.", file=file))
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
