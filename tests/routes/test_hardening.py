@@ -1,5 +1,5 @@
 """Defects of the security review (issue 8), walked over the whole URL map where they apply:
-hostile query strings."""
+hostile query strings, the password-reset path."""
 
 import re
 
@@ -8,8 +8,10 @@ import pytest
 from app.extensions import db
 from app.models import Role, utcnow
 from app.services import enrolment
+from tests.conftest import csrf_token
 from tests.factories import make_offering, make_user
 from tests.routes.test_admin_access import world  # noqa: F401  (the back office's fixture)
+from tests.routes.test_auth import link_path, outbox, post_form
 
 LANGS = ("es", "en")
 # Each one used to reach url_for as a keyword through the language switcher: 500, twice.
@@ -119,3 +121,52 @@ def test_a_missing_page_with_hostile_parameters_still_gets_the_translated_404(cl
         assert response.status_code == 404
         assert '<html lang="en">' in response.text
         assert "We could not find that page." in response.text
+
+
+# Password reset while someone runs up the login limit
+
+
+def lock_login(client, email):
+    token = csrf_token(client.get("/es/auth/login").text)
+    statuses = [
+        client.post(
+            "/es/auth/login",
+            data={"csrf_token": token, "email": email, "password": "wrong"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{number}"},
+        ).status_code
+        for number in range(11)
+    ]
+    assert statuses[-1] == 429
+
+
+def test_a_locked_login_never_locks_the_owner_out_of_a_new_password(app, rate_limits):
+    with app.app_context():
+        make_user(db.session, email="ana@example.org")
+        db.session.commit()
+    attacker, owner = app.test_client(), app.test_client()
+    lock_login(attacker, "ana@example.org")
+    # The attacker asks for resets too, from many addresses: the owner's request still works.
+    for number in range(8):
+        post_form(
+            attacker,
+            "/es/auth/reset",
+            {"email": "ana@example.org"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{number}"},
+        )
+    asked = post_form(owner, "/es/auth/reset", {"email": "ana@example.org"})
+    assert asked.status_code == 302
+    # The inbox is capped, but never empty: each link works until the password changes.
+    messages = outbox(app, "password_reset")
+    assert 1 <= len(messages) <= 5
+    path = link_path(messages[-1], "reset")
+    assert owner.get(path).status_code == 200
+    new_password = "Un-nuevo-sitio-para-aprender-2031"
+    done = post_form(owner, path, {"password": new_password, "confirm": new_password})
+    assert done.status_code == 302
+    # ...and the owner logs in with it at once, the attacker's count forgotten.
+    token = csrf_token(owner.get("/es/auth/login").text)
+    login = owner.post(
+        "/es/auth/login",
+        data={"csrf_token": token, "email": "ana@example.org", "password": new_password},
+    )
+    assert login.status_code == 302
