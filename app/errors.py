@@ -9,6 +9,7 @@ from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     InternalServerError,
+    SecurityError,
     TooManyRequests,
 )
 
@@ -93,6 +94,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return http_error(BadRequest(description=CSRF_MESSAGE))
+
+    # "Host 'x' is not trusted": no need to echo what the forger sent.
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        return http_error(BadRequest())
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded):
