@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
+# The development server, the demo database and the benchmarks run on a developer's machine:
+# MOT_ENV=development allows the built-in SECRET_KEY. Without it the app is production-strict.
+export MOT_ENV ?= development
 
 .PHONY: run test test-sqlite test-pg lint i18n-check i18n-update db chromium bench clean
 

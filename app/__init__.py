@@ -2,6 +2,7 @@
 
 from flask import Flask, redirect, url_for
 
+from app import security
 from app.config import Config
 from app.extensions import (
     babel,
@@ -37,6 +38,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    # Before any rule is added: every <int:...> in the URL map is bounded.
+    app.url_map.converters["int"] = security.BoundedIntegerConverter
+    security.init_app(app)
 
     register_extensions(app)
     register_blueprints(app)

@@ -5,6 +5,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+# Signs sessions only where MOT_ENV=development (`make run`); anywhere else the site refuses it.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _int(name: str, default: int = 0) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def _database_url() -> str:
@@ -19,10 +30,32 @@ def _database_url() -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # "development" only for the development server (`make run` sets it); anything else, or
+    # nothing, is production: a real SECRET_KEY is required and debug is refused.
+    MOT_ENV = os.environ.get("MOT_ENV", "production")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or (
+        DEVELOPMENT_SECRET_KEY if MOT_ENV == "development" else None
+    )
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Host headers answered; None derives them from SITE_URL plus EXTRA_TRUSTED_HOSTS (and
+    # localhost in development and tests). Anything else gets 400, never a link to it.
+    TRUSTED_HOSTS = None
+    EXTRA_TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
+    # How many proxies in front set each X-Forwarded-* header (werkzeug's ProxyFix); 0 trusts
+    # none, so a client cannot choose the address its rate limits are counted against.
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR")
+    PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO")
+    PROXY_FIX_X_HOST = _int("PROXY_FIX_X_HOST")
+    PROXY_FIX_X_PORT = _int("PROXY_FIX_X_PORT")
+    PROXY_FIX_X_PREFIX = _int("PROXY_FIX_X_PREFIX")
+
+    # Every request body is bounded before it is read; the offerings import raises its own
+    # limits for its two pages (app/admin/imports.py).
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 500_000
+    MAX_FORM_PARTS = 1000
 
     BABEL_DEFAULT_LOCALE = "es"
     BABEL_DEFAULT_TIMEZONE = "Europe/Madrid"

@@ -1,12 +1,19 @@
 """Friendly error pages in the visitor's language, JSON errors under /api."""
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, TooManyRequests
+from markupsafe import escape
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    TooManyRequests,
+)
 
-from app.i18n import LANGUAGES
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 MESSAGES = {
     400: _l("The request could not be understood."),
@@ -42,6 +49,21 @@ def api_error(status: int, code: str, message) -> tuple:
     return jsonify(error={"code": code, "message": str(message)}), status
 
 
+def bare_error_page(status: int, message) -> Response:
+    """The error in plain HTML, without the layout, links or anything that could fail."""
+    lang = g.get("lang") or DEFAULT_LANGUAGE
+    try:
+        text = str(message)
+    except Exception:
+        text = str(MESSAGES[500] if status >= 500 else MESSAGES[400])
+    body = (
+        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>MOT Formación: {status}</title></head><body><h1>{escape(text)}</h1>"
+        f'<p><a href="/{lang}/">MOT Formación</a></p></body></html>\n'
+    )
+    return Response(body, status=status, mimetype="text/html")
+
+
 def _language_from_path() -> None:
     """Unmatched URLs never reach the prefix preprocessor; read the prefix by hand."""
     if "lang" not in g:
@@ -61,13 +83,22 @@ def register(app: Flask) -> None:
             return api_error(status, (error.name or "error").lower().replace(" ", "_"), message)
         _language_from_path()
         template = TEMPLATES.get(status, "errors/error.html")
-        return render_template(template, status=status, message=message), status
+        try:
+            return render_template(template, status=status, message=message), status
+        except Exception:  # the error page must not fail in turn (a bad Host, a broken page)
+            app.logger.exception("The error page for %s could not be rendered", status)
+            return bare_error_page(status, message), status
 
     # These two describe themselves in English for developers ("The CSRF token is missing.",
     # "10 per 1 minute"); the visitor gets our translated words instead.
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return http_error(BadRequest(description=CSRF_MESSAGE))
+
+    # "Host 'x' is not trusted": no need to echo what the forger sent.
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        return http_error(BadRequest())
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded):

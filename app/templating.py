@@ -1,10 +1,13 @@
 """Jinja filters and globals: dates in Europe/Madrid, Markdown, the language switcher."""
 
+from urllib.parse import urlencode
+
 import markdown as markdown_lib
 import nh3
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_time
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from app.i18n import current_language
 
@@ -17,25 +20,33 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow"))  # noqa: S704
 
 
+def _with_query(path: str, args) -> str:
+    query = urlencode(list(args.items(multi=True)))
+    return f"{path}?{query}" if query else path
+
+
+def _current_path(**values) -> str:
+    """The current page's path rebuilt from its own route: the query string is kept apart,
+    so ``?lang=``, ``?_anchor=`` or ``?offering_id=`` never reach url_for as keywords."""
+    return url_for(request.endpoint, **{**(request.view_args or {}), **values})
+
+
 def url_in_language(lang: str) -> str:
     """This same page, with its filters, in another language."""
-    if request.url_rule is None or request.endpoint is None:
+    if request.url_rule is None or request.endpoint is None or request.view_args is None:
         return url_for("pages.home", lang=lang)
-    args = request.args.to_dict(flat=False)
-    values = dict(request.view_args or {})
-    values["lang"] = lang
-    return url_for(request.endpoint, **values, **args)
+    return _with_query(_current_path(lang=lang), request.args)
 
 
 def url_with(**changes) -> str:
     """The current page's URL with some query parameters changed (None removes one)."""
-    args = request.args.to_dict(flat=False)
+    args = MultiDict(request.args)
     for key, value in changes.items():
         if value is None:
-            args.pop(key, None)
+            args.poplist(key)
         else:
-            args[key] = value if isinstance(value, list) else [value]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+            args.setlist(key, value if isinstance(value, list) else [value])
+    return _with_query(_current_path(), args)
 
 
 def register(app: Flask) -> None:

@@ -12,6 +12,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import confirm_login, current_user, login_required, login_user, logout_user
+from limits import parse as parse_limit
 
 from app.auth import bp
 from app.auth.forms import (
@@ -40,6 +41,24 @@ FRESH_AT = "_fresh_at"
 def _email_key() -> str:
     """Limits per address as well as per IP: spreading guesses over many IPs does not help."""
     return "email:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _may_send_reset_link(email: str) -> bool:
+    """At most EMAIL_LINK_LIMIT reset emails per address: a cap on what reaches the inbox,
+    never a 429, so that someone who floods the address (or its login) cannot keep its owner
+    from asking. The links already sent keep working until the password changes."""
+    if not limiter.enabled:
+        return True
+    key = "reset-link:" + accounts.normalise_email(email)
+    return limiter.limiter.hit(parse_limit(EMAIL_LINK_LIMIT), key)
+
+
+def _forget_failed_logins(email: str) -> None:
+    """The owner has just proved the address is theirs: the per-address login limit, which
+    anyone can run up, starts again for the new password."""
+    if limiter.enabled:
+        key = "email:" + accounts.normalise_email(email)
+        limiter.limiter.clear(parse_limit(LOGIN_LIMIT), key, "auth.login")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -182,13 +201,13 @@ def logout():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(EMAIL_LINK_LIMIT, methods=["POST"])
-@limiter.limit(EMAIL_LINK_LIMIT, key_func=_email_key, methods=["POST"])
 def request_password_reset():
     form = EmailForm()
     if not form.validate_on_submit():
         return _render("request_reset.html", form_status(form), form=form)
-    accounts.start_password_reset(db.session, form.email.data)
-    db.session.commit()
+    if _may_send_reset_link(form.email.data):
+        accounts.start_password_reset(db.session, form.email.data)
+        db.session.commit()
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
     flash(
         ngettext(
@@ -215,12 +234,13 @@ def reset_password(token):
     if not form.validate_on_submit():
         return _render("reset_password.html", form_status(form), form=form)
     try:
-        accounts.reset_password(db.session, token, form.password.data, now=utcnow())
+        user = accounts.reset_password(db.session, token, form.password.data, now=utcnow())
     except DomainError as error:
         db.session.rollback()
         error.apply_to(form)
         return _render("reset_password.html", error.status_code, form=form)
     db.session.commit()
+    _forget_failed_logins(user.email)
     session.clear()
     logout_user()
     flash(_("Your new password is set. You can log in with it now."), "success")

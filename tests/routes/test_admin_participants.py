@@ -463,6 +463,14 @@ def test_attendance_export_as_csv(client, as_staff):
     assert response.data.startswith(b"\xef\xbb\xbfName;Email;")
 
 
+@pytest.mark.parametrize("what", ["participants", "attendance"])
+def test_a_csv_export_names_its_charset_once(client, as_staff, what):
+    response = client.get(f"{base('es', as_staff)}/participants/export?what={what}&format=csv")
+
+    assert response.status_code == 200
+    assert response.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
+
+
 def test_an_unknown_export_is_not_found(client, as_staff):
     response = client.get(f"{base('en', as_staff)}/participants/export?what=all&format=pdf")
 

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from app.models import Format, OfferingStatus
@@ -77,3 +78,50 @@ def test_the_location_names_the_venue_or_says_online(session):
     calendar = parse(build_calendar([(in_person, URL), (online, URL)], "en", "x"))
     locations = [str(event["location"]) for event in calendar.walk("VEVENT")]
     assert locations == ["Auditorio, Plaza Mayor 1, Las Rozas de Madrid", "Online"]
+
+
+ANY_TEXT = [
+    "Robótica\neducativa",
+    "Robótica\r\neducativa\rpara todos",
+    "Con\x00nulo\x07campana\x0bvertical\x1bescape\x7fborrado\x85siguiente",
+    "Separador\u2028de línea\u2029y párrafo",
+    "Tab\tincluido",
+    "Muy larga " * 2000,
+    "",
+]
+
+
+def valid_lines(body: bytes) -> None:
+    """RFC 5545: CRLF-terminated lines of at most 75 octets, no control character but tab."""
+    assert body.endswith(b"\r\n")
+    for line in body.split(b"\r\n")[:-1]:
+        assert len(line) <= 75, line
+        text = line.decode("utf-8")
+        assert not any(ord(char) < 0x20 and char != "\t" for char in text), line
+        assert not any(0x7F <= ord(char) <= 0x9F for char in text), line
+
+
+@pytest.mark.parametrize("text", ANY_TEXT, ids=range(len(ANY_TEXT)))
+def test_any_stored_text_gives_a_valid_calendar(session, text):
+    offering = make_offering(
+        session, title_es=text or "x", summary_es=text, venue=text, address=text
+    )
+    session.flush()
+    body = build_calendar([(offering, URL)], "es", name=text)
+    valid_lines(body)
+    [event] = parse(body).walk("VEVENT")
+    summary = str(event["summary"])
+    assert "\n" not in summary and "\r" not in summary
+    assert len(summary) <= 500
+    assert "\n" not in str(parse(body)["x-wr-calname"])
+    assert URL in str(event["description"])
+
+
+def test_line_breaks_in_a_title_become_spaces_and_stay_in_a_description(session):
+    offering = make_offering(
+        session, title_es="Robótica\neducativa", summary_es="Primera línea\r\nSegunda"
+    )
+    session.flush()
+    [event] = parse(build_calendar([(offering, URL)], "es", "Robótica\neducativa")).walk("VEVENT")
+    assert str(event["summary"]) == "Robótica educativa"
+    assert str(event["description"]).startswith("Primera línea\nSegunda")

@@ -1,5 +1,6 @@
 """iCalendar files: every session of one or more offerings, in Europe/Madrid."""
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from urllib.parse import urlsplit
@@ -11,6 +12,22 @@ from app.localtime import MADRID
 from app.models import Offering, OfferingStatus
 
 PRODUCT_ID = "-//Madrid Oeste Tecnologico//MOT Formacion//ES"
+# RFC 5545 text allows no control character but tab (line breaks are escaped); C1 controls
+# and the Unicode line separators confuse calendar clients as much.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+LINE_MAX = 500  # a title, a place or the calendar's name
+TEXT_MAX = 10_000  # a description
+
+
+def _text(value: str | None, limit: int = TEXT_MAX, one_line: bool = False) -> str:
+    """Any stored text as a valid iCalendar value: normalised line breaks (or none), no
+    control characters, bounded in length."""
+    text = _LINE_BREAK.sub(" " if one_line else "\n", value or "")
+    text = _CONTROL.sub(" " if one_line else "", text)
+    if one_line:
+        text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def build_calendar(entries: Iterable[tuple[Offering, str]], lang: str, name: str) -> bytes:
@@ -20,7 +37,7 @@ def build_calendar(entries: Iterable[tuple[Offering, str]], lang: str, name: str
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _text(name, LINE_MAX, one_line=True))
     calendar.add("x-wr-timezone", MADRID.key)
     events = [event for offering, url in entries for event in _session_events(offering, lang, url)]
     for event in events:
@@ -36,16 +53,21 @@ def build_calendar(entries: Iterable[tuple[Offering, str]], lang: str, name: str
 
 def _session_events(offering: Offering, lang: str, url: str) -> list[Event]:
     host = urlsplit(url).hostname or "mot-formacion"
-    title = localized(offering, "title", lang).text
-    description = f"{localized(offering, 'summary', lang).text}\n\n{url}"
-    place = ", ".join(
-        part
-        for part in (
-            offering.venue,
-            offering.address,
-            localized(offering.municipality, "name", lang).text,
-        )
-        if part
+    title = _text(localized(offering, "title", lang).text, LINE_MAX, one_line=True)
+    # The summary is cut, never the link to the page.
+    description = f"{_text(localized(offering, 'summary', lang).text)}\n\n{_text(url, LINE_MAX)}"
+    place = _text(
+        ", ".join(
+            part
+            for part in (
+                offering.venue,
+                offering.address,
+                localized(offering.municipality, "name", lang).text,
+            )
+            if part
+        ),
+        LINE_MAX,
+        one_line=True,
     )
     cancelled = offering.status == OfferingStatus.CANCELLED
     events = []

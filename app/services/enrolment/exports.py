@@ -35,7 +35,7 @@ from app.services.errors import NotFound
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8"
 
 
 EXCEL_DATETIME = "DD/MM/YYYY HH:MM"

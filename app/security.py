@@ -1,0 +1,93 @@
+"""Safety settings applied by the factory: a refused start on an unsafe configuration,
+bounded ids in URLs, trusted hosts, the reverse proxy, and no caching of personal pages."""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, request
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from app.config import DEVELOPMENT_SECRET_KEY, MIN_SECRET_KEY_LENGTH
+
+# The largest id either database stores in an INTEGER column (PostgreSQL's int4).
+MAX_ID = 2**31 - 1
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+PROXY_HEADERS = ("for", "proto", "host", "port", "prefix")
+
+
+class UnsafeConfiguration(RuntimeError):
+    """The site would run with settings that are only safe on a developer's machine."""
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` up to MAX_ID: a larger id is a plain 404, never an overflow in the
+    database driver."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def is_development(config) -> bool:
+    """The development server or the tests: the only places a weak setting is allowed."""
+    if config.get("TESTING"):
+        return True
+    return config.get("MOT_ENV") == "development" and not config.get("FORCE_HTTPS")
+
+
+def check_configuration(app: Flask) -> None:
+    """Refuse to start in production with a secret anyone can read, or with debug on."""
+    if is_development(app.config):
+        return
+    problems = []
+    key = app.config.get("SECRET_KEY")
+    if not key:
+        problems.append("SECRET_KEY is not set")
+    elif key == DEVELOPMENT_SECRET_KEY:
+        problems.append("SECRET_KEY is the public development value")
+    elif len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters")
+    if app.debug:
+        problems.append("debug mode is on")
+    if problems:
+        raise UnsafeConfiguration(
+            "Refusing to start in production: "
+            + "; ".join(problems)
+            + ". Set SECRET_KEY to a long random value (python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'), or set MOT_ENV=development on a "
+            "developer's machine only."
+        )
+
+
+def trusted_hosts(config) -> list[str]:
+    """SITE_URL's host, the ones listed in TRUSTED_HOSTS, and localhost in development."""
+    hosts = [urlsplit(config["SITE_URL"]).hostname or "", *config.get("EXTRA_TRUSTED_HOSTS", [])]
+    if is_development(config):
+        hosts.extend(LOCAL_HOSTS)
+    return list(dict.fromkeys(host for host in hosts if host))
+
+
+def proxy_fix(wsgi_app, config):
+    """werkzeug's ProxyFix when PROXY_FIX_X_* says how many proxies set each header."""
+    counts = {name: int(config.get(f"PROXY_FIX_X_{name.upper()}") or 0) for name in PROXY_HEADERS}
+    if not any(counts.values()):
+        return wsgi_app
+    return ProxyFix(wsgi_app, **{f"x_{name}": count for name, count in counts.items()})
+
+
+def no_store(response):
+    """Pages for a logged-in person and the whole back office hold personal data: no copy
+    in the browser's history cache or any shared cache."""
+    if (request.endpoint or "").rpartition(".")[2] == "static":  # ours and Bootstrap's
+        return response
+    if request.blueprint == "admin" or current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    check_configuration(app)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    app.wsgi_app = proxy_fix(app.wsgi_app, app.config)
+    app.after_request(no_store)
