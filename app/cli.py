@@ -102,9 +102,10 @@ def import_offerings_command(file: Path, dry_run: bool, lang: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when there is any offering.")
 @lang_option
 def seed_demo_command(if_empty: bool, lang: str) -> None:
-    """Load the demo offer: partner organisations and offerings, dated relative to today.
+    """Load the demo offer: partner organisations, offerings dated relative to today, and
+    demo residents holding places in them.
 
-    Running it again updates the same offerings (no duplicates).
+    Running it again updates the same offerings and adds no resident or place twice.
     """
     with force_locale(lang):
         if if_empty and db.session.scalar(select(Offering.id).limit(1)) is not None:

@@ -1,6 +1,8 @@
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
 from app.models.types import render_migration_item
@@ -16,3 +18,16 @@ def test_upgrading_an_empty_database_to_head_leaves_no_drift_from_the_models(app
             opts={"compare_type": True, "render_item": render_migration_item},
         )
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_every_migration_goes_down_to_base_and_up_again(app):
+    with app.app_context():
+        db.session.remove()
+        tables = set(sa.inspect(db.engine).get_table_names())
+        try:
+            downgrade(revision="base")
+            assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            upgrade()
+            assert set(sa.inspect(db.engine).get_table_names()) == tables
+        finally:
+            upgrade()  # whatever happened, the next tests on this worker need the schema

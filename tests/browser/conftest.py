@@ -53,7 +53,9 @@ CANCELLED_REF = "TEST-CANCELLED"
 @pytest.fixture(scope="session")
 def demo_snapshot(app) -> dict[str, list[dict]]:
     """The demo offer (plus a cancelled activity, which the demo lacks), seeded once and kept
-    as rows: the importer takes seconds, copying the rows back takes milliseconds."""
+    as rows: the importer and the residents' enrolments take seconds, copying the rows back
+    takes milliseconds. Every table is kept (users, profiles, enrolments and their events,
+    outbox included), in foreign-key order."""
     with app.app_context():
         seed_demo(db.session)
         make_offering(

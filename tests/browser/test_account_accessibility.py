@@ -19,21 +19,8 @@ from app.i18n import LANGUAGES
 from app.models import utcnow
 from app.services import accounts
 from app.services import enrolment as service
+from tests.browser.helpers import check_page, submit
 from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, set_sessions
-
-FORM = "main form[method=post]"
-# What a keyboard user must be able to reach inside the page's main content.
-INTERACTIVE = "main :is(a[href], button, input:not([type=hidden]), select, textarea)"
-MARK_FOCUSED = """() => {
-    const el = document.activeElement;
-    el.dataset.tabbed = "1";
-    const style = getComputedStyle(el);
-    return {tag: el.tagName, html: el.outerHTML.slice(0, 100),
-            outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
-}"""
-UNREACHED = """selector => [...document.querySelectorAll(selector)]
-    .filter(el => el.checkVisibility() && !el.dataset.tabbed)
-    .map(el => el.outerHTML.slice(0, 100))"""
 
 
 @pytest.fixture
@@ -68,39 +55,6 @@ def resident(app):
         }
         db.session.commit()
         return {"email": user.email, "reset_token": accounts.reset_token(user), **ids}
-
-
-def submit(page, form=FORM) -> int:
-    """Send the page's form as a person would, by its submit button; the answer's status."""
-    with page.expect_navigation() as navigation:
-        page.locator(f"{form} button[type=submit]").first.click()
-    return navigation.value.status
-
-
-def walk_with_tab(page):
-    """Tab through the whole page: each stop shows a solid outline, and nothing in the main
-    content that can be used is skipped."""
-    page.evaluate("() => document.activeElement.blur()")
-    first = None
-    for _ in range(120):
-        page.keyboard.press("Tab")
-        stop = page.evaluate(MARK_FOCUSED)
-        if stop["tag"] == "BODY" or stop["html"] == first:  # past the last stop
-            break
-        first = first or stop["html"]
-        assert stop["outline"] == "solid" and stop["width"] >= 2, (page.url, stop)
-    assert page.evaluate(UNREACHED, INTERACTIVE) == [], page.url
-
-
-def check_page(page, assert_accessible, lang, path=None, status=200):
-    """Open ``/<lang><path>`` (or keep the page as it is) and run axe; in Spanish walk it
-    with Tab too (focus does not depend on the language, a second walk would only cost)."""
-    if path is not None:
-        assert page.goto(f"/{lang}{path}").status == status, path
-    assert page.get_attribute("html", "lang") == lang
-    assert_accessible(page)
-    if lang == "es":
-        walk_with_tab(page)
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import AuditEntry, OrganisationKind, Role, utcnow
 from app.services import accounts, enrolment, organisations
-from tests.browser.test_account_accessibility import check_page, submit
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_organisation, make_user
+from tests.browser.helpers import check_page, log_in, submit
+from tests.factories import make_offering, make_organisation, make_user
 from tests.services.test_importer import csv_bytes, row
 
 
@@ -85,10 +85,8 @@ def admin_page(app, page, assert_accessible, world):
                 assert page.goto(address).status == status, address
             check_page(page, assert_accessible, lang)
 
-        page.goto(url("auth.login"))
-        page.fill("#email", world["admin"])
-        page.fill("#password", DEFAULT_PASSWORD)
-        assert submit(page) == 200  # a fresh login: the pages behind a password open
+        # A fresh login: the pages behind a password open.
+        assert log_in(page, world["admin"], lang=lang) == 200
         return url, check
 
     return start

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attendance, Enrolment, EnrolmentStatus, Offering, OfferingStatus, Role
-from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user
+from tests.browser.helpers import log_in
+from tests.factories import make_organisation, make_user
 
 NEXT_YEAR = datetime.now(UTC).year + 1
 
@@ -27,14 +28,6 @@ def people(app):
         resident = make_user(db.session)
         db.session.commit()
         return {"staff": staff.email, "resident": resident.email}
-
-
-def log_in(page, email, lang="es"):
-    page.goto(f"/{lang}/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def log_out(page):

@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import FOCUSED, path, tab_to
+
 PYTHON_BOOTCAMP = "Bootcamp de programación en Python"  # MOT-BC-001, Las Rozas, 10 sessions
 JAVA_CYCLE = "Ciclo de programación Java"  # MOT-CF-007, online
 
@@ -17,10 +19,6 @@ LAS_ROZAS = "#filter-municipality-las-rozas"
 
 def query(page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
-
-
-def path(page) -> str:
-    return urlsplit(page.url).path
 
 
 def search_from_home(page, text):
@@ -118,8 +116,6 @@ def test_the_root_redirects_to_the_browser_language_spanish_by_default(open_page
 
 # ---- Keyboard only ----
 
-FOCUSED = "document.activeElement"
-
 
 def focused(page, expression):
     return page.evaluate(f"() => {FOCUSED}.{expression}")
@@ -139,18 +135,10 @@ def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, dem
     assert focused(page, "id") == "main"
 
 
-def tab_to(page, element_id, limit=40):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused(page, "id") == element_id:
-            return
-    pytest.fail(f"#{element_id} is not reachable with Tab")
-
-
 def test_the_search_form_works_with_the_keyboard_alone(page, demo):
     page.goto("/es/")
 
-    tab_to(page, "home-q")
+    tab_to(page, "#home-q")
     page.keyboard.type("programacion")
     with page.expect_navigation():
         page.keyboard.press("Enter")

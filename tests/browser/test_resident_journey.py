@@ -7,7 +7,6 @@ Selectors are ids, names, URLs and landmarks, never translated words.
 """
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -16,13 +15,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, OutboxMessage
 from app.services import enrolment
+from tests.browser.helpers import log_in, path, submit, tab_to
 from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, municipality
 
 NEWCOMER = "nueva.vecina@example.org"
 TITLE = "Competencias digitales básicas"
 CONFIRM_LINK = re.compile(r"https?://\S+(/es/auth/confirm/\S+)")
 
-FOCUSED = "document.activeElement"
 UPCOMING = "section[aria-labelledby=upcoming-heading]"
 WAITING = "section[aria-labelledby=waiting-heading]"
 PAST = "section[aria-labelledby=past-heading]"
@@ -43,35 +42,9 @@ def world(app):
         }
 
 
-def path(page) -> str:
-    return urlsplit(page.url).path
-
-
-def tab_to(page, selector: str, limit: int = 60):
-    """Press Tab until the focus is on ``selector``; fail if it never gets there."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"s => {FOCUSED}.matches(s)", selector):
-            return
-    pytest.fail(f"{selector} is not reachable with Tab")
-
-
 def press_enter_and_wait(page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
-
-
-def submit(page, form_selector: str = "main form[method=post]"):
-    with page.expect_navigation() as navigation:
-        page.locator(f"{form_selector} button[type=submit]").first.click()
-    return navigation.value
-
-
-def log_in(page, email, password=DEFAULT_PASSWORD):
-    page.goto("/es/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    return submit(page)
 
 
 def place_of(app, email) -> Enrolment:
@@ -104,7 +77,7 @@ def test_a_newcomer_signs_up_enrols_by_keyboard_and_gives_the_place_to_the_waiti
 
     # A mistyped password: the message sits at the password field, which says it is invalid
     # and is described by the message, and the keyboard reaches it to try again.
-    assert log_in(page, NEWCOMER, "not the right password").status == 422
+    assert log_in(page, NEWCOMER, "not the right password") == 422
     password = page.locator("#password")
     expect(password).to_have_attribute("aria-invalid", "true")
     error = page.locator(f"#{password.get_attribute('aria-describedby').split()[-1]}")
@@ -113,7 +86,7 @@ def test_a_newcomer_signs_up_enrols_by_keyboard_and_gives_the_place_to_the_waiti
     page.locator("main").focus()
     tab_to(page, "#password")
 
-    assert log_in(page, NEWCOMER).status == 200
+    assert log_in(page, NEWCOMER) == 200
     assert path(page) == "/es/"
 
     # Enrol with Tab and Enter only: the offering's call to action, then the confirm button.

@@ -9,14 +9,22 @@ from app.demo import loader as demo
 from app.localtime import MADRID
 from app.models import (
     Availability,
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentStatus,
     Format,
     Kind,
     Mode,
     Municipality,
     Offering,
     Organisation,
+    OutboxMessage,
+    ParticipantProfile,
     Programme,
+    Role,
+    User,
 )
+from app.services.imports import import_offerings
 
 
 @pytest.fixture
@@ -24,6 +32,35 @@ def seeded(session):
     demo.seed_demo(session)
     session.commit()
     return list(session.scalars(select(Offering)))
+
+
+def count(session, model, *where) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def places(session, status) -> dict[str, int]:
+    return dict(
+        session.execute(
+            select(Offering.external_id, func.count(Enrolment.id))
+            .outerjoin(
+                Enrolment, (Enrolment.offering_id == Offering.id) & (Enrolment.status == status)
+            )
+            .group_by(Offering.external_id)
+        ).all()
+    )
+
+
+def test_the_data_files_load_and_every_offering_passes_the_import_contract(session):
+    offerings = demo.offerings()
+
+    assert len(offerings) == len({offering["external_id"] for offering in offerings}) >= 44
+    assert len(demo.load("organisations")["organisation"]) >= 14
+    assert set(demo.load("venues")) >= {o["venue"] for o in offerings if "venue" in o}
+    assert set(demo.load("kind_notes")) == {kind.value for kind in Kind}
+    result = import_offerings(
+        session, demo._as_csv(demo.rows(datetime.now(MADRID).date())), dry_run=True
+    )
+    assert result.ok, [error.describe() for error in result.errors]
 
 
 def test_the_demo_has_at_least_44_offerings_over_every_programme_kind_mode_and_format(
@@ -52,17 +89,58 @@ def test_the_partner_organisations_include_members_and_mapped_agents(session, se
     assert all(org.municipality is not None for org in organisations)
 
 
+def test_every_place_taken_is_a_confirmed_enrolment_of_a_demo_resident(session, seeded):
+    confirmed = places(session, EnrolmentStatus.CONFIRMED)
+
+    assert {offering.external_id: offering.seats_taken for offering in seeded} == confirmed
+    assert sum(confirmed.values()) > 500
+    residents = list(session.scalars(select(User).where(User.email.like("demo.resident.%"))))
+    assert residents
+    assert all(user.role == Role.RESIDENT and user.is_active for user in residents)
+    assert all(user.password_hash is None for user in residents)
+    assert all(user.email.endswith("@example.org") for user in residents)
+    assert count(session, User) == len(residents)
+    assert count(session, EnrolmentEvent) == count(session, Enrolment)
+
+
+def test_demo_residents_answer_the_inclusion_profile_with_a_spread(session, seeded):
+    profiles = list(session.scalars(select(ParticipantProfile)))
+
+    assert 0 < len(profiles) < count(session, User)
+    assert len({profile.gender for profile in profiles}) >= 4
+    assert len({profile.employment_status for profile in profiles}) >= 5
+    assert len({profile.birth_year // 10 for profile in profiles}) >= 5
+
+
+def test_full_and_waiting_list_offerings_are_full_of_real_places(session, seeded):
+    now = datetime.now(UTC)
+    waiting = places(session, EnrolmentStatus.WAITING)
+    on_waiting_list = [o for o in seeded if o.availability(now) == Availability.WAITING_LIST]
+
+    assert len(on_waiting_list) >= 3
+    assert all(offering.seats_left == 0 for offering in on_waiting_list)
+    assert sum(1 for offering in on_waiting_list if waiting[offering.external_id]) >= 3
+    assert all(not waiting[o.external_id] for o in seeded if o not in on_waiting_list)
+
+
+def test_a_full_offering_says_so_on_its_public_page_and_in_the_api(client, session, seeded):
+    now = datetime.now(UTC)
+    full = next(o for o in seeded if o.availability(now) == Availability.WAITING_LIST)
+
+    assert client.get(f"/api/v1/offerings/{full.id}").get_json()["places_left"] == 0
+    page = client.get(f"/en/offerings/{full.id}").get_data(as_text=True)
+    assert "waiting list" in page.lower()
+
+
 def test_the_demo_always_has_something_upcoming_full_closed_and_not_yet_open(seeded):
     now = datetime.now(UTC)
     states = [offering.availability(now) for offering in seeded]
 
     assert sum(1 for offering in seeded if offering.starts_at > now + timedelta(days=1)) >= 30
-    assert any(offering.ends_at < now for offering in seeded)
+    assert any(offering.ends_at < now and offering.seats_taken for offering in seeded)
     assert states.count(Availability.OPEN) >= 15
     assert states.count(Availability.WAITING_LIST) >= 3
     assert states.count(Availability.NOT_YET_OPEN) >= 3
-    full = [offering for offering in seeded if offering.seats_taken == offering.capacity]
-    assert any(offering.mode != Mode.INDIVIDUAL for offering in full)
     closed_early = [
         offering
         for offering in seeded
@@ -94,17 +172,31 @@ def test_loading_it_again_duplicates_nothing_and_keeps_the_places_taken(session)
     today = datetime.now(MADRID).date()
     first = demo.seed_demo(session, today=today)
     session.commit()
+    enrolments = set(session.execute(select(Enrolment.id, Enrolment.user_id, Enrolment.status)))
     taken = dict(session.execute(select(Offering.external_id, Offering.seats_taken)).all())
+    users, outbox = count(session, User), count(session, OutboxMessage)
+    outbox_last = session.scalar(select(func.max(OutboxMessage.id)))
 
     same_day = demo.seed_demo(session, today=today)
     session.commit()
+    assert (count(session, User), count(session, OutboxMessage)) == (users, outbox)
     next_week = demo.seed_demo(session, today=today + timedelta(days=7))
     session.commit()
 
-    assert first.created == len(demo.OFFERINGS)
+    offerings = len(demo.offerings())
+    assert first.created == offerings
     assert (same_day.created, same_day.updated) == (0, 0)
-    assert (next_week.created, next_week.updated) == (0, len(demo.OFFERINGS))
-    assert session.scalar(select(func.count()).select_from(Offering)) == len(demo.OFFERINGS)
-    assert session.scalar(select(func.count()).select_from(Organisation)) == len(demo.ORGANISATIONS)
-    assert session.scalar(select(func.count()).select_from(Municipality)) == 5
+    assert (next_week.created, next_week.updated) == (0, offerings)
+    assert count(session, Offering) == offerings
+    assert count(session, Organisation) == len(demo.load("organisations")["organisation"])
+    assert count(session, Municipality) == 5
+    assert count(session, User) == users
+    # A week later every date moved: the participants are told, as staff changes tell them.
+    assert set(
+        session.scalars(select(OutboxMessage.template).where(OutboxMessage.id > outbox_last))
+    ) == {"offering_changed"}
+    assert set(session.execute(select(Enrolment.id, Enrolment.user_id, Enrolment.status))) == (
+        enrolments
+    )
     assert dict(session.execute(select(Offering.external_id, Offering.seats_taken)).all()) == taken
+    assert taken == places(session, EnrolmentStatus.CONFIRMED)
