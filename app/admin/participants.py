@@ -21,13 +21,13 @@ from app.admin.access import (
 from app.admin.participants_forms import (
     AttendanceForm,
     CompletionForm,
-    ConfirmForm,
     EnrolOnBehalfForm,
     MessageForm,
     ParticipantFilterForm,
 )
 from app.errors import form_status
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
 from app.services import enrolment
 from app.services import enrolment as places

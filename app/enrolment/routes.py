@@ -9,8 +9,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from app.enrolment import bp
-from app.enrolment.forms import ConfirmForm
 from app.extensions import db, limiter
+from app.forms import ConfirmForm
 from app.i18n import current_language, localized
 from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
 from app.services import catalogue, enrolment
