@@ -5,7 +5,7 @@ app.admin.access: another organisation's are "not found"."""
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -28,25 +28,11 @@ from app.admin.participants_forms import (
 from app.errors import form_status
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
+from app.models import Enrolment, EnrolmentStatus, utcnow
 from app.services import enrolment
 from app.services import enrolment as places
 from app.services.enrolment import exports
-from app.services.errors import DomainError, NotFound
-
-
-def _enrolment_or_404(enrolment_id: int) -> Enrolment:
-    try:
-        return get_enrolment_for(db.session, current_user, enrolment_id)
-    except NotFound as error:
-        abort(404, description=error.message)
-
-
-def _session_or_404(offering: Offering, session_id: int):
-    try:
-        return enrolment.get_offering_session(db.session, offering, session_id)
-    except NotFound as error:
-        abort(404, description=error.message)
+from app.services.errors import DomainError
 
 
 def _to_list(offering_id: int):
@@ -157,7 +143,7 @@ def _confirm_page(action: str, place: Enrolment, form, refusal: DomainError | No
 @bp.route("/enrolments/<int:enrolment_id>/promote", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
 def promote_participant(enrolment_id):
-    place = _enrolment_or_404(enrolment_id)
+    place = get_enrolment_for(db.session, current_user, enrolment_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _confirm_page("promote", place, form)
@@ -180,7 +166,7 @@ def promote_participant(enrolment_id):
 @bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
 def cancel_participant(enrolment_id):
-    place = _enrolment_or_404(enrolment_id)
+    place = get_enrolment_for(db.session, current_user, enrolment_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _confirm_page("cancel", place, form)
@@ -231,7 +217,7 @@ def attendance(offering_id, session_id):
     """One checkbox per confirmed participant, for a phone at the door; saving marks the
     unticked absent."""
     offering = offering_or_404(offering_id)
-    meeting = _session_or_404(offering, session_id)
+    meeting = enrolment.get_offering_session(db.session, offering, session_id)
     people = enrolment.confirmed_participants(db.session, offering.id)
     form = AttendanceForm()
     status = _save_ticks(
@@ -297,7 +283,7 @@ def completion(offering_id):
 @requires(Permission.MANAGE_PARTICIPANTS)
 def sign_in_sheet(offering_id, session_id):
     offering = offering_or_404(offering_id)
-    meeting = _session_or_404(offering, session_id)
+    meeting = enrolment.get_offering_session(db.session, offering, session_id)
     return render_template(
         "admin/participants/sign_in_sheet.html",
         offering=offering,
@@ -350,18 +336,14 @@ def message_participants(offering_id):
 def export_participants(offering_id):
     """?what=participants|attendance|waiting-list&format=xlsx|csv"""
     offering = offering_or_404(offering_id)
-    try:
-        result = exports.export(
-            db.session,
-            offering,
-            kind=request.args.get("what", exports.Kind.PARTICIPANTS.value),
-            fmt=request.args.get("format", exports.Format.XLSX.value),
-            actor_id=current_user.id,
-            now=utcnow(),
-        )
-    except NotFound as error:
-        db.session.rollback()
-        abort(404, description=error.message)
+    result = exports.export(
+        db.session,
+        offering,
+        kind=request.args.get("what", exports.Kind.PARTICIPANTS.value),
+        fmt=request.args.get("format", exports.Format.XLSX.value),
+        actor_id=current_user.id,
+        now=utcnow(),
+    )
     db.session.commit()
     response = send_file(
         io.BytesIO(result.content),
