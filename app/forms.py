@@ -32,6 +32,7 @@ EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 NUL_MESSAGE = _l("This text contains a character that cannot be saved (a NUL byte). Remove it.")
+BLANK_CHOICE_MESSAGE = _l("Choose one of the options.")
 CHOICE_FIELDS = (SelectField, SelectMultipleField, RadioField)
 
 
@@ -66,25 +67,35 @@ def _holds_nul(value) -> bool:
 class _CleanInput:
     """Shared by the top-level and the row forms."""
 
+    # A GET filter sent blank filters nothing; a form that saves says what is wrong.
+    blank_choice_is_empty = False
+    _blank_choices: frozenset = frozenset()
+
     def _blank_choices_as_empty(self, formdata):
         """Whitespace in a choice would pass ``Optional()`` (which clears the "not a valid
-        choice" error) and then fail in the enum: make it the empty choice instead."""
+        choice" error) and then fail in the enum: make it the empty choice instead, and
+        remember where it was sent."""
         if formdata is None:
             return None
         names = {field.name for field in _leaf_fields(self) if isinstance(field, CHOICE_FIELDS)}
         if not names & set(formdata.keys()):
             return formdata
-        cleaned = MultiDict()
+        cleaned, blank = MultiDict(), set()
         for key in formdata:
             for value in formdata.getlist(key):
-                if key in names and isinstance(value, str) and not value.strip():
+                if key in names and isinstance(value, str) and value and not value.strip():
                     value = ""
+                    blank.add(key)
                 cleaned.add(key, value)
+        self._blank_choices = frozenset(blank)
         return cleaned
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         for field in _leaf_fields(self):
+            if field.name in self._blank_choices and not self.blank_choice_is_empty:
+                field.errors = [*field.errors, str(BLANK_CHOICE_MESSAGE)]
+                valid = False
             # After the filters: a field that cleans control characters away may keep its text.
             if _holds_nul(field.data):
                 field.errors = [*field.errors, str(NUL_MESSAGE)]
@@ -104,6 +115,8 @@ class SubForm(_CleanInput, Form):
 
 class FilterForm(BaseForm):
     """GET parameters of a list or a search: a search changes nothing, so no CSRF token."""
+
+    blank_choice_is_empty = True
 
     class Meta:
         csrf = False
