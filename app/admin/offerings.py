@@ -106,7 +106,7 @@ def offerings_index():
 
 @bp.route("/offerings/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_OFFERINGS)
-def offering_new():
+def offering_create():
     form = _offering_form()
     if request.method == "POST" and "add_rows" in request.form:
         form.add_blank_rows()
