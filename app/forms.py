@@ -65,7 +65,7 @@ def _holds_nul(value) -> bool:
 
 
 class _CleanInput:
-    """Shared by the top-level and the row forms."""
+    """What every top-level form does to its fields, those of its rows included."""
 
     # A GET filter sent blank filters nothing; a form that saves says what is wrong.
     blank_choice_is_empty = False
@@ -109,8 +109,9 @@ class BaseForm(_CleanInput, FlaskForm):
             return form._blank_choices_as_empty(FlaskForm.Meta.wrap_formdata(self, form, formdata))
 
 
-class SubForm(_CleanInput, Form):
-    """A row inside a ``BaseForm`` (``FormField``): the parent's data is already cleaned."""
+class SubForm(Form):
+    """A row inside a ``BaseForm`` (``FormField``): the parent cleans and checks its fields
+    with its own, so a row does not do it a second time."""
 
 
 class FilterForm(BaseForm):

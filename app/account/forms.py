@@ -95,15 +95,12 @@ class ProfileForm(BaseForm):
         }
 
     def answers(self) -> ProfileAnswers:
-        def member(enum_cls, value):
-            return optional_enum(enum_cls)(value)
-
         return ProfileAnswers(
             birth_year=self.birth_year.data,
-            age_band=member(AgeBand, self.age_band.data),
-            gender=member(Gender, self.gender.data),
-            employment_status=member(EmploymentStatus, self.employment_status.data),
-            education_level=member(EducationLevel, self.education_level.data),
+            age_band=optional_enum(AgeBand)(self.age_band.data),
+            gender=optional_enum(Gender)(self.gender.data),
+            employment_status=optional_enum(EmploymentStatus)(self.employment_status.data),
+            education_level=optional_enum(EducationLevel)(self.education_level.data),
             disability_consent=self.disability_consent.data,
             disability=DISABILITY_ANSWERS.get(self.disability.data),
         )

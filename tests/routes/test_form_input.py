@@ -160,3 +160,13 @@ def test_an_offering_title_with_a_nul_byte_is_refused(app, as_admin, lang):
     response = post_form(as_admin, f"/{lang}/admin/offerings/new", {"title_es": "Curso\x00"})
     assert response.status_code == 422
     assert (NUL_EN if lang == "en" else NUL_ES) in response.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_nul_byte_in_a_session_row_is_refused_once_at_its_field(app, as_admin, lang):
+    response = post_form(
+        as_admin, f"/{lang}/admin/offerings/new", {"sessions-0-venue": "Aula\x00 1"}
+    )
+    assert response.status_code == 422
+    assert response.text.count(NUL_EN if lang == "en" else NUL_ES) == 1
+    assert 'id="sessions-0-venue-error"' in response.text
