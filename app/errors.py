@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from werkzeug import exceptions as http
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -13,7 +14,9 @@ from werkzeug.exceptions import (
     TooManyRequests,
 )
 
+from app.extensions import db
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.services import errors as domain
 
 MESSAGES = {
     400: _l("The request could not be understood."),
@@ -33,6 +36,13 @@ CSRF_MESSAGE = _l(
 
 # The pages a visitor is most likely to meet get their own help; the rest share one.
 TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
+
+# A refusal no view handles becomes the HTTP error of the same meaning, with its own words.
+DOMAIN_TO_HTTP = {
+    domain.NotFound: http.NotFound,
+    domain.Forbidden: http.Forbidden,
+    domain.Conflict: http.Conflict,
+}
 
 
 def form_status(form) -> int:
@@ -103,6 +113,18 @@ def register(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded):
         return http_error(TooManyRequests())
+
+    def domain_refusal(error: domain.DomainError):
+        # Nothing the request changed before the refusal is kept.
+        db.session.rollback()
+        http_error_class = next(
+            http_class for kind, http_class in DOMAIN_TO_HTTP.items() if isinstance(error, kind)
+        )
+        message = str(error.message) if error.message is not None else None
+        return http_error(http_error_class(description=message))
+
+    for refusal in DOMAIN_TO_HTTP:
+        app.register_error_handler(refusal, domain_refusal)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -2,10 +2,10 @@
 onto the model wholesale."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.forms import BaseForm, optional_enum
 from app.models import AgeBand, EducationLevel, EmploymentStatus, Gender, ParticipantProfile
 from app.services.accounts import EARLIEST_BIRTH_YEAR, MAX_LENGTH, ProfileAnswers
 
@@ -22,7 +22,7 @@ def _enum_field(label, enum_cls, purpose):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     birth_year = IntegerField(
         _l("Year of birth"),
         validators=[Optional(), NumberRange(min=EARLIEST_BIRTH_YEAR, max=2100)],
@@ -95,15 +95,12 @@ class ProfileForm(FlaskForm):
         }
 
     def answers(self) -> ProfileAnswers:
-        def member(enum_cls, value):
-            return enum_cls(value) if value else None
-
         return ProfileAnswers(
             birth_year=self.birth_year.data,
-            age_band=member(AgeBand, self.age_band.data),
-            gender=member(Gender, self.gender.data),
-            employment_status=member(EmploymentStatus, self.employment_status.data),
-            education_level=member(EducationLevel, self.education_level.data),
+            age_band=optional_enum(AgeBand)(self.age_band.data),
+            gender=optional_enum(Gender)(self.gender.data),
+            employment_status=optional_enum(EmploymentStatus)(self.employment_status.data),
+            education_level=optional_enum(EducationLevel)(self.education_level.data),
             disability_consent=self.disability_consent.data,
             disability=DISABILITY_ANSWERS.get(self.disability.data),
         )
@@ -113,7 +110,7 @@ class ProfileForm(FlaskForm):
         return self.disability.data in DISABILITY_ANSWERS and not self.disability_consent.data
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BaseForm):
     password = PasswordField(
         _l("Your password"),
         validators=[InputRequired(), Length(max=MAX_LENGTH)],

@@ -116,10 +116,7 @@ def get_offering_for(session: Session, user: User, offering_id: int) -> Offering
 
 def offering_or_404(offering_id: int) -> Offering:
     """For views: the current person's managed offering, or a 404 page that says so."""
-    try:
-        return get_offering_for(db.session, current_user, offering_id)
-    except NotFound as error:
-        abort(404, description=str(error.message))
+    return get_offering_for(db.session, current_user, offering_id)
 
 
 def get_enrolment_for(session: Session, user: User, enrolment_id: int) -> Enrolment:

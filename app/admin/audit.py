@@ -1,13 +1,12 @@
 """The audit log: who changed what in the back office, before and after, and when."""
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from app.admin import bp
 from app.admin.access import Permission, requires
 from app.admin.audit_forms import ACTION_LABELS, ENTITY_LABELS, AuditFilterForm, label
 from app.extensions import db
 from app.services import audit
-from app.services.errors import NotFound
 from app.services.pagination import DEFAULT_PAGE_SIZE
 
 
@@ -40,8 +39,5 @@ def audit_index():
 @bp.get("/audit/<int:entry_id>")
 @requires(Permission.READ_AUDIT_LOG)
 def audit_entry(entry_id):
-    try:
-        entry = audit.get_entry(db.session, entry_id)
-    except NotFound as error:
-        abort(404, description=str(error))
+    entry = audit.get_entry(db.session, entry_id)
     return render_template("admin/audit/entry.html", entry=entry, fields=audit.compare(entry))

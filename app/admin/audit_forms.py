@@ -2,12 +2,11 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.admin.organisations_forms import ANY, options
-from app.catalogue.forms import DayField, PageField
+from app.forms import DayField, FilterForm, PageField
 from app.services.audit import AuditFilters
 
 # Words for the actions and entities services record; one not listed shows as recorded.
@@ -43,10 +42,7 @@ def _choices(labels: dict, recorded: list[str]) -> list:
     return options(((value, label(labels, value)) for value in values), ANY)
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search changes nothing
-
+class AuditFilterForm(FilterForm):
     actor = StringField(_l("Who (email)"), validators=[Optional(), Length(max=254)])
     # default "": no value in the query string means "any", the empty option.
     action = SelectField(_l("Action"), default="")

@@ -1,9 +1,10 @@
 """Importing offerings from the browser: the file, then the checked file to apply."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import HiddenField
+
+from app.forms import BaseForm
 
 IMPORT_MAX_MEGABYTES = 5
 IMPORT_MAX_BYTES = IMPORT_MAX_MEGABYTES * 1024 * 1024
@@ -13,7 +14,7 @@ TOO_LARGE = _l(
 )
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField(
         _l("Spreadsheet (.xlsx or .csv)"),
         validators=[
@@ -32,7 +33,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(BaseForm):
     # The checked file itself, signed: applying needs no server-side state and cannot be
     # given another file than the one that was checked.
     payload = HiddenField()

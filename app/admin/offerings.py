@@ -19,7 +19,6 @@ from app.admin.access import (
     sees_everything,
 )
 from app.admin.offerings_forms import (
-    ActionForm,
     CancelForm,
     DuplicateForm,
     OfferingFilterForm,
@@ -27,6 +26,7 @@ from app.admin.offerings_forms import (
 )
 from app.errors import form_status
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.i18n import localized
 from app.models import Municipality, Offering, Organisation, Programme, utcnow
 from app.services import offerings
@@ -75,7 +75,7 @@ def _render_form(form, offering=None, status=200):
         "admin/offerings/form.html",
         form=form,
         offering=offering,
-        actions=ActionForm(),
+        actions=ConfirmForm(),
         missing_english=offerings.missing_english(offering) if offering else [],
     ), status
 
@@ -106,7 +106,7 @@ def offerings_index():
 
 @bp.route("/offerings/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_OFFERINGS)
-def offering_new():
+def offering_create():
     form = _offering_form()
     if request.method == "POST" and "add_rows" in request.form:
         form.add_blank_rows()
@@ -177,7 +177,7 @@ def offering_preview(offering_id):
 def _status_action(offering_id: int, change, done_message: str):
     """Publish, unpublish, archive: a refusal shows the edit page with the reason at its field."""
     offering = offering_or_404(offering_id)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         warnings = change(offering) or []

@@ -9,85 +9,65 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
-    StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import (
+    BaseForm,
+    CheckboxesField,
+    EurosField,
+    FilterForm,
+    StrippedField,
+    SubForm,
+    madrid_to_utc,
+    optional_enum,
+    optional_int,
+    stripped,
+    utc_to_madrid,
+)
 from app.i18n import LANGUAGES
 from app.localtime import MADRID
-from app.models import Audience, Format, InstructionLanguage, Kind, Level, Mode, OfferingStatus
+from app.models import (
+    MAX_AGE,
+    MAX_CAPACITY,
+    Audience,
+    Format,
+    InstructionLanguage,
+    Kind,
+    Level,
+    Mode,
+    OfferingStatus,
+)
 from app.services.offerings import SKILL_SEPARATOR, TEXT_FIELDS, OfferingData, SessionRow
 
 BLANK_SESSION_ROWS = 3
 MAX_SESSION_ROWS = 80
-MAX_CAPACITY = 100_000
-MAX_AGE = 120
 MAX_CANCELLATION_HOURS = 24 * 60
 MAX_PRICE = Decimal("100000")
 SKILLS_LENGTH = 500
 WINDOW_FORMAT = "%Y-%m-%dT%H:%M"  # what a browser's datetime-local input sends
 
 
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes in a list: usable without JavaScript, labelled one by one."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class EurosField(DecimalField):
-    """A price in euros; "12,50" as typed in Spain is as good as "12.50"."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0]:
-            valuelist = [valuelist[0].strip().replace(",", ".")]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_("Enter an amount in euros, for example 12,50.")) from error
-
-
-def _madrid_to_utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=MADRID).astimezone(UTC) if value else None
-
-
-def _utc_to_madrid(value: datetime | None) -> datetime | None:
-    return value.astimezone(MADRID).replace(tzinfo=None) if value else None
-
-
-class SessionRowForm(Form):
+class SessionRowForm(SubForm):
     """One session row; a row left entirely empty is no session."""
 
     id = HiddenField()
     day = DateField(_l("Date"), validators=[Optional()])
     start_time = TimeField(_l("Starts"), validators=[Optional()])
     end_time = TimeField(_l("Ends"), validators=[Optional()])
-    venue = StringField(
-        _l("Venue, if not the offering's"), filters=[_stripped], validators=[Length(max=200)]
-    )
-    address = StringField(
-        _l("Address, if not the offering's"), filters=[_stripped], validators=[Length(max=300)]
-    )
+    venue = StrippedField(_l("Venue, if not the offering's"), validators=[Length(max=200)])
+    address = StrippedField(_l("Address, if not the offering's"), validators=[Length(max=300)])
     remove = BooleanField(_l("Remove this session"))
 
     @property
@@ -124,8 +104,11 @@ class SessionRowForm(Form):
 
 def _text(label, limit=None, area=False, description=None):
     validators = [Length(max=limit)] if limit else []
-    field = TextAreaField if area else StringField
-    return field(label, filters=[_stripped], validators=validators, description=description)
+    if area:
+        return TextAreaField(
+            label, filters=[stripped], validators=validators, description=description
+        )
+    return StrippedField(label, validators=validators, description=description)
 
 
 MARKDOWN_HINT = _l(
@@ -133,7 +116,7 @@ MARKDOWN_HINT = _l(
 )
 
 
-class OfferingForm(FlaskForm):
+class OfferingForm(BaseForm):
     # Both languages of each text, side by side in the page.
     title_es = _text(_l("Title in Spanish"), 200)
     title_en = _text(_l("Title in English"), 200)
@@ -144,9 +127,8 @@ class OfferingForm(FlaskForm):
     prerequisites_es = _text(_l("Prerequisites in Spanish"), area=True)
     prerequisites_en = _text(_l("Prerequisites in English"), area=True)
 
-    external_id = StringField(
+    external_id = StrippedField(
         _l("Reference"),
-        filters=[_stripped],
         validators=[Optional(), Length(max=80)],
         description=_l("Leave it empty to number the offering automatically (MOT-…)."),
     )
@@ -157,7 +139,7 @@ class OfferingForm(FlaskForm):
     )
     level = SelectField(
         _l("Level"),
-        coerce=lambda value: Level(value) if value else None,
+        coerce=optional_enum(Level),
         choices=lambda: [("", _("Not stated")), *Level.choices()],
         validators=[Optional()],
     )
@@ -170,9 +152,8 @@ class OfferingForm(FlaskForm):
         coerce=InstructionLanguage,
         choices=InstructionLanguage.choices,
     )
-    skills = StringField(
+    skills = StrippedField(
         _l("Skills"),
-        filters=[_stripped],
         validators=[Length(max=SKILLS_LENGTH)],
         description=_l("Keywords separated by commas, for example: python, data analysis."),
     )
@@ -258,8 +239,8 @@ class OfferingForm(FlaskForm):
             languages=list(offering.languages),
             skills=", ".join(offering.skill_list),
             price=Decimal(offering.price_cents) / 100 if offering.price_cents else None,
-            enrolment_opens=_utc_to_madrid(offering.enrolment_opens),
-            enrolment_closes=_utc_to_madrid(offering.enrolment_closes),
+            enrolment_opens=utc_to_madrid(offering.enrolment_opens),
+            enrolment_closes=utc_to_madrid(offering.enrolment_closes),
             sessions=[
                 {
                     "id": str(item.id),
@@ -315,8 +296,8 @@ class OfferingForm(FlaskForm):
             min_age=self.min_age.data,
             max_age=self.max_age.data,
             residents_only=self.residents_only.data,
-            enrolment_opens=_madrid_to_utc(self.enrolment_opens.data),
-            enrolment_closes=_madrid_to_utc(self.enrolment_closes.data),
+            enrolment_opens=madrid_to_utc(self.enrolment_opens.data),
+            enrolment_closes=madrid_to_utc(self.enrolment_closes.data),
             cancellation_hours=self.cancellation_hours.data,
         )
 
@@ -328,27 +309,24 @@ class OfferingForm(FlaskForm):
         ]
 
 
-class OfferingFilterForm(FlaskForm):
+class OfferingFilterForm(FilterForm):
     """The list's search and filters: GET parameters, shape only."""
 
-    class Meta:
-        csrf = False  # a search changes nothing
-
-    q = StringField(_l("Title or reference"), filters=[_stripped], validators=[Length(max=200)])
+    q = StrippedField(_l("Title or reference"), validators=[Length(max=200)])
     status = SelectField(
         _l("Status"),
-        coerce=lambda value: OfferingStatus(value) if value else None,
+        coerce=optional_enum(OfferingStatus),
         choices=lambda: [("", _("Any status")), *OfferingStatus.choices()],
         validators=[Optional()],
     )
     programme = SelectField(
         _l("Programme"),
-        coerce=lambda value: int(value) if value else None,
+        coerce=optional_int,
         validators=[Optional()],
     )
     kind = SelectField(
         _l("Type"),
-        coerce=lambda value: Kind(value) if value else None,
+        coerce=optional_enum(Kind),
         choices=lambda: [("", _("Any type")), *Kind.choices()],
         validators=[Optional()],
     )
@@ -359,7 +337,7 @@ class OfferingFilterForm(FlaskForm):
         self.programme.choices = [("", _("Any programme")), *programmes]
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(BaseForm):
     first_day = DateField(
         _l("Date of the first session of the new run"),
         validators=[InputRequired(message=_l("Give the date of the first session."))],
@@ -367,12 +345,8 @@ class DuplicateForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     confirm = BooleanField(
         _l("I understand: every participant is told that the offering is cancelled."),
         validators=[InputRequired(message=_l("Tick the box to confirm the cancellation."))],
     )
-
-
-class ActionForm(FlaskForm):
-    """Publish, unpublish, archive: a button and its CSRF token."""

@@ -1,7 +1,7 @@
 """The ecosystem map in the back office: find, add and edit organisations, and set their
 membership of the partnership (asks for the password again: it is a reported figure)."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,15 +16,8 @@ from app.admin.organisations_forms import (
 from app.errors import form_status
 from app.extensions import db
 from app.services import organisations
-from app.services.errors import DomainError, NotFound
+from app.services.errors import DomainError
 from app.services.pagination import DEFAULT_PAGE_SIZE
-
-
-def _organisation_or_404(organisation_id: int):
-    try:
-        return organisations.get_organisation(db.session, organisation_id)
-    except NotFound as error:
-        abort(404, description=str(error))
 
 
 def _details_form(**kwargs) -> OrganisationForm:
@@ -95,7 +88,7 @@ def organisation_create():
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ORGANISATIONS)
 def organisation_edit(organisation_id):
-    organisation = _organisation_or_404(organisation_id)
+    organisation = organisations.get_organisation(db.session, organisation_id)
     form = _details_form(
         data=None if request.method == "POST" else _form_data(organisation),
     )
@@ -128,7 +121,7 @@ def _form_data(organisation) -> dict:
 @bp.route("/organisations/<int:organisation_id>/membership", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ORGANISATIONS, fresh=True)
 def organisation_membership(organisation_id):
-    organisation = _organisation_or_404(organisation_id)
+    organisation = organisations.get_organisation(db.session, organisation_id)
     form = MembershipForm(
         data=None
         if request.method == "POST"

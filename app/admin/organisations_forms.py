@@ -2,12 +2,11 @@
 services.organisations, which sets each field from the plain values."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.catalogue.forms import DayField, PageField
+from app.forms import BaseForm, DayField, FilterForm, PageField, optional_enum, optional_int
 from app.i18n import localized
 from app.models import OrganisationKind
 from app.services.organisations import OrganisationFilters
@@ -22,19 +21,11 @@ def options(pairs, empty_label=None) -> list[SelectChoice]:
     return [*empty, *(SelectChoice(value, label) for value, label in pairs)]
 
 
-def optional_int(value) -> int | None:
-    """A select's value: empty means "none chosen"."""
-    return int(value) if value not in (None, "") else None
-
-
 def municipality_choices(places, empty_label) -> list[SelectChoice]:
     return options(((place.id, localized(place, "name").text) for place in places), empty_label)
 
 
-class OrganisationFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search changes nothing
-
+class OrganisationFilterForm(FilterForm):
     q = StringField(_l("Name or sector"), validators=[Optional(), Length(max=100)])
     # default "": no value in the query string means "any", the empty option.
     kind = SelectField(
@@ -51,13 +42,13 @@ class OrganisationFilterForm(FlaskForm):
     def filters(self) -> OrganisationFilters:
         return OrganisationFilters(
             q=(self.q.data or "").strip(),
-            kind=OrganisationKind(self.kind.data) if self.kind.data else None,
+            kind=optional_enum(OrganisationKind)(self.kind.data),
             municipality_id=self.municipality.data,
             member=MEMBERSHIP_CHOICES.get(self.member.data),
         )
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     kind = SelectField(
         _l("Kind"),
@@ -83,7 +74,7 @@ class OrganisationForm(FlaskForm):
     )
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(BaseForm):
     is_member = BooleanField(_l("Member of the partnership"))
     member_since = DayField(
         _l("Member since"), description=_l("Required for a member. Format: YYYY-MM-DD.")

@@ -5,7 +5,7 @@ app.admin.access: another organisation's are "not found"."""
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -21,36 +21,22 @@ from app.admin.access import (
 from app.admin.participants_forms import (
     AttendanceForm,
     CompletionForm,
-    ConfirmForm,
     EnrolOnBehalfForm,
     MessageForm,
     ParticipantFilterForm,
 )
 from app.errors import form_status
 from app.extensions import db
-from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
+from app.forms import ConfirmForm
+from app.models import Enrolment, EnrolmentStatus, utcnow
 from app.services import enrolment
 from app.services import enrolment as places
 from app.services.enrolment import exports
-from app.services.errors import DomainError, NotFound
-
-
-def _enrolment_or_404(enrolment_id: int) -> Enrolment:
-    try:
-        return get_enrolment_for(db.session, current_user, enrolment_id)
-    except NotFound as error:
-        abort(404, description=error.message)
-
-
-def _session_or_404(offering: Offering, session_id: int):
-    try:
-        return enrolment.get_offering_session(db.session, offering, session_id)
-    except NotFound as error:
-        abort(404, description=error.message)
+from app.services.errors import DomainError
 
 
 def _to_list(offering_id: int):
-    return redirect(url_for("admin.participants", offering_id=offering_id))
+    return redirect(url_for("admin.participants_index", offering_id=offering_id))
 
 
 @bp.app_template_global()
@@ -60,9 +46,9 @@ def participant_name(place: Enrolment) -> str:
     return user.name if user is not None and user.erased_at is None else _("Closed account")
 
 
-@bp.get("/offerings/<int:offering_id>/participants", endpoint="participants")
+@bp.get("/offerings/<int:offering_id>/participants")
 @requires(Permission.MANAGE_PARTICIPANTS)
-def participants_list(offering_id):
+def participants_index(offering_id):
     offering = offering_or_404(offering_id)
     form = ParticipantFilterForm(formdata=request.args)
     if not form.validate():
@@ -108,7 +94,7 @@ def _enrolled_message(outcome: enrolment.OnBehalf) -> str:
 
 @bp.route("/offerings/<int:offering_id>/participants/enrol", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
-def enrol_participant(offering_id):
+def participant_enrol(offering_id):
     offering = offering_or_404(offering_id)
     form = EnrolOnBehalfForm()
     if not form.validate_on_submit():
@@ -156,8 +142,8 @@ def _confirm_page(action: str, place: Enrolment, form, refusal: DomainError | No
 
 @bp.route("/enrolments/<int:enrolment_id>/promote", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
-def promote_participant(enrolment_id):
-    place = _enrolment_or_404(enrolment_id)
+def participant_promote(enrolment_id):
+    place = get_enrolment_for(db.session, current_user, enrolment_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _confirm_page("promote", place, form)
@@ -179,8 +165,8 @@ def promote_participant(enrolment_id):
 
 @bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
-def cancel_participant(enrolment_id):
-    place = _enrolment_or_404(enrolment_id)
+def participant_cancel(enrolment_id):
+    place = get_enrolment_for(db.session, current_user, enrolment_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _confirm_page("cancel", place, form)
@@ -227,11 +213,11 @@ def _save_ticks(form, ticks, everyone, people, *, save, saved) -> int | None:
     "/offerings/<int:offering_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"]
 )
 @requires(Permission.MANAGE_PARTICIPANTS)
-def attendance(offering_id, session_id):
+def session_attendance(offering_id, session_id):
     """One checkbox per confirmed participant, for a phone at the door; saving marks the
     unticked absent."""
     offering = offering_or_404(offering_id)
-    meeting = _session_or_404(offering, session_id)
+    meeting = enrolment.get_offering_session(db.session, offering, session_id)
     people = enrolment.confirmed_participants(db.session, offering.id)
     form = AttendanceForm()
     status = _save_ticks(
@@ -250,7 +236,9 @@ def attendance(offering_id, session_id):
         ),
     )
     if status is None:
-        return redirect(url_for("admin.attendance", offering_id=offering.id, session_id=meeting.id))
+        return redirect(
+            url_for("admin.session_attendance", offering_id=offering.id, session_id=meeting.id)
+        )
     marks = enrolment.attendance_marks(db.session, meeting.id)
     if not form.is_submitted():
         form.present.data = {person.id for person in people if marks.get(person.id)}
@@ -265,7 +253,7 @@ def attendance(offering_id, session_id):
 
 @bp.route("/offerings/<int:offering_id>/completion", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
-def completion(offering_id):
+def offering_completion(offering_id):
     offering = offering_or_404(offering_id)
     people = enrolment.confirmed_participants(db.session, offering.id)
     form = CompletionForm()
@@ -285,7 +273,7 @@ def completion(offering_id):
         ),
     )
     if status is None:
-        return redirect(url_for("admin.completion", offering_id=offering.id))
+        return redirect(url_for("admin.offering_completion", offering_id=offering.id))
     if not form.is_submitted():
         form.completed.data = {person.id for person in people if person.completed_at}
     return render_template(
@@ -295,9 +283,9 @@ def completion(offering_id):
 
 @bp.get("/offerings/<int:offering_id>/sessions/<int:session_id>/sign-in-sheet")
 @requires(Permission.MANAGE_PARTICIPANTS)
-def sign_in_sheet(offering_id, session_id):
+def session_sign_in_sheet(offering_id, session_id):
     offering = offering_or_404(offering_id)
-    meeting = _session_or_404(offering, session_id)
+    meeting = enrolment.get_offering_session(db.session, offering, session_id)
     return render_template(
         "admin/participants/sign_in_sheet.html",
         offering=offering,
@@ -308,7 +296,7 @@ def sign_in_sheet(offering_id, session_id):
 
 @bp.route("/offerings/<int:offering_id>/participants/message", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
-def message_participants(offering_id):
+def participants_message(offering_id):
     offering = offering_or_404(offering_id)
     form = MessageForm()
     status = form_status(form)
@@ -347,21 +335,17 @@ def message_participants(offering_id):
 
 @bp.get("/offerings/<int:offering_id>/participants/export")
 @requires(Permission.EXPORT_PERSONAL_DATA, fresh=True)
-def export_participants(offering_id):
+def participants_export(offering_id):
     """?what=participants|attendance|waiting-list&format=xlsx|csv"""
     offering = offering_or_404(offering_id)
-    try:
-        result = exports.export(
-            db.session,
-            offering,
-            kind=request.args.get("what", exports.Kind.PARTICIPANTS.value),
-            fmt=request.args.get("format", exports.Format.XLSX.value),
-            actor_id=current_user.id,
-            now=utcnow(),
-        )
-    except NotFound as error:
-        db.session.rollback()
-        abort(404, description=error.message)
+    result = exports.export(
+        db.session,
+        offering,
+        kind=request.args.get("what", exports.Kind.PARTICIPANTS.value),
+        fmt=request.args.get("format", exports.Format.XLSX.value),
+        actor_id=current_user.id,
+        now=utcnow(),
+    )
     db.session.commit()
     response = send_file(
         io.BytesIO(result.content),

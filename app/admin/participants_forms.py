@@ -1,21 +1,12 @@
 """Forms of the participants area: shape only; the rules live in services.participants."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    EmailField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.forms import municipality_choices
+from app.forms import BaseForm, CheckboxesField, FilterForm, optional_int
 from app.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.models import EnrolmentStatus
 from app.services.enrolment import DEFAULT_PAGE_SIZE, MESSAGE_AUDIENCES, PAGE_SIZES
@@ -24,15 +15,8 @@ SUBJECT_MAX = 150
 BODY_MAX = 5000
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "") else None
-
-
-class ParticipantFilterForm(FlaskForm):
+class ParticipantFilterForm(FilterForm):
     """The list's GET parameters: a search, a status, a page."""
-
-    class Meta:
-        csrf = False
 
     q = StringField(_l("Name or email"), validators=[Optional(), Length(max=100)])
     status = SelectField(
@@ -57,7 +41,7 @@ class ParticipantFilterForm(FlaskForm):
         return EnrolmentStatus(self.status.data) if self.status.data else None
 
 
-class EnrolOnBehalfForm(FlaskForm):
+class EnrolOnBehalfForm(BaseForm):
     email = EmailField(
         _l("Their email address"),
         validators=[InputRequired(), Length(max=254), Email()],
@@ -72,7 +56,7 @@ class EnrolOnBehalfForm(FlaskForm):
     )
     municipality = SelectField(
         _l("Where they live"),
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[Optional()],
         description=_l("Only needed when the address has no account yet."),
     )
@@ -92,37 +76,25 @@ class EnrolOnBehalfForm(FlaskForm):
         ]
 
 
-class ConfirmForm(FlaskForm):
-    """Promote or cancel: what is confirmed is in the URL, the form proves it is our page."""
-
-
-class _CheckboxesField(SelectMultipleField):
-    """One checkbox per confirmed participant; the choices are set by the view."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class AttendanceForm(FlaskForm):
-    present = _CheckboxesField(_l("Present"), coerce=int)
+class AttendanceForm(BaseForm):
+    # One checkbox per confirmed participant; the choices are set by the view.
+    present = CheckboxesField(_l("Present"), coerce=int)
     save = SubmitField(_l("Save attendance"))
     all_present = SubmitField(_l("Mark everyone present"))
 
 
-class CompletionForm(FlaskForm):
-    completed = _CheckboxesField(_l("Completed"), coerce=int)
+class CompletionForm(BaseForm):
+    completed = CheckboxesField(_l("Completed"), coerce=int)
     save = SubmitField(_l("Save completion"))
     all_completed = SubmitField(_l("Mark everyone as completed"))
 
 
-class MessageForm(FlaskForm):
-    audience = SelectMultipleField(
+class MessageForm(BaseForm):
+    audience = CheckboxesField(
         _l("Send to"),
         choices=[SelectChoice(status.value, status.label) for status in MESSAGE_AUDIENCES],
         default=[EnrolmentStatus.CONFIRMED.value],
         validators=[InputRequired(message=_l("Choose who receives the message."))],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
     )
     subject = StringField(_l("Subject"), validators=[InputRequired(), Length(max=SUBJECT_MAX)])
     body = TextAreaField(

@@ -1,7 +1,7 @@
 """Users and roles (administrators only): find accounts, change someone's role and
 organisation. Changing a role asks for the password again and is audited."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from app.errors import form_status
 from app.extensions import db
 from app.models import Role
 from app.services import accounts
-from app.services.errors import DomainError, NotFound
+from app.services.errors import DomainError
 from app.services.pagination import DEFAULT_PAGE_SIZE
 
 
@@ -35,10 +35,7 @@ def users_index():
 @bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS, fresh=True)
 def user_role(user_id):
-    try:
-        user = accounts.get_user(db.session, user_id)
-    except NotFound as error:
-        abort(404, description=str(error))
+    user = accounts.get_user(db.session, user_id)
     form = RoleForm(
         data=None
         if request.method == "POST"

@@ -1,12 +1,11 @@
 """Users and roles forms: shape only; services.users_admin decides what a change may do."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.admin.organisations_forms import ANY, optional_int, options
-from app.catalogue.forms import PageField
+from app.admin.organisations_forms import ANY, options
+from app.forms import BaseForm, FilterForm, PageField, optional_enum, optional_int
 from app.models import Role
 from app.services.accounts import UserFilters
 
@@ -18,10 +17,7 @@ def organisation_choices(organisations, empty_label) -> list[tuple]:
     ]
 
 
-class UserFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search changes nothing
-
+class UserFilterForm(FilterForm):
     q = StringField(_l("Name or email"), validators=[Optional(), Length(max=100)])
     # default "": no value in the query string means "any", the empty option.
     role = SelectField(_l("Role"), choices=lambda: options(Role.choices(), ANY), default="")
@@ -31,12 +27,12 @@ class UserFilterForm(FlaskForm):
     def filters(self) -> UserFilters:
         return UserFilters(
             q=(self.q.data or "").strip(),
-            role=Role(self.role.data) if self.role.data else None,
+            role=optional_enum(Role)(self.role.data),
             organisation_id=self.organisation.data,
         )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField(
         _l("Role"), choices=lambda: options(Role.choices()), validators=[InputRequired()]
     )

@@ -11,7 +11,6 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models.types import utcnow
 from app.services import catalogue
-from app.services.errors import NotFound
 
 
 @bp.before_request
@@ -32,10 +31,7 @@ def open_data_headers(response):
 
 @bp.get("/offerings/<int:offering_id>")
 def offering(offering_id):
-    try:
-        found = catalogue.get_public(db.session, offering_id)
-    except NotFound as error:
-        return api_error(404, "not_found", error.message)
+    found = catalogue.get_public(db.session, offering_id)
     return jsonify(offering_to_json(found, utcnow()))
 
 

@@ -1,12 +1,12 @@
 """Account forms: shape only (lengths, formats, choices); the rules live in services.accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.extensions import db
+from app.forms import BaseForm
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from app.services import accounts
 from app.services.accounts import MAX_LENGTH, RULES_HINT
@@ -56,7 +56,7 @@ def municipality_choices() -> list[SelectChoice]:
     ]
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(BaseForm):
     name = StringField(
         _l("Full name"),
         validators=[InputRequired(), Length(max=120)],
@@ -86,31 +86,31 @@ class SignUpForm(FlaskForm):
             self.language.data = current_language()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = _email_field()
     password = _current_password_field()
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(BaseForm):
     """Just an address: password reset request, new confirmation link."""
 
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password, confirm = _new_password_fields(_l("New password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = _current_password_field(_l("Current password"))
     password, confirm = _new_password_fields(_l("New password"))
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(BaseForm):
     email = _email_field(_l("New email address"))
     password = _current_password_field(_l("Your password"))
 
 
-class ReauthenticateForm(FlaskForm):
+class ReauthenticateForm(BaseForm):
     password = _current_password_field()

@@ -6,22 +6,18 @@ The public page and GET /api/v1/offerings read the same parameters through
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from app.forms import DayField, FilterForm, PageField
 from app.i18n import localized
 from app.models import Audience, Format, InstructionLanguage, Kind
 from app.services.catalogue import FACETS, MAX_QUERY_LENGTH, FilterOptions, Filters
 
-# Dates outside this span are typing mistakes, and far-off ones overflow the conversion to UTC.
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
 QUOTED_VALUE_LENGTH = 40
 
 
@@ -54,31 +50,6 @@ class OptionsField(SelectMultipleField):
             )
 
 
-class DayField(DateField):
-    """A calendar day as YYYY-MM-DD, what a browser's date input sends."""
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                _("Enter a date as YYYY-MM-DD, for example %(example)s.", example="2026-03-15")
-            ) from error
-
-    def pre_validate(self, form):
-        if self.data and not EARLIEST_DATE <= self.data <= LATEST_DATE:
-            raise ValidationError(
-                _(
-                    "Enter a date between %(first)s and %(last)s.",
-                    first=EARLIEST_DATE.isoformat(),
-                    last=LATEST_DATE.isoformat(),
-                )
-            )
-
-
 class FlagField(BooleanField):
     """``1`` switches the filter on; absent, empty or ``0`` leaves it off."""
 
@@ -90,14 +61,6 @@ class FlagField(BooleanField):
         self.data = value == "1"
 
 
-class PageField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_("The page number must be a whole number, 1 or more.")) from error
-
-
 @dataclass(frozen=True)
 class AppliedFilter:
     """One value a visitor has chosen; ``remaining`` is the parameter without it (None: gone)."""
@@ -107,10 +70,7 @@ class AppliedFilter:
     remaining: list[str] | None
 
 
-class CatalogueFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search changes nothing
-
+class CatalogueFilterForm(FilterForm):
     q = StringField(
         _l("Search"),
         filters=[_without_control_characters],

@@ -1,17 +1,18 @@
 import io
 from decimal import Decimal
 
-from flask import Response, abort, current_app, render_template, request, send_file
+from flask import Response, current_app, render_template, request, send_file
 from flask_babel import format_currency
+from flask_login import current_user
 
 from app.catalogue import bp
 from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
 from app.i18n import current_language, localized
+from app.models import Enrolment
 from app.models.types import utcnow
-from app.services import catalogue, imports
+from app.services import catalogue, enrolment, imports
 from app.services.catalogue import build_calendar, offering_json_ld
-from app.services.errors import NotFound
 from app.urls import offering_urls
 
 
@@ -57,7 +58,7 @@ def import_template(fmt):
 
 @bp.get("/<int:offering_id>")
 def detail(offering_id):
-    offering = _public_offering_or_404(offering_id)
+    offering = catalogue.get_public(db.session, offering_id)
     lang = current_language()
     urls = offering_urls(offering.id)
     now = utcnow()
@@ -70,12 +71,23 @@ def detail(offering_id):
         price=format_currency(Decimal(offering.price_cents) / 100, "EUR"),
         urls=urls,
         json_ld=offering_json_ld(offering, lang, urls[lang], now),
+        own_place=_own_place(offering),
     )
+
+
+def _own_place(offering) -> tuple[Enrolment, int | None] | None:
+    """The logged-in person's live place in ``offering`` and, if waiting, its position."""
+    if not current_user.is_authenticated:
+        return None
+    place = enrolment.live_enrolment(db.session, offering.id, current_user.id)
+    if place is None:
+        return None
+    return place, enrolment.waiting_position(db.session, place)
 
 
 @bp.get("/<int:offering_id>.ics")
 def calendar(offering_id):
-    offering = _public_offering_or_404(offering_id)
+    offering = catalogue.get_public(db.session, offering_id)
     lang = current_language()
     body = build_calendar(
         [(offering, offering_urls(offering.id)[lang])],
@@ -87,10 +99,3 @@ def calendar(offering_id):
         content_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="mot-offering-{offering.id}.ics"'},
     )
-
-
-def _public_offering_or_404(offering_id: int):
-    try:
-        return catalogue.get_public(db.session, offering_id)
-    except NotFound:
-        abort(404)

@@ -9,13 +9,13 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from app.enrolment import bp
-from app.enrolment.forms import ConfirmForm
 from app.extensions import db, limiter
+from app.forms import ConfirmForm
 from app.i18n import current_language, localized
 from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
 from app.services import catalogue, enrolment
 from app.services.catalogue import build_calendar
-from app.services.errors import DomainError, NotFound
+from app.services.errors import DomainError
 from app.urls import offering_urls
 
 # Far above what a person clicks, far below what a script needs to hoard places.
@@ -27,17 +27,6 @@ def _person_key() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return get_remote_address()
-
-
-@bp.app_template_global()
-def own_place(offering: Offering) -> tuple[Enrolment, int | None] | None:
-    """The logged-in person's live place in ``offering`` and, if waiting, its position."""
-    if not current_user.is_authenticated:
-        return None
-    place = enrolment.live_enrolment(db.session, offering.id, current_user.id)
-    if place is None:
-        return None
-    return place, enrolment.waiting_position(db.session, place)
 
 
 def _outcome(place: Enrolment) -> str:
@@ -60,10 +49,7 @@ def _render_confirm(offering: Offering, form, refusal: DomainError | None = None
 @login_required
 @limiter.limit(ENROL_LIMIT, key_func=_person_key, methods=["POST"])
 def enrol(offering_id):
-    try:
-        offering = catalogue.get_public(db.session, offering_id)
-    except NotFound:
-        abort(404)
+    offering = catalogue.get_public(db.session, offering_id)
     form = ConfirmForm()
     now = utcnow()
     if not form.validate_on_submit():
@@ -94,17 +80,10 @@ def enrol(offering_id):
     return redirect(url_for("account.index"))
 
 
-def _own_enrolment_or_404(enrolment_id: int) -> Enrolment:
-    try:
-        return enrolment.get_own_enrolment(db.session, enrolment_id, current_user.id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(enrolment_id):
-    place = _own_enrolment_or_404(enrolment_id)
+    place = enrolment.get_own_enrolment(db.session, enrolment_id, current_user.id)
     form = ConfirmForm()
     now = utcnow()
     refusal = None
@@ -139,7 +118,7 @@ def cancel(enrolment_id):
 @bp.get("/enrolments/<int:enrolment_id>.ics")
 @login_required
 def calendar(enrolment_id):
-    place = _own_enrolment_or_404(enrolment_id)
+    place = enrolment.get_own_enrolment(db.session, enrolment_id, current_user.id)
     if place.status == EnrolmentStatus.CANCELLED:
         abort(410)  # given back: a calendar saying it is still on would mislead
     offering = place.offering

@@ -3,6 +3,9 @@
 from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
 from app.models.backoffice import Attendance, AuditEntry
 from app.models.catalogue import (
+    LIST_SEPARATOR,
+    MAX_AGE,
+    MAX_CAPACITY,
     Municipality,
     Offering,
     OfferingAudience,
@@ -36,7 +39,10 @@ from app.models.outbox import OutboxMessage
 from app.models.types import utcnow
 
 __all__ = [
+    "LIST_SEPARATOR",
     "LIVE_ENROLMENT_STATUSES",
+    "MAX_AGE",
+    "MAX_CAPACITY",
     "STAFF_ROLES",
     "AgeBand",
     "Attendance",

@@ -19,6 +19,12 @@ from app.models.enums import (
 )
 from app.models.types import UTCDateTime, enum_column, utcnow
 
+# Facts of an offering that the back office, the spreadsheet import and the demo all check.
+MAX_CAPACITY = 100_000
+MAX_AGE = 120
+# Between the values of a list kept in one column (skills) or one spreadsheet cell.
+LIST_SEPARATOR = "|"
+
 
 class Municipality(db.Model):
     __tablename__ = "municipality"
@@ -171,7 +177,7 @@ class Offering(db.Model):
 
     @property
     def skill_list(self) -> list[str]:
-        return [skill for skill in (self.skills or "").split("|") if skill]
+        return [skill for skill in (self.skills or "").split(LIST_SEPARATOR) if skill]
 
     @property
     def seats_left(self) -> int:

@@ -13,7 +13,7 @@ DEFAULT_PAGE_SIZE = 25
 
 @dataclass
 class Page:
-    """What catalogue/_pagination.html needs: items, total, page, pages, page_window()."""
+    """What _partials/pagination.html needs: items, total, page, pages, page_window()."""
 
     items: list[Any]
     total: int

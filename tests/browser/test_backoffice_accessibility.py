@@ -98,15 +98,15 @@ def test_dashboard_and_participants_pages(page, admin_page, world, lang):
     offering = {"offering_id": world["offering_id"]}
 
     check(url("admin.dashboard"))
-    check(url("admin.enrol_participant", **offering))
+    check(url("admin.participant_enrol", **offering))
     assert submit(page) == 422  # no address
     check()
-    check(url("admin.promote_participant", enrolment_id=world["waiting_id"]))
-    check(url("admin.cancel_participant", enrolment_id=world["confirmed_id"]))
-    check(url("admin.attendance", **offering, session_id=world["session_id"]))
-    check(url("admin.completion", **offering))
-    check(url("admin.sign_in_sheet", **offering, session_id=world["session_id"]))
-    check(url("admin.message_participants", **offering))
+    check(url("admin.participant_promote", enrolment_id=world["waiting_id"]))
+    check(url("admin.participant_cancel", enrolment_id=world["confirmed_id"]))
+    check(url("admin.session_attendance", **offering, session_id=world["session_id"]))
+    check(url("admin.offering_completion", **offering))
+    check(url("admin.session_sign_in_sheet", **offering, session_id=world["session_id"]))
+    check(url("admin.participants_message", **offering))
     assert submit(page) == 422  # nobody chosen, no subject, no text
     check()
 

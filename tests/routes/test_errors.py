@@ -91,3 +91,68 @@ def test_an_unexpected_api_failure_answers_json_without_details(fragile_app):
     error = response.get_json()["error"]
     assert error["code"] == "internal_server_error"
     assert "deliberate" not in error["message"]
+
+
+@pytest.fixture(scope="module")
+def refusing_app():
+    """A fresh app whose views let domain refusals escape, as a view without a try does."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.services import errors as domain
+
+    app = create_app(TestConfig)
+    missing = _l("This offering does not exist or is no longer published.")
+    refusals = {
+        "missing": domain.NotFound(missing),
+        "forbidden": domain.Forbidden(_l("You are not allowed to see this page.")),
+        "conflict": domain.Conflict("Someone else changed it first."),
+    }
+
+    @app.get("/<any(es,en):lang>/refuse/<kind>")
+    def refuse(kind):
+        raise refusals[kind]
+
+    @app.get("/api/v1/refuse/<kind>")
+    def api_refuse(kind):
+        raise refusals[kind]
+
+    return app
+
+
+DOMAIN_REFUSALS = [
+    ("missing", 404, "This offering does not exist", "Esta actividad no existe"),
+    ("forbidden", 403, "You are not allowed to see this page.", "No tienes permiso"),
+    ("conflict", 409, "Someone else changed it first.", "Someone else changed it first."),
+]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("kind", "status", "english", "spanish"), DOMAIN_REFUSALS)
+def test_a_domain_refusal_that_escapes_a_view_is_its_error_page(
+    refusing_app, lang, kind, status, english, spanish
+):
+    response = refusing_app.test_client().get(f"/{lang}/refuse/{kind}")
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    assert (english if lang == "en" else spanish) in html
+
+
+@pytest.mark.parametrize(("kind", "status", "english", "_spanish"), DOMAIN_REFUSALS)
+def test_a_domain_refusal_under_the_api_is_the_json_error_shape(
+    refusing_app, kind, status, english, _spanish
+):
+    response = refusing_app.test_client().get(f"/api/v1/refuse/{kind}?lang=en")
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["code"] == {404: "not_found", 403: "forbidden", 409: "conflict"}[status]
+    assert english in error["message"]
+
+
+def test_a_missing_offering_says_so_in_the_api(client):
+    response = client.get("/api/v1/offerings/999999?lang=en")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == {
+        "code": "not_found",
+        "message": "This offering does not exist or is no longer published.",
+    }

@@ -17,7 +17,7 @@ from sqlalchemy import Select, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.i18n import LANGUAGES
-from app.models import Offering, SearchTerm
+from app.models import LIST_SEPARATOR, Offering, SearchTerm
 
 MAX_QUERY_LENGTH = 200
 
@@ -90,7 +90,7 @@ def offering_fields(offering: Offering) -> dict[str, str]:
 
     return {
         "title": both("title"),
-        "skills": (offering.skills or "").replace("|", " "),
+        "skills": (offering.skills or "").replace(LIST_SEPARATOR, " "),
         "summary": both("summary"),
         "provider": offering.provider.name if offering.provider else "",
         "description": both("description"),

@@ -6,7 +6,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import (
+from app.models import (  # noqa: F401 (the contract's limits)
+    LIST_SEPARATOR,
+    MAX_AGE,
+    MAX_CAPACITY,
     Audience,
     Format,
     Kind,
@@ -18,16 +21,7 @@ from app.models import (
 HEADER_ROW = 1
 
 
-MAX_AGE = 120
-
-
-MAX_CAPACITY = 100_000
-
-
 SHOWN_VALUE_LENGTH = 40
-
-
-LIST_SEPARATOR = "|"
 
 
 SESSION_SEPARATOR = ";"

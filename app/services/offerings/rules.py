@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from app.models import (
+    LIST_SEPARATOR,
     Audience,
     Format,
     InstructionLanguage,
@@ -29,7 +30,7 @@ EXTERNAL_ID_PREFIX = "MOT-"
 PLACEHOLDER_PREFIX = "new-"
 
 
-SKILL_SEPARATOR = "|"
+SKILL_SEPARATOR = LIST_SEPARATOR
 
 
 REQUIRED_SPANISH = ("title", "summary", "description")
