@@ -30,7 +30,6 @@ def bad_file(tmp_path):
     return path
 
 
-@pytest.mark.both_databases
 def test_import_writes_the_offerings_and_prints_a_summary(app, runner, good_file):
     result = runner.invoke(args=["offerings", "import", str(good_file), "--lang", "en"])
 
@@ -44,7 +43,6 @@ def test_import_writes_the_offerings_and_prints_a_summary(app, runner, good_file
     assert offering_count(app) == 2
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_a_bad_file_exits_with_1_lists_each_problem_and_writes_nothing(app, runner, bad_file, lang):
     result = runner.invoke(args=["offerings", "import", str(bad_file), "--lang", lang])

@@ -1,4 +1,3 @@
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -6,8 +5,6 @@ from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
 from app.models.types import render_migration_item
-
-pytestmark = pytest.mark.both_databases
 
 
 def test_upgrading_an_empty_database_to_head_leaves_no_drift_from_the_models(app):

@@ -157,7 +157,6 @@ def test_a_malformed_filter_is_a_400_with_the_message_at_its_field(client, auth,
     assert "invalid-feedback" in response.text or 'role="alert"' in response.text
 
 
-@pytest.mark.both_databases
 def test_the_list_costs_the_same_queries_for_few_or_many_rows(app, client, auth, count_queries):
     with app.app_context():
         own = make_organisation(db.session)

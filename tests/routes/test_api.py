@@ -120,7 +120,6 @@ def test_unknown_addresses_answer_json_404(client, path):
     assert_error(client.get(path), 404, "not_found")
 
 
-@pytest.mark.both_databases
 def test_the_list_has_only_published_offerings_by_start_date(app, client):
     later = create(app, starts_in=timedelta(days=30))
     sooner = create(app, starts_in=timedelta(days=3))
@@ -139,7 +138,6 @@ def test_the_list_has_only_published_offerings_by_start_date(app, client):
     assert body["items"][0] == client.get(f"/api/v1/offerings/{sooner}").get_json()
 
 
-@pytest.mark.both_databases
 def test_the_list_takes_the_catalogue_filters(app, client):
     bootcamp = create(
         app,
@@ -175,7 +173,6 @@ def test_the_list_takes_the_catalogue_filters(app, client):
     assert ids(client.get("/api/v1/offerings?kind=talk&free=1")) == []
 
 
-@pytest.mark.both_databases
 def test_the_list_is_paged(app, client):
     created = [create(app, starts_in=timedelta(days=day)) for day in range(1, 6)]
     first = client.get("/api/v1/offerings?per_page=2").get_json()

@@ -210,7 +210,6 @@ def test_a_nul_byte_in_the_search_is_dropped(app, client, lang):
     assert 'value="curso"' in html
 
 
-@pytest.mark.both_databases
 def test_the_page_issues_the_same_number_of_queries_whatever_its_size(app, client, count_queries):
     create(app, count=60, sessions=2)
     size = app.config["CATALOGUE_PAGE_SIZE"]

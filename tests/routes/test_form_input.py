@@ -46,7 +46,6 @@ BACK_OFFICE_SEARCHES = [
 ]
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("url", BACK_OFFICE_SEARCHES)
 def test_a_nul_byte_in_a_back_office_filter_is_a_400_at_its_field(as_admin, world, lang, url):
@@ -67,7 +66,6 @@ BLANK_FILTERS = [
 ]
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("url", BLANK_FILTERS)
 def test_a_blank_choice_in_a_filter_filters_nothing(as_admin, world, lang, url):
@@ -85,7 +83,6 @@ def post_form(client, path, data):
     return client.post(path, data={"csrf_token": csrf_token(page.text), **data})
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
@@ -119,7 +116,6 @@ def test_sign_up_refuses_a_nul_byte_or_a_blank_choice_at_its_field(
     assert count(app, User) == users
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("data", "field"),

@@ -160,7 +160,6 @@ def test_every_int_argument_is_bounded(app):
             assert rule._converters[name].max == MAX_ID, rule.endpoint
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize("value", [2**31, 2**63, 10**30])
 def test_an_id_too_large_for_the_database_is_a_plain_404_everywhere(
     app,
@@ -178,7 +177,6 @@ def test_an_id_too_large_for_the_database_is_a_plain_404_everywhere(
     assert wrong == []
 
 
-@pytest.mark.both_databases
 def test_the_largest_stored_id_is_looked_up_without_failing(app, client, auth, world):  # noqa: F811
     auth.login(world["emails"][Role.ADMIN])
     wrong = []

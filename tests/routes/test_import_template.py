@@ -62,7 +62,6 @@ def test_an_unknown_template_format_is_not_found(client):
     assert client.get("/es/offerings/template.xls").status_code == 404
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_a_downloaded_template_imports_cleanly(app, client, fmt):
     content = client.get(f"/es/offerings/template.{fmt}").data

@@ -41,7 +41,6 @@ def test_only_published_offerings_that_have_not_ended_are_listed(session):
     assert found(session) == ["RUNNING", "UPCOMING", "UNDATED"]
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize(
     ("typed", "fields"),
     [
@@ -63,7 +62,6 @@ def test_search_finds_word_forms_in_every_text_field(session, typed, fields):
     assert found(session, Filters(q=typed)) == ["HIT"]
 
 
-@pytest.mark.both_databases
 def test_a_search_ranks_by_relevance_then_start_date(session):
     make_offering(
         session,
@@ -81,7 +79,6 @@ def test_a_search_ranks_by_relevance_then_start_date(session):
     assert found(session, Filters(q="python")) == ["TITLE", "DESC-SOON", "DESC-LATE"]
 
 
-@pytest.mark.both_databases
 def test_without_a_search_offerings_come_by_start_date_undated_last(session):
     make_offering(session, external_id="UNDATED", sessions=0)
     make_offering(session, external_id="LATER", starts_in=timedelta(days=20))
@@ -96,13 +93,11 @@ def test_a_search_with_no_searchable_word_finds_nothing(session, typed):
     assert (result.total, result.items, result.pages) == (0, [], 1)
 
 
-@pytest.mark.both_databases
 def test_sql_in_a_search_is_only_text(session):
     make_offering(session, external_id="DROP", title_es="Drop table: borrar search_term en SQL")
     assert found(session, Filters(q="'; DROP TABLE search_term; --")) == ["DROP"]
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
@@ -143,7 +138,6 @@ def test_filters_combine_with_or_within_a_facet_and_with_and_across(session, fil
     assert found(session, filters) == expected
 
 
-@pytest.mark.both_databases
 def test_only_available_means_places_left_and_enrolment_open_now(session):
     make_offering(session, external_id="OPEN", starts_in=timedelta(days=1))
     make_offering(session, external_id="FULL", seats_taken=20)
@@ -161,7 +155,6 @@ def test_only_available_means_places_left_and_enrolment_open_now(session):
     assert found(session, Filters(available=True)) == ["OPEN", "WINDOW"]
 
 
-@pytest.mark.both_databases
 def test_a_date_range_keeps_offerings_running_in_it_by_madrid_days(session):
     def on(external_id, start, end):
         offering = make_offering(session, external_id=external_id)
@@ -202,7 +195,6 @@ def test_a_start_date_in_the_past_brings_back_ended_offerings(session):
     assert found(session, Filters(date_from=since)) == ["ENDED"]
 
 
-@pytest.mark.both_databases
 def test_each_facet_counts_the_results_of_every_other_filter(session):
     make_offering(session, kind=Kind.BOOTCAMP, audiences=(Audience.RESIDENTS, Audience.UNEMPLOYED))
     make_offering(session, kind=Kind.BOOTCAMP, format=Format.ONLINE, municipality_slug="online")
@@ -270,7 +262,6 @@ def test_page_window_links_the_ends_and_the_neighbourhood(session):
     assert result.page_window() == [1, None, 6, 7, 8, 9, 10, None, 15]
 
 
-@pytest.mark.both_databases
 def test_the_number_of_queries_does_not_depend_on_the_page_size(session, count_queries):
     for _ in range(60):
         make_offering(session, sessions=2, audiences=(Audience.RESIDENTS, Audience.COMPANIES))

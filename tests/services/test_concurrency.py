@@ -15,8 +15,6 @@ from app.models import Enrolment, EnrolmentStatus, Offering, OutboxMessage, utcn
 from app.services import enrolment as service
 from tests.factories import make_offering, make_user
 
-pytestmark = pytest.mark.both_databases
-
 CAPACITY = 5
 PEOPLE = 30
 

@@ -167,7 +167,6 @@ def test_descriptions_are_varied_markdown_in_both_languages(seeded):
     assert len(set(titles)) == len(titles)
 
 
-@pytest.mark.both_databases
 def test_loading_it_again_duplicates_nothing_and_keeps_the_places_taken(session):
     today = datetime.now(MADRID).date()
     first = demo.seed_demo(session, today=today)

@@ -20,7 +20,6 @@ from app.services.errors import NotFound
 from tests.factories import make_offering, make_user, set_sessions
 
 # Row locks, conditional updates and partial unique indexes: both databases.
-pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture(autouse=True)

@@ -148,7 +148,6 @@ def test_waiting_list_export_is_in_the_order_it_moves(session):
     assert [row[:2] for row in table.rows] == [[1, "Zoe"], [2, "Ana"]]
 
 
-@pytest.mark.both_databases
 def test_attendance_export_has_one_column_per_session(session, staff):
     offering = make_offering(session, sessions=3)
     ana = enrol(session, offering, name="Ana")

@@ -3,7 +3,6 @@ offering service, so attendance survives, capacity promotes, changes are audited
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from app.models import (
@@ -21,8 +20,6 @@ from app.services import enrolment
 from app.services.imports import import_offerings
 from tests.factories import make_user
 from tests.services.test_importer import csv_bytes, row
-
-pytestmark = pytest.mark.both_databases
 
 NOW = datetime(2030, 2, 10, 9, tzinfo=UTC)
 FIRST = "2030-03-04 17:00-19:00"

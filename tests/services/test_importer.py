@@ -108,7 +108,6 @@ def only_error(result) -> importer.RowError:
 # --- Reading files ----------------------------------------------------------------------
 
 
-@pytest.mark.both_databases
 @pytest.mark.parametrize(
     "content",
     [
@@ -391,7 +390,6 @@ def test_errors_are_worded_in_the_language_asked_for(session):
 # --- Writing ----------------------------------------------------------------------------
 
 
-@pytest.mark.both_databases
 def test_one_bad_row_means_nothing_is_written(session):
     content = csv_bytes(
         [row(external_id="A", provider="Nueva Academia"), row(external_id="B", capacity="x")]
@@ -406,7 +404,6 @@ def test_one_bad_row_means_nothing_is_written(session):
     assert not session.new and not session.dirty
 
 
-@pytest.mark.both_databases
 def test_importing_again_updates_by_external_id_and_never_duplicates(session):
     assert import_offerings(session, csv_bytes([row()])).ok
     session.commit()
@@ -441,7 +438,6 @@ def test_importing_again_updates_by_external_id_and_never_duplicates(session):
     assert "edicion" in terms
 
 
-@pytest.mark.both_databases
 def test_importing_the_same_file_twice_leaves_everything_unchanged(session):
     content = xlsx_bytes(
         [
@@ -466,7 +462,6 @@ def test_importing_the_same_file_twice_leaves_everything_unchanged(session):
     assert {o.external_id: o.updated_at for o in session.scalars(select(Offering))} == before
 
 
-@pytest.mark.both_databases
 def test_a_new_provider_is_added_to_the_ecosystem_map_and_matched_by_name_later(session):
     existing = make_organisation(session, name="Ayuntamiento de Majadahonda")
     content = csv_bytes(
@@ -488,7 +483,6 @@ def test_a_new_provider_is_added_to_the_ecosystem_map_and_matched_by_name_later(
     assert providers == {"A": existing, "B": created, "C": created}
 
 
-@pytest.mark.both_databases
 def test_capacity_cannot_go_below_the_places_already_taken(session):
     make_offering(session, external_id="LR-2025-001", capacity=20, seats_taken=12)
     session.commit()

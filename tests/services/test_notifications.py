@@ -183,7 +183,6 @@ def test_no_reminder_for_offerings_cancelled_or_already_started(session):
     assert outbox_rows(session, "enrolment_reminder") == []
 
 
-@pytest.mark.both_databases
 def test_two_reminder_runs_at_once_remind_each_place_once(app, session):
     now = utcnow()
     offering = make_offering(session, starts_in=timedelta(hours=24), capacity=10)

@@ -511,7 +511,6 @@ def test_the_list_holds_only_what_the_person_manages_and_filters_in_sql(session)
     assert offerings.list_offerings(session, offering_scope(coordinator)).total == 3
 
 
-@pytest.mark.both_databases
 def test_a_page_of_the_list_costs_the_same_queries_whatever_its_size(session, count_queries):
     for _ in range(12):
         make_offering(session)

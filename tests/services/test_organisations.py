@@ -159,7 +159,6 @@ def test_membership_that_ends_before_it_starts_is_refused(
     assert organisation.is_member is False
 
 
-@pytest.mark.both_databases
 def test_the_map_filters_by_text_kind_municipality_and_membership(session):
     rozas = municipality(session, "las-rozas")
     make_organisation(session, name="Colegio Sol", kind=OrganisationKind.SCHOOL, municipality=rozas)

@@ -242,7 +242,6 @@ def test_each_message_is_committed_as_it_goes_so_a_crash_never_sends_one_twice(s
     assert all(stored(session, message).status == OutboxStatus.SENT for message in messages)
 
 
-@pytest.mark.both_databases
 def test_a_message_is_claimed_by_one_worker_only(session):
     now = utcnow()
     [message] = add_messages(session, 1, now)
@@ -252,7 +251,6 @@ def test_a_message_is_claimed_by_one_worker_only(session):
     assert delivery.claim(session, message.id, now + delivery.CLAIM_LEASE) is True
 
 
-@pytest.mark.both_databases
 def test_two_workers_at_once_never_send_the_same_message(app, session):
     messages = add_messages(session, 20)
     backend = RecordingBackend(delay=0.005)

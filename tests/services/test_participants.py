@@ -83,7 +83,6 @@ def bulk_enrol(session, offering, confirmed: int, waiting: int = 0) -> None:
 # The list
 
 
-@pytest.mark.both_databases
 def test_the_list_shows_confirmed_then_waiting_in_order_then_cancelled(session):
     offering = make_offering(session, capacity=2)
     bea = enrol(session, offering, name="Bea")
@@ -109,7 +108,6 @@ def test_the_list_shows_confirmed_then_waiting_in_order_then_cancelled(session):
     assert first_waiting.status == EnrolmentStatus.CONFIRMED
 
 
-@pytest.mark.both_databases
 def test_waiting_positions_count_the_whole_list_whatever_the_filter(session):
     offering = make_offering(session, capacity=1)
     enrol(session, offering, name="Seated")
@@ -122,7 +120,6 @@ def test_waiting_positions_count_the_whole_list_whatever_the_filter(session):
     assert result.positions == {later.id: 2}
 
 
-@pytest.mark.both_databases
 def test_search_by_name_or_email_ignores_case_and_wildcards(session):
     offering = make_offering(session)
     enrol(session, offering, name="María López", email="maria@example.org")
@@ -179,7 +176,6 @@ def test_the_list_costs_the_same_queries_for_any_page_size(session, count_querie
     assert counts[0] == counts[1] == 4
 
 
-@pytest.mark.both_databases
 def test_two_thousand_participants_cost_the_same_queries(session, count_queries):
     offering = make_offering(session)
     bulk_enrol(session, offering, confirmed=1500, waiting=500)
@@ -346,7 +342,6 @@ def test_asking_again_for_someone_who_has_a_place_changes_nothing(session, staff
 # Promoting and cancelling by hand
 
 
-@pytest.mark.both_databases
 def test_staff_promote_a_chosen_waiting_person_into_a_free_seat(session, staff):
     offering = make_offering(session, capacity=1)
     enrol(session, offering)
@@ -366,7 +361,6 @@ def test_staff_promote_a_chosen_waiting_person_into_a_free_seat(session, staff):
     assert entry.after == {"status": "confirmed"}
 
 
-@pytest.mark.both_databases
 def test_promoting_needs_a_free_seat(session, staff):
     offering = make_offering(session, capacity=1)
     enrol(session, offering)
@@ -415,7 +409,6 @@ def test_a_cancelled_place_cannot_be_cancelled_again(session, staff):
 # Attendance and completion
 
 
-@pytest.mark.both_databases
 def test_attendance_marks_everyone_present_or_absent_and_can_be_corrected(session, staff):
     offering = make_offering(session, sessions=2)
     ana = enrol(session, offering, name="Ana")

@@ -25,7 +25,6 @@ from app.services.errors import DomainError
 from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, set_sessions
 
 # Row locks, conditional updates and partial unique indexes: both databases.
-pytestmark = pytest.mark.both_databases
 
 
 def enrol(session, offering, user):

@@ -3,8 +3,6 @@ import pytest
 from app.services.catalogue import Query, matching, parse_query
 from tests.factories import make_offering
 
-pytestmark = pytest.mark.both_databases
-
 
 def found(session, text: str) -> list[str]:
     from sqlalchemy import select

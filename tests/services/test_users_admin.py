@@ -88,7 +88,6 @@ def test_erased_accounts_are_neither_listed_nor_found(session, admin):
         )
 
 
-@pytest.mark.both_databases
 def test_users_are_found_by_name_or_email_role_and_organisation(session, admin):
     organisation = make_organisation(session)
     make_user(session, name="Lucía Pérez", email="lucia@example.org")
