@@ -11,7 +11,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 # MOT_ENV=development allows the built-in SECRET_KEY. Without it the app is production-strict.
 export MOT_ENV ?= development
 
-.PHONY: run test test-sqlite test-pg lint i18n-check i18n-update db chromium bench clean
+.PHONY: run test test-sqlite test-pg lint i18n-check i18n-update db chromium redis bench clean
 
 run: $(STAMP) $(COMPILED) db
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -30,7 +30,7 @@ db: $(STAMP) $(COMPILED)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
-test: $(STAMP) $(COMPILED) lint i18n-check chromium test-sqlite test-pg
+test: $(STAMP) $(COMPILED) lint i18n-check chromium redis test-sqlite test-pg
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -47,6 +47,10 @@ i18n-update: $(STAMP)
 
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Tests start their own redis-server on loopback (rate limits shared by several processes).
+redis:
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 
 test-sqlite: $(STAMP) $(COMPILED)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
