@@ -12,8 +12,11 @@ import argparse
 import multiprocessing
 import os
 import statistics
+import threading
 import time
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import make_url
 
 
 def database_url() -> str:
@@ -76,6 +79,40 @@ def worker(args) -> list[float]:
     return latencies
 
 
+def sample_activity(stop, samples) -> None:
+    """Where the rush spends its time, seen from PostgreSQL every 10 ms: sessions waiting
+    for a lock, running a statement, or inside a transaction between statements (Python
+    work while the offering's row lock is held)."""
+    import psycopg
+
+    with psycopg.connect(autocommit=True) as connection:
+        while not stop.is_set():
+            rows = connection.execute(
+                "SELECT state, wait_event_type FROM pg_stat_activity "
+                "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            ).fetchall()
+            samples.append(rows)
+            stop.wait(0.01)
+
+
+def report_activity(samples) -> None:
+    if not samples:
+        return
+    waiting = statistics.mean(
+        sum(1 for state, wait in rows if state == "active" and wait == "Lock") for rows in samples
+    )
+    running = statistics.mean(
+        sum(1 for state, wait in rows if state == "active" and wait != "Lock") for rows in samples
+    )
+    between = statistics.mean(
+        sum(1 for state, _ in rows if state == "idle in transaction") for rows in samples
+    )
+    print(
+        f"sessions on average: {waiting:.1f} waiting for the lock, {running:.1f} running a "
+        f"statement, {between:.1f} in a transaction between statements ({len(samples)} samples)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=1000)
@@ -88,12 +125,22 @@ def main() -> None:
 
     chunks = [user_ids[n :: args.processes] for n in range(args.processes)]
     start_at = time.time() + 3  # every process connected and waiting before the rush
+    stop, samples = threading.Event(), []
+    on_postgres = make_url(database_url()).get_backend_name() == "postgresql"
+    sampler = threading.Thread(target=sample_activity, args=(stop, samples))
     with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
         results = pool.map_async(worker, [(offering_id, chunk, start_at) for chunk in chunks])
+        while on_postgres and time.time() < start_at:
+            time.sleep(0.01)
+        if on_postgres:
+            sampler.start()
         latencies = sorted(lat for chunk in results.get() for lat in chunk)
     wall = time.time() - start_at
+    stop.set()
+    if on_postgres:
+        sampler.join()
 
-    from sqlalchemy import func, make_url, select
+    from sqlalchemy import func, select
 
     from app.extensions import db
     from app.models import Enrolment, EnrolmentStatus, Offering
@@ -121,6 +168,7 @@ def main() -> None:
     )
     ok = confirmed == args.places == seats and waiting == args.people - args.places
     ok = ok and distinct_people == args.people
+    report_activity(samples)
     print("outcome: correct" if ok else "outcome: WRONG")
     raise SystemExit(0 if ok else 1)
 

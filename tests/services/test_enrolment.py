@@ -41,6 +41,10 @@ def emails_to(session, user):
     )
 
 
+def messages_to(session, user):
+    return list(session.scalars(select(OutboxMessage).filter_by(to_address=user.email)))
+
+
 def test_places_are_confirmed_until_full_then_people_wait_in_order(session):
     offering = make_offering(session, capacity=2)
     people = [make_user(session) for _ in range(4)]
@@ -247,3 +251,40 @@ def test_my_enrolments_are_grouped_as_upcoming_waiting_and_past(session):
     assert mine.upcoming == [soon_place, later_place]
     assert mine.waiting == [(waiting_place, 1)]
     assert set(mine.past) == {dropped_place, finished_place}
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("es", "Tu puesto en la lista de espera: 2"),
+        ("en", "Your position on the waiting list: 2"),
+    ],
+)
+def test_the_waiting_email_gives_the_position_in_the_persons_language(session, lang, words):
+    offering = make_offering(session, capacity=1)
+    enrol(session, offering, make_user(session))
+    enrol(session, offering, make_user(session))
+    third = make_user(session, language=lang)
+    enrol(session, offering, third)
+
+    [message] = messages_to(session, third)
+    assert message.template == "enrolment_waiting"
+    assert words in message.body_text
+    assert words in message.body_html.replace("<strong>", "").replace("</strong>", "")
+    assert "@@" not in message.body_text + message.body_html + message.subject
+
+
+def test_a_seat_gone_between_reading_and_locking_still_gets_a_complete_waiting_email(
+    session, monkeypatch
+):
+    """The waiting email is written ahead only when the offering looked full; one that had
+    a seat when read but none under the lock is written there, position included."""
+    offering = make_offering(session, capacity=1)
+    monkeypatch.setattr(service.places, "_take_seat", lambda *args: False)
+    person = make_user(session, language="en")
+    place = enrol(session, offering, person)
+
+    assert place.status == EnrolmentStatus.WAITING
+    [message] = messages_to(session, person)
+    assert "Your position on the waiting list: 1" in message.body_text
+    assert "@@" not in message.body_text + message.body_html + message.subject

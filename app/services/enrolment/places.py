@@ -122,14 +122,17 @@ def _lock_offering(session: Session, offering_id: int) -> Offering:
     order (offering, then enrolments) and never deadlock; and a newcomer who read "full"
     just before a cancellation committed waits for it instead of queueing beside a free seat.
     """
-    session.execute(
+    fresh = session.execute(
         update(Offering)
         .where(Offering.id == offering_id)
         .values(seats_taken=Offering.seats_taken)
+        .returning(Offering.status, Offering.seats_taken, Offering.capacity)
         .execution_options(synchronize_session=False)
-    )
+    ).one()
     offering = session.get(Offering, offering_id)
-    session.refresh(offering, ["status", "seats_taken", "capacity"])
+    # What the lock's own statement read: no second query while the lock is held.
+    for name, value in zip(("status", "seats_taken", "capacity"), fresh, strict=True):
+        set_committed_value(offering, name, value)
     return offering
 
 
@@ -181,11 +184,16 @@ def transition(
 
 
 def notify(session: Session, enrolment: Enrolment, template: str, **context) -> None:
+    message = _email(enrolment, template, **context)
+    if message is not None:
+        message.enqueue(session)
+
+
+def _email(enrolment: Enrolment, template: str, **context) -> outbox.Draft | None:
     user = enrolment.user
     if user is None or not user.email:
-        return
-    outbox.enqueue(
-        session,
+        return None
+    return outbox.draft(
         to=user.email,
         lang=user.preferred_language,
         template=template,
@@ -212,28 +220,37 @@ def enrol(
     if existing is not None:
         return existing
     check_eligibility(offering, user, now)
+    enrolment = Enrolment(offering=offering, user=user, created_at=now)
+    # In a rush most people join a full offering's waiting list: their email is written
+    # before the lock, its position filled in under it, so the lock waits for SQL only.
+    waiting_email = (
+        _email(enrolment, "enrolment_waiting", later=["position"])
+        if offering.seats_left == 0
+        else None
+    )
 
     offering = _lock_offering(session, offering_id)
     check_eligibility(offering, user, now)  # again: staff may have cancelled it meanwhile
-    status = (
-        EnrolmentStatus.CONFIRMED if _take_seat(session, offering_id) else (EnrolmentStatus.WAITING)
-    )
+    # Under the lock the count just read is the truth: a full offering needs no UPDATE.
+    seated = offering.seats_left > 0 and _take_seat(session, offering_id)
+    status = EnrolmentStatus.CONFIRMED if seated else EnrolmentStatus.WAITING
     if status == EnrolmentStatus.WAITING and offering.mode != Mode.INDIVIDUAL:
         raise EnrolmentRefused(_l("There are no places left."))
-    enrolment = Enrolment(offering=offering, user=user, created_at=now)
     _record(enrolment, status, now, actor_id, "enrolled")
     session.add(enrolment)
     try:
         session.flush()
     except IntegrityError as error:
         raise AlreadyEnrolled() from error
-    session.refresh(offering, ["seats_taken"])
+    if seated:
+        set_committed_value(offering, "seats_taken", offering.seats_taken + 1)
     if status == EnrolmentStatus.CONFIRMED:
         notify(session, enrolment, "enrolment_confirmed")
     else:
-        notify(
-            session, enrolment, "enrolment_waiting", position=waiting_position(session, enrolment)
-        )
+        position = waiting_position(session, enrolment)
+        message = waiting_email or _email(enrolment, "enrolment_waiting", later=["position"])
+        if message is not None:
+            message.enqueue(session, position=position)
     return enrolment
 
 

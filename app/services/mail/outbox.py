@@ -1,6 +1,8 @@
 """The transactional outbox: an email is a row written with the change that causes it,
 and a worker (`flask --app wsgi outbox deliver`) sends it later, retrying with backoff."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
@@ -34,14 +36,48 @@ def render_email(template: str, lang: str, **context) -> tuple[str, str, str]:
     return subject, text, html
 
 
+@dataclass(frozen=True)
+class Draft:
+    """An email rendered ahead of its transaction's critical part, with some values left as
+    marks (see ``draft``) that ``enqueue`` fills in."""
+
+    to: str
+    template: str
+    subject: str
+    text: str
+    html: str
+
+    def enqueue(self, session: Session, **values) -> OutboxMessage:
+        parts = [self.subject, self.text, self.html]
+        for name, value in values.items():
+            parts = [part.replace(_mark(name), str(value)) for part in parts]
+        subject, text, html = parts
+        message = OutboxMessage(
+            to_address=self.to,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            template=self.template,
+        )
+        session.add(message)
+        return message
+
+
+def _mark(name: str) -> str:
+    return f"@@{name}@@"  # survives HTML escaping and reads as nothing a template writes
+
+
+def draft(*, to: str, lang: str, template: str, later: Iterable[str] = (), **context) -> Draft:
+    """Render an email now, the values named in ``later`` (plain numbers or words) left to
+    fill in when they are known, e.g. a waiting-list position counted under a lock."""
+    marks = {name: _mark(name) for name in later}
+    subject, text, html = render_email(template, lang, **context, **marks)
+    return Draft(to=to, template=template, subject=subject, text=text, html=html)
+
+
 def enqueue(session: Session, *, to: str, lang: str, template: str, **context) -> OutboxMessage:
     """Write the email now (same transaction as the caller's change); deliver later."""
-    subject, text, html = render_email(template, lang, **context)
-    message = OutboxMessage(
-        to_address=to, subject=subject, body_text=text, body_html=html, template=template
-    )
-    session.add(message)
-    return message
+    return draft(to=to, lang=lang, template=template, **context).enqueue(session)
 
 
 def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage]:
