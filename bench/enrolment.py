@@ -1,9 +1,12 @@
 """Enrolment under a rush: N would-be participants for a few places, all at once.
 
-    pg_virtualenv -v 15 .venv/bin/python -m bench.enrolment [--people 1000] [--places 30]
+    MOT_ENV=development pg_virtualenv -v 15 .venv/bin/python -m bench.enrolment \
+        [--people 1000] [--places 30] [--processes 16] [--cold]
 
 Each worker process has its own connection and calls the real service (enrol, then commit),
-as a gunicorn worker would per request. Reports enrolments per second, the latency
+as a gunicorn worker would per request. Each first warms up on an offering of its own, as a
+running worker is warm (``--cold``: without, so each first enrolment also compiles the
+email templates and connects). Reports enrolments per second, the latency
 distribution (the worst wait is what the last person in the rush sees), and checks the
 outcome: exactly `places` confirmed, everyone else waiting, no duplicates.
 """
@@ -29,7 +32,7 @@ def make_app():
     return create_app({"RATELIMIT_ENABLED": False})
 
 
-def prepare(people: int, places: int) -> tuple[int, list[int]]:
+def prepare(people: int, places: int, processes: int) -> tuple[int, list[int], list[tuple]]:
     from flask_migrate import upgrade
 
     from app.extensions import db
@@ -45,6 +48,9 @@ def prepare(people: int, places: int) -> tuple[int, list[int]]:
         upgrade()
         ensure_reference_data(db.session)
         offering = make_offering(db.session, capacity=places, starts_in=timedelta(days=30))
+        # Each process warms up on an offering of its own (one place, two people: both
+        # emails' templates compiled, its connection made) before the rush starts.
+        warm_ups = [make_offering(db.session, capacity=1) for _ in range(processes)]
         now = datetime.now(UTC)
         users = [
             User(
@@ -53,15 +59,20 @@ def prepare(people: int, places: int) -> tuple[int, list[int]]:
                 email_confirmed_at=now,
                 preferred_language="es",
             )
-            for n in range(people)
+            for n in range(people + 2 * processes)
         ]
         db.session.add_all(users)
         db.session.commit()
-        return offering.id, [user.id for user in users]
+        ids = [user.id for user in users]
+        warm = [
+            (warm_up.id, ids[people + 2 * n : people + 2 * n + 2])
+            for n, warm_up in enumerate(warm_ups)
+        ]
+        return offering.id, ids[:people], warm
 
 
 def worker(args) -> list[float]:
-    offering_id, user_ids, start_at = args
+    offering_id, user_ids, warm_up, start_at = args
     from app.extensions import db
     from app.models import utcnow
     from app.services import enrolment
@@ -69,6 +80,13 @@ def worker(args) -> list[float]:
     app = make_app()
     latencies = []
     with app.app_context():
+        if warm_up is not None:
+            warm_up_offering, people = warm_up
+            for user_id in people:
+                enrolment.enrol(
+                    db.session, offering_id=warm_up_offering, user_id=user_id, now=utcnow()
+                )
+                db.session.commit()
         while time.time() < start_at:
             time.sleep(0.001)
         for user_id in user_ids:
@@ -118,18 +136,29 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--places", type=int, default=30)
     parser.add_argument("--processes", type=int, default=16)
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="No warm-up: each process's first enrolment compiles templates and connects.",
+    )
     args = parser.parse_args()
     # Before anything imports the app: its configuration reads DATABASE_URL once, at import.
     os.environ.setdefault("DATABASE_URL", database_url())
-    offering_id, user_ids = prepare(args.people, args.places)
+    offering_id, user_ids, warm = prepare(args.people, args.places, args.processes)
 
     chunks = [user_ids[n :: args.processes] for n in range(args.processes)]
-    start_at = time.time() + 3  # every process connected and waiting before the rush
+    start_at = time.time() + 5  # every process connected and waiting before the rush
     stop, samples = threading.Event(), []
     on_postgres = make_url(database_url()).get_backend_name() == "postgresql"
     sampler = threading.Thread(target=sample_activity, args=(stop, samples))
     with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
-        results = pool.map_async(worker, [(offering_id, chunk, start_at) for chunk in chunks])
+        results = pool.map_async(
+            worker,
+            [
+                (offering_id, chunk, None if args.cold else warm_up, start_at)
+                for chunk, warm_up in zip(chunks, warm, strict=True)
+            ],
+        )
         while on_postgres and time.time() < start_at:
             time.sleep(0.01)
         if on_postgres:
@@ -146,18 +175,21 @@ def main() -> None:
     from app.models import Enrolment, EnrolmentStatus, Offering
 
     with make_app().app_context():
+        rush = Enrolment.offering_id == offering_id
         counts = dict(
             db.session.execute(
-                select(Enrolment.status, func.count()).group_by(Enrolment.status)
+                select(Enrolment.status, func.count()).where(rush).group_by(Enrolment.status)
             ).all()
         )
         seats = db.session.get(Offering, offering_id).seats_taken
-        distinct_people = db.session.scalar(select(func.count(func.distinct(Enrolment.user_id))))
+        distinct_people = db.session.scalar(
+            select(func.count(func.distinct(Enrolment.user_id))).where(rush)
+        )
     confirmed = counts.get(EnrolmentStatus.CONFIRMED, 0)
     waiting = counts.get(EnrolmentStatus.WAITING, 0)
     print(
         f"{args.people} people, {args.places} places, {args.processes} processes, "
-        f"{make_url(database_url()).get_backend_name()}"
+        f"{make_url(database_url()).get_backend_name()}, {'cold' if args.cold else 'warm'}"
     )
     print(f"enrolments/s  {len(latencies) / wall:8.1f}")
     print(f"p50 ms        {statistics.median(latencies) * 1000:8.1f}")
