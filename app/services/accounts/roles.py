@@ -17,6 +17,7 @@ from app.services.errors import Conflict, DomainError, NotFound
 from app.services.pagination import Page, paginate
 
 ENTITY = "user"
+_record_user = audit.recorder(ENTITY)
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,7 @@ def change_role(
     after = _snapshot(user)
     if after != before:
         session.flush()
-        audit.record(
-            session,
-            actor_id=actor_id,
-            action="role",
-            entity_type=ENTITY,
-            entity_id=user.id,
-            # Slugs, not the person's address: the log outlives an erased account.
-            summary=f"{before['role']} → {after['role']}",
-            before=before,
-            after=after,
-        )
+        # Slugs, not the person's address: the log outlives an erased account.
+        summary = f"{before['role']} → {after['role']}"
+        _record_user(session, user, actor_id, "role", summary, before, after)
     return user

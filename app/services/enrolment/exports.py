@@ -32,6 +32,8 @@ from app.services import audit
 from app.services.enrolment import participants
 from app.services.errors import NotFound
 
+_record_offering = audit.recorder("offering")
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -262,17 +264,11 @@ def export(
         content, mimetype = to_xlsx(table), XLSX_MIMETYPE
     else:
         content, mimetype = to_csv(table), CSV_MIMETYPE
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="export",
-        entity_type="offering",
-        entity_id=offering.id,
-        summary=(
-            f"Exported {kind.value} of offering {offering.id} as {fmt.value.upper()}: "
-            f"{len(table.rows)} rows"
-        ),
-        after={"what": kind.value, "format": fmt.value, "rows": len(table.rows)},
+    summary = (
+        f"Exported {kind.value} of offering {offering.id} as {fmt.value.upper()}: "
+        f"{len(table.rows)} rows"
     )
+    exported = {"what": kind.value, "format": fmt.value, "rows": len(table.rows)}
+    _record_offering(session, offering, actor_id, "export", summary, after=exported)
     filename = f"{kind.value}-{offering.id}-{_madrid(now):%Y-%m-%d}.{fmt.value}"
     return Export(content=content, mimetype=mimetype, filename=filename, rows=len(table.rows))

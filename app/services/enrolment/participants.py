@@ -29,6 +29,9 @@ from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import outbox
 from app.services.pagination import Page, paginate
 
+_record_user = audit.recorder("user")
+_record_enrolment = audit.recorder("enrolment")
+
 PAGE_SIZES = (25, 50, 100, 200)
 
 
@@ -218,13 +221,12 @@ def _create_account(
     )
     session.add(user)
     session.flush()
-    audit.record(
+    _record_user(
         session,
-        actor_id=actor_id,
-        action="user.create-on-behalf",
-        entity_type="user",
-        entity_id=user.id,
-        summary=f"Account opened by staff for {name} <{email}>",
+        user,
+        actor_id,
+        "user.create-on-behalf",
+        f"Account opened by staff for {name} <{email}>",
         after=audit.snapshot(user, ["name", "email", "municipality_id", "preferred_language"]),
     )
     outbox.enqueue(
@@ -276,15 +278,9 @@ def enrol_on_behalf(
     place = places.enrol(
         session, offering_id=offering.id, user_id=user.id, now=now, actor_id=actor_id
     )
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="enrolment.create-on-behalf",
-        entity_type="enrolment",
-        entity_id=place.id,
-        summary=f"{user.name} enrolled by staff in offering {offering.id}: {place.status.value}",
-        after=audit.snapshot(place, ["offering_id", "user_id", "status"]),
-    )
+    summary = f"{user.name} enrolled by staff in offering {offering.id}: {place.status.value}"
+    taken = audit.snapshot(place, ["offering_id", "user_id", "status"])
+    _record_enrolment(session, place, actor_id, "enrolment.create-on-behalf", summary, after=taken)
     return OnBehalf(place, new_place=True, new_account=new_account)
 
 
@@ -292,13 +288,12 @@ def promote(session: Session, enrolment: Enrolment, *, actor_id: int, now: datet
     """A free seat to this waiting person, out of turn; they are told by email."""
     position = waiting_positions(session, enrolment.offering_id, [enrolment.id]).get(enrolment.id)
     places.promote_chosen(session, enrolment, now=now, actor_id=actor_id)
-    audit.record(
+    _record_enrolment(
         session,
-        actor_id=actor_id,
-        action="enrolment.promote",
-        entity_type="enrolment",
-        entity_id=enrolment.id,
-        summary=f"{_name(enrolment)} promoted by staff from the waiting list (was {position})",
+        enrolment,
+        actor_id,
+        "enrolment.promote",
+        f"{_name(enrolment)} promoted by staff from the waiting list (was {position})",
         before={"status": EnrolmentStatus.WAITING.value, "position": position},
         after={"status": enrolment.status.value},
     )
@@ -320,13 +315,12 @@ def cancel_place(
         reason="cancelled-by-staff",
     )
     places.notify(session, enrolment, "enrolment_cancelled_by_staff")
-    audit.record(
+    _record_enrolment(
         session,
-        actor_id=actor_id,
-        action="enrolment.cancel",
-        entity_type="enrolment",
-        entity_id=enrolment.id,
-        summary=f"{_name(enrolment)}'s place cancelled by staff",
+        enrolment,
+        actor_id,
+        "enrolment.cancel",
+        f"{_name(enrolment)}'s place cancelled by staff",
         before={"status": before.value},
         after={"status": enrolment.status.value, "promoted": [e.id for e in promoted]},
     )

@@ -164,25 +164,12 @@ def _set_details(session: Session, organisation: Organisation, details: Details)
     organisation.contact_email = contact_email
 
 
-def _record(
-    session: Session,
-    organisation: Organisation,
-    actor_id: int,
-    action: str,
-    before: dict | None = None,
-    after: dict | None = None,
-) -> None:
+_recorder = audit.recorder(ENTITY)
+
+
+def _record(session: Session, organisation: Organisation, actor_id: int, action: str, *changes):
     session.flush()
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action=action,
-        entity_type=ENTITY,
-        entity_id=organisation.id,
-        summary=organisation.name,
-        before=before,
-        after=after,
-    )
+    _recorder(session, organisation, actor_id, action, organisation.name, *changes)
 
 
 def create_organisation(
@@ -192,7 +179,7 @@ def create_organisation(
     organisation = Organisation(is_member=False)
     _set_details(session, organisation, details)
     session.add(organisation)
-    _record(session, organisation, actor_id, "create", after=_snapshot(organisation, DETAILS))
+    _record(session, organisation, actor_id, "create", None, _snapshot(organisation, DETAILS))
     return organisation
 
 
