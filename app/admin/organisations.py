@@ -1,12 +1,13 @@
 """The ecosystem map in the back office: find, add and edit organisations, and set their
 membership of the partnership (asks for the password again: it is a reported figure)."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
 from app.admin.access import Permission, can, requires
+from app.admin.lists import filtered_page
 from app.admin.organisations_forms import (
     MembershipForm,
     OrganisationFilterForm,
@@ -17,7 +18,6 @@ from app.errors import form_status
 from app.extensions import db
 from app.services import organisations
 from app.services.errors import DomainError
-from app.services.pagination import DEFAULT_PAGE_SIZE
 
 
 def _details_form(**kwargs) -> OrganisationForm:
@@ -55,15 +55,7 @@ def organisations_index():
     form.municipality.choices = municipality_choices(
         organisations.municipalities(db.session), _("Any")
     )
-    if not form.validate():
-        return render_template("admin/organisations/index.html", form=form, result=None), 400
-    result = organisations.list_organisations(
-        db.session,
-        form.filters(),
-        page=form.page.data or 1,
-        per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
-    )
-    return render_template("admin/organisations/index.html", form=form, result=result)
+    return filtered_page("admin/organisations/index.html", form, organisations.list_organisations)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])

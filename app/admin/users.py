@@ -1,19 +1,19 @@
 """Users and roles (administrators only): find accounts, change someone's role and
 organisation. Changing a role asks for the password again and is audited."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
 from app.admin.access import Permission, requires
+from app.admin.lists import filtered_page
 from app.admin.users_forms import RoleForm, UserFilterForm, organisation_choices
 from app.errors import form_status
 from app.extensions import db
 from app.models import Role
 from app.services import accounts
 from app.services.errors import DomainError
-from app.services.pagination import DEFAULT_PAGE_SIZE
 
 
 @bp.get("/users/")
@@ -21,15 +21,7 @@ from app.services.pagination import DEFAULT_PAGE_SIZE
 def users_index():
     form = UserFilterForm(formdata=request.args)
     form.organisation.choices = organisation_choices(accounts.organisations(db.session), _("Any"))
-    if not form.validate():
-        return render_template("admin/users/index.html", form=form, result=None), 400
-    result = accounts.list_users(
-        db.session,
-        form.filters(),
-        page=form.page.data or 1,
-        per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
-    )
-    return render_template("admin/users/index.html", form=form, result=result)
+    return filtered_page("admin/users/index.html", form, accounts.list_users)
 
 
 @bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
