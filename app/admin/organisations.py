@@ -14,10 +14,10 @@ from app.admin.organisations_forms import (
     OrganisationForm,
     municipality_choices,
 )
-from app.errors import form_status
+from app.errors import submit
 from app.extensions import db
+from app.forms import first_view
 from app.services import organisations
-from app.services.errors import DomainError
 
 
 def _details_form(**kwargs) -> OrganisationForm:
@@ -62,17 +62,13 @@ def organisations_index():
 @requires(Permission.MANAGE_ORGANISATIONS)
 def organisation_create():
     form = _details_form()
-    if not form.validate_on_submit():
-        return _render_form(form, None, form_status(form))
-    try:
-        organisation = organisations.create_organisation(
+    organisation = submit(
+        form,
+        lambda: organisations.create_organisation(
             db.session, actor_id=current_user.id, **_details(form)
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render_form(form, None, error.status_code)
-    db.session.commit()
+        ),
+        lambda status: _render_form(form, None, status),
+    )
     flash(_("Organisation “%(name)s” added to the map.", name=organisation.name), "success")
     return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
 
@@ -81,20 +77,14 @@ def organisation_create():
 @requires(Permission.MANAGE_ORGANISATIONS)
 def organisation_edit(organisation_id):
     organisation = organisations.get_organisation(db.session, organisation_id)
-    form = _details_form(
-        data=None if request.method == "POST" else _form_data(organisation),
-    )
-    if not form.validate_on_submit():
-        return _render_form(form, organisation, form_status(form))
-    try:
-        organisations.update_organisation(
+    form = _details_form(data=first_view(_form_data(organisation)))
+    submit(
+        form,
+        lambda: organisations.update_organisation(
             db.session, organisation.id, actor_id=current_user.id, **_details(form)
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render_form(form, organisation, error.status_code)
-    db.session.commit()
+        ),
+        lambda status: _render_form(form, organisation, status),
+    )
     flash(_("Changes to “%(name)s” saved.", name=organisation.name), "success")
     return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
 
@@ -115,31 +105,24 @@ def _form_data(organisation) -> dict:
 def organisation_membership(organisation_id):
     organisation = organisations.get_organisation(db.session, organisation_id)
     form = MembershipForm(
-        data=None
-        if request.method == "POST"
-        else {
-            "is_member": organisation.is_member,
-            "member_since": organisation.member_since,
-            "member_until": organisation.member_until,
-        }
+        data=first_view({name: getattr(organisation, name) for name in organisations.MEMBERSHIP})
     )
-    template = "admin/organisations/membership.html"
-    if not form.validate_on_submit():
-        status = form_status(form)
-        return render_template(template, form=form, organisation=organisation), status
-    try:
-        organisations.set_membership(
+    submit(
+        form,
+        lambda: organisations.set_membership(
             db.session,
             organisation.id,
             actor_id=current_user.id,
             is_member=form.is_member.data,
             member_since=form.member_since.data,
             member_until=form.member_until.data,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return render_template(template, form=form, organisation=organisation), error.status_code
-    db.session.commit()
+        ),
+        lambda status: (
+            render_template(
+                "admin/organisations/membership.html", form=form, organisation=organisation
+            ),
+            status,
+        ),
+    )
     flash(_("Membership of “%(name)s” saved.", name=organisation.name), "success")
     return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))

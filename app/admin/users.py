@@ -9,11 +9,11 @@ from app.admin import bp
 from app.admin.access import Permission, requires
 from app.admin.lists import filtered_page
 from app.admin.users_forms import RoleForm, UserFilterForm, organisation_choices
-from app.errors import form_status
+from app.errors import submit
 from app.extensions import db
+from app.forms import first_view
 from app.models import Role
 from app.services import accounts
-from app.services.errors import DomainError
 
 
 @bp.get("/users/")
@@ -28,30 +28,19 @@ def users_index():
 @requires(Permission.MANAGE_USERS, fresh=True)
 def user_role(user_id):
     user = accounts.get_user(db.session, user_id)
-    form = RoleForm(
-        data=None
-        if request.method == "POST"
-        else {"role": user.role.value, "organisation": user.organisation_id}
-    )
+    initial = {"role": user.role.value, "organisation": user.organisation_id}
+    form = RoleForm(data=first_view(initial))
     form.organisation.choices = organisation_choices(accounts.organisations(db.session), _("None"))
-
-    def page(status):
-        return render_template("admin/users/role.html", form=form, user=user), status
-
-    if not form.validate_on_submit():
-        return page(form_status(form))
-    try:
-        accounts.change_role(
+    submit(
+        form,
+        lambda: accounts.change_role(
             db.session,
             user.id,
             actor_id=current_user.id,
             role=Role(form.role.data),
             organisation_id=form.organisation.data,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return page(error.status_code)
-    db.session.commit()
+        ),
+        lambda status: (render_template("admin/users/role.html", form=form, user=user), status),
+    )
     flash(_("The role of %(name)s is saved.", name=user.name), "success")
     return redirect(url_for("admin.users_index"))
