@@ -107,12 +107,13 @@ def _start_session(user: User, remember: bool) -> None:
     _remember_fresh_login()
 
 
-def _render(template: str, status: int = 200, **context):
-    return render_template(f"auth/{template}", **context), status
+def _page(template: str, **context):
+    """The page of ``auth/<template>``, rendered with the status it is given."""
+    return lambda status=200: (render_template(f"auth/{template}", **context), status)
 
 
 def _link_error(error: DomainError):
-    return _render("link_error.html", error.status_code, message=error.message)
+    return render_template("auth/link_error.html", message=error.message), error.status_code
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -130,7 +131,7 @@ def sign_up():
             municipality_id=form.municipality.data,
             now=utcnow(),
         ),
-        lambda status: _render("sign_up.html", status, form=form),
+        _page("sign_up.html", form=form),
     )
     # The same words whether the address was new or already had an account.
     flash(
@@ -170,7 +171,7 @@ def resend_confirmation():
     submit(
         form,
         lambda: accounts.resend_confirmation(db.session, form.email.data),
-        lambda status: _render("resend_confirmation.html", status, form=form),
+        _page("resend_confirmation.html", form=form),
     )
     flash(
         _(
@@ -191,7 +192,7 @@ def login():
     user = submit(
         form,
         lambda: accounts.authenticate(db.session, form.email.data, form.password.data, utcnow()),
-        lambda status: _render("login.html", status, form=form, next_url=next_url),
+        _page("login.html", form=form, next_url=next_url),
     )
     _start_session(user, remember=form.remember.data)
     flash(_("Welcome, %(name)s.", name=user.name), "success")
@@ -218,7 +219,7 @@ def request_password_reset():
         if _may_send_reset_link(form.email.data):
             accounts.start_password_reset(db.session, form.email.data)
 
-    submit(form, send_link, lambda status: _render("request_reset.html", status, form=form))
+    submit(form, send_link, _page("request_reset.html", form=form))
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
     flash(
         ngettext(
@@ -242,7 +243,7 @@ def reset_password(token):
     user = submit(
         form,
         lambda: accounts.reset_password(db.session, token, form.password.data, now=utcnow()),
-        lambda status: _render("reset_password.html", status, form=form),
+        _page("reset_password.html", form=form),
     )
     _forget_failed_logins(user.email)
     session.clear()
@@ -265,7 +266,7 @@ def change_password():
             new_password=form.password.data,
             now=utcnow(),
         ),
-        lambda status: _render("change_password.html", status, form=form),
+        _page("change_password.html", form=form),
     )
     # Every other session has ended with the old token; this one carries on with the new.
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
@@ -288,7 +289,7 @@ def change_email():
             new_email=form.email.data,
             now=utcnow(),
         ),
-        lambda status: _render("change_email.html", status, form=form),
+        _page("change_email.html", form=form),
     )
     flash(
         _(
@@ -313,11 +314,12 @@ def confirm_email_change(token):
 def reauthenticate():
     form = ReauthenticateForm()
     next_url = safe_next(request.args.get("next"))
+    page = _page("reauthenticate.html", form=form, next_url=next_url)
     if not form.validate_on_submit():
-        return _render("reauthenticate.html", form_status(form), form=form, next_url=next_url)
+        return page(form_status(form))
     if not accounts.check_password(current_user, form.password.data):
         form.password.errors.append(_("That password is not correct."))
-        return _render("reauthenticate.html", 422, form=form, next_url=next_url)
+        return page(422)
     confirm_login()
     _remember_fresh_login()
     return redirect(next_url or url_for("pages.home"))
