@@ -4,8 +4,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
+
+
+def contains_text(text: str, *columns) -> ColumnElement[bool]:
+    """The search box of a list: ``text`` anywhere in any of ``columns``, in any case, its
+    ``%`` and ``_`` taken literally."""
+    return or_(*(column.icontains(text, autoescape=True) for column in columns))
+
 
 # Rows per page of a back-office list, unless the ADMIN_PAGE_SIZE setting says otherwise.
 DEFAULT_PAGE_SIZE = 25

@@ -8,13 +8,13 @@ role and organisation before and after.
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Organisation, Role, User
 from app.services import audit
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate
 
 ENTITY = "user"
 _record_user = audit.recorder(ENTITY)
@@ -40,12 +40,7 @@ def _filtered(filters: UserFilters) -> Select:
         .order_by(func.lower(User.name), User.id)
     )
     if filters.q:
-        stmt = stmt.where(
-            or_(
-                User.name.icontains(filters.q, autoescape=True),
-                User.email.icontains(filters.q, autoescape=True),
-            )
-        )
+        stmt = stmt.where(contains_text(filters.q, User.name, User.email))
     if filters.role is not None:
         stmt = stmt.where(User.role == filters.role)
     if filters.organisation_id is not None:

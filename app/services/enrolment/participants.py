@@ -11,7 +11,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.i18n import LANGUAGES
@@ -27,7 +27,7 @@ from app.services import accounts, audit
 from app.services.enrolment import places
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import outbox
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate
 
 _record_user = audit.recorder("user")
 _record_enrolment = audit.recorder("enrolment")
@@ -60,9 +60,7 @@ class ParticipantList:
 
 
 def _search(text: str):
-    return or_(
-        User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True)
-    )
+    return contains_text(text, User.name, User.email)
 
 
 def list_participants(

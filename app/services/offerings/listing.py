@@ -1,6 +1,6 @@
 """The back office's list of offerings."""
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import joinedload
 
@@ -9,7 +9,7 @@ from app.models import (
     Offering,
     OfferingStatus,
 )
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate
 
 
 def list_offerings(
@@ -27,11 +27,7 @@ def list_offerings(
     stmt: Select = select(Offering).where(scope)
     if text:
         stmt = stmt.where(
-            or_(
-                Offering.title_es.icontains(text, autoescape=True),
-                Offering.title_en.icontains(text, autoescape=True),
-                Offering.external_id.icontains(text, autoescape=True),
-            )
+            contains_text(text, Offering.title_es, Offering.title_en, Offering.external_id)
         )
     if status is not None:
         stmt = stmt.where(Offering.status == status)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Municipality, Organisation, OrganisationKind
 from app.services import audit
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate
 
 ENTITY = "organisation"
 
@@ -47,12 +47,7 @@ def municipalities(session: Session) -> list[Municipality]:
 def _filtered(filters: OrganisationFilters) -> Select:
     stmt = select(Organisation).options(joinedload(Organisation.municipality))
     if filters.q:
-        stmt = stmt.where(
-            or_(
-                Organisation.name.icontains(filters.q, autoescape=True),
-                Organisation.sector.icontains(filters.q, autoescape=True),
-            )
-        )
+        stmt = stmt.where(contains_text(filters.q, Organisation.name, Organisation.sector))
     if filters.kind is not None:
         stmt = stmt.where(Organisation.kind == filters.kind)
     if filters.municipality_id is not None:
