@@ -171,14 +171,6 @@ class AccountNotConfirmed(Conflict):
         )
 
 
-def _residence(session: Session, municipality_id: int | None):
-    options = accounts.residence_options(session)
-    chosen = next((place for place in options if place.id == municipality_id), None)
-    if chosen is None:
-        raise DomainError(_l("Choose where they live from the list."), "municipality")
-    return chosen
-
-
 def _create_account(
     session: Session,
     *,
@@ -212,7 +204,9 @@ def _create_account(
         email=email,
         password_hash=None,
         preferred_language=language,
-        municipality=_residence(session, municipality_id),
+        municipality=accounts.residence(
+            session, municipality_id, _l("Choose where they live from the list.")
+        ),
         role=Role.RESIDENT,
         created_at=now,
         email_confirmed_at=now,
