@@ -86,6 +86,11 @@ class Export:
     rows: int
 
 
+def _person_headers() -> list[str]:
+    """The headers of the cells of ``_person``."""
+    return [_("Name"), _("Email")]
+
+
 def _person(enrolment: Enrolment) -> list[str]:
     user = enrolment.user
     if user is None or user.erased_at is not None:
@@ -104,8 +109,7 @@ def participants_table(session: Session, offering: Offering) -> Table:
     return Table(
         title=str(SHEET_TITLES[Kind.PARTICIPANTS]),
         headers=[
-            _("Name"),
-            _("Email"),
+            *_person_headers(),
             _("Municipality"),
             _("Status"),
             _("Waiting list position"),
@@ -131,7 +135,7 @@ def waiting_list_table(session: Session, offering: Offering) -> Table:
     waiting = [e for e in participants.export_rows(session, offering.id) if e.id in positions]
     return Table(
         title=str(SHEET_TITLES[Kind.WAITING_LIST]),
-        headers=[_("Position"), _("Name"), _("Email"), _("Municipality"), _("Waiting since")],
+        headers=[_("Position"), *_person_headers(), _("Municipality"), _("Waiting since")],
         rows=[
             [positions[e.id], *_person(e), _residence(e), e.created_at]
             for e in sorted(waiting, key=lambda e: positions[e.id])
@@ -170,8 +174,7 @@ def attendance_table(session: Session, offering: Offering) -> Table:
     return Table(
         title=str(SHEET_TITLES[Kind.ATTENDANCE]),
         headers=[
-            _("Name"),
-            _("Email"),
+            *_person_headers(),
             *(format_datetime(s.starts_at, "short") for s in sessions),
             _("Sessions attended"),
             _("Completed"),
