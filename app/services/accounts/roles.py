@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Organisation, Role, User
 from app.services import audit
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.pagination import Page, contains_text, paginate
+from app.services.pagination import Page, contains_text, paginate, where_chosen
 
 ENTITY = "user"
 _record_user = audit.recorder(ENTITY)
@@ -41,11 +41,9 @@ def _filtered(filters: UserFilters) -> Select:
     )
     if filters.q:
         stmt = stmt.where(contains_text(filters.q, User.name, User.email))
-    if filters.role is not None:
-        stmt = stmt.where(User.role == filters.role)
-    if filters.organisation_id is not None:
-        stmt = stmt.where(User.organisation_id == filters.organisation_id)
-    return stmt
+    return where_chosen(
+        stmt, (User.role, filters.role), (User.organisation_id, filters.organisation_id)
+    )
 
 
 def list_users(session: Session, filters: UserFilters, *, page: int, per_page: int) -> Page:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Municipality, Organisation, OrganisationKind
 from app.services import audit
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.pagination import Page, contains_text, paginate
+from app.services.pagination import Page, contains_text, paginate, where_chosen
 
 ENTITY = "organisation"
 
@@ -48,12 +48,12 @@ def _filtered(filters: OrganisationFilters) -> Select:
     stmt = select(Organisation).options(joinedload(Organisation.municipality))
     if filters.q:
         stmt = stmt.where(contains_text(filters.q, Organisation.name, Organisation.sector))
-    if filters.kind is not None:
-        stmt = stmt.where(Organisation.kind == filters.kind)
-    if filters.municipality_id is not None:
-        stmt = stmt.where(Organisation.municipality_id == filters.municipality_id)
-    if filters.member is not None:
-        stmt = stmt.where(Organisation.is_member.is_(filters.member))
+    stmt = where_chosen(
+        stmt,
+        (Organisation.kind, filters.kind),
+        (Organisation.municipality_id, filters.municipality_id),
+        (Organisation.is_member, filters.member),
+    )
     return stmt.order_by(func.lower(Organisation.name), Organisation.id)
 
 
