@@ -1,6 +1,9 @@
 """Friendly error pages in the visitor's language, JSON errors under /api."""
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, Response, abort, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -49,6 +52,26 @@ def form_status(form) -> int:
     """A submitted form that does not validate is the client's error (422); a first view
     of the form is not (200)."""
     return 422 if form.is_submitted() else 200
+
+
+T = TypeVar("T")
+
+
+def submit(form, action: Callable[[], T], page: Callable[[int], object]) -> T:
+    """A form page's one path (DESIGN, rule 1): validate ``form``, run ``action`` (the one
+    service call), commit and return what it returned. Otherwise ``page(status)`` is the
+    answer, raised through ``abort``: the form as it came (422, or 200 at the first view),
+    or with a refusal's messages at their fields, its status, and its changes rolled back."""
+    if not form.validate_on_submit():
+        abort(make_response(page(form_status(form))))
+    try:
+        result = action()
+    except domain.DomainError as error:
+        db.session.rollback()
+        error.apply_to(form)
+        abort(make_response(page(error.status_code)))
+    db.session.commit()
+    return result
 
 
 def wants_json() -> bool:

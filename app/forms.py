@@ -8,6 +8,7 @@ at its field, because no database column can hold one (PostgreSQL answers an err
 
 from datetime import UTC, date, datetime
 
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -194,6 +195,11 @@ def madrid_to_utc(value: datetime | None) -> datetime | None:
 def utc_to_madrid(value: datetime | None) -> datetime | None:
     """A stored instant as the Madrid wall-clock time a datetime-local input shows."""
     return value.astimezone(MADRID).replace(tzinfo=None) if value else None
+
+
+def first_view(data: dict) -> dict | None:
+    """A form's values from the database at its first view; once sent, what was sent."""
+    return None if request.method == "POST" else data
 
 
 def optional_int(value) -> int | None:

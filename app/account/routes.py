@@ -9,12 +9,11 @@ from flask_login import current_user, login_required, logout_user
 
 from app.account import bp
 from app.account.forms import DeleteAccountForm, ProfileForm
-from app.errors import form_status
+from app.errors import submit
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.services import enrolment
 from app.services.accounts import privacy, profile
-from app.services.errors import DomainError
 
 # Closing the account checks the password: as guessable as a login, limited like one.
 DELETE_LIMIT = "10/minute"
@@ -36,19 +35,14 @@ def profile_page():
     # Back to the enrol page of an offering with age limits, once the year of birth is in.
     offering_id = request.args.get("offering", type=int)
     form = ProfileForm(data=ProfileForm.initial(profile.get_profile(db.session, current_user.id)))
-    if not form.validate_on_submit():
-        return render_template(
-            "account/profile.html", form=form, offering_id=offering_id
-        ), form_status(form)
-    try:
-        profile.save_profile(db.session, current_user.id, form.answers(), utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return render_template(
-            "account/profile.html", form=form, offering_id=offering_id
-        ), error.status_code
-    db.session.commit()
+    submit(
+        form,
+        lambda: profile.save_profile(db.session, current_user.id, form.answers(), utcnow()),
+        lambda status: (
+            render_template("account/profile.html", form=form, offering_id=offering_id),
+            status,
+        ),
+    )
     flash(_("Your profile has been saved."), "success")
     if form.disability_without_consent:
         flash(
@@ -82,15 +76,13 @@ def export():
 @limiter.limit(DELETE_LIMIT, methods=["POST"])
 def delete():
     form = DeleteAccountForm()
-    if not form.validate_on_submit():
-        return render_template("account/delete.html", form=form), form_status(form)
-    try:
-        privacy.erase_user(db.session, current_user.id, password=form.password.data, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return render_template("account/delete.html", form=form), error.status_code
-    db.session.commit()
+    submit(
+        form,
+        lambda: privacy.erase_user(
+            db.session, current_user.id, password=form.password.data, now=utcnow()
+        ),
+        lambda status: (render_template("account/delete.html", form=form), status),
+    )
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
     flash(

@@ -1,13 +1,13 @@
 """The audit log: who changed what in the back office, before and after, and when."""
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 
 from app.admin import bp
 from app.admin.access import Permission, requires
 from app.admin.audit_forms import ACTION_LABELS, ENTITY_LABELS, AuditFilterForm, label
+from app.admin.lists import filtered_page
 from app.extensions import db
 from app.services import audit
-from app.services.pagination import DEFAULT_PAGE_SIZE
 
 
 @bp.app_template_filter("audit_action")
@@ -25,15 +25,7 @@ def audit_entity(value: str) -> str:
 def audit_index():
     form = AuditFilterForm(formdata=request.args)
     form.set_choices(*audit.known_values(db.session))
-    if not form.validate():
-        return render_template("admin/audit/index.html", form=form, result=None), 400
-    result = audit.search_entries(
-        db.session,
-        form.filters(),
-        page=form.page.data or 1,
-        per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
-    )
-    return render_template("admin/audit/index.html", form=form, result=result)
+    return filtered_page("admin/audit/index.html", form, audit.search_entries)
 
 
 @bp.get("/audit/<int:entry_id>")

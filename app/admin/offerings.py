@@ -24,7 +24,7 @@ from app.admin.offerings_forms import (
     OfferingFilterForm,
     OfferingForm,
 )
-from app.errors import form_status
+from app.errors import submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import localized
@@ -111,20 +111,16 @@ def offering_create():
     if request.method == "POST" and "add_rows" in request.form:
         form.add_blank_rows()
         return _render_form(form)
-    if not form.validate_on_submit():
-        return _render_form(form, status=form_status(form))
-    try:
-        saved = offerings.create_offering(
+    saved = submit(
+        form,
+        lambda: offerings.create_offering(
             db.session,
             form.offering_data(_provider_id(form, None)),
             form.session_rows(),
             actor_id=current_user.id,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render_form(form, status=error.status_code)
-    db.session.commit()
+        ),
+        lambda status: _render_form(form, status=status),
+    )
     flash(_("Offering saved as a draft."), "success")
     _flash_all(saved.warnings)
     return redirect(url_for("admin.offering_edit", offering_id=saved.offering.id))
@@ -138,22 +134,19 @@ def offering_edit(offering_id):
     if request.method == "POST" and "add_rows" in request.form:
         form.add_blank_rows()
         return _render_form(form, offering)
-    if not form.validate_on_submit():
-        return _render_form(form, offering, status=form_status(form))
-    try:
-        saved = offerings.update_offering(
+    saved = submit(
+        form,
+        lambda: offerings.update_offering(
             db.session,
             offering,
             form.offering_data(_provider_id(form, offering)),
             form.session_rows(),
             actor_id=current_user.id,
             now=utcnow(),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render_form(form, offering_or_404(offering_id), status=error.status_code)
-    db.session.commit()
+        ),
+        # After a refusal, the offering as it was (the rollback expired it).
+        lambda status: _render_form(form, offering_or_404(offering_id), status=status),
+    )
     flash(_("Changes saved."), "success")
     _flash_all(saved.warnings)
     return redirect(url_for("admin.offering_edit", offering_id=offering.id))
@@ -237,15 +230,11 @@ def offering_cancel(offering_id):
             "admin/offerings/cancel.html", offering=offering, form=form, people=people
         ), status
 
-    if not form.validate_on_submit():
-        return page(form_status(form))
-    try:
-        ended = offerings.cancel(db.session, offering, actor_id=current_user.id, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return page(error.status_code)
-    db.session.commit()
+    ended = submit(
+        form,
+        lambda: offerings.cancel(db.session, offering, actor_id=current_user.id, now=utcnow()),
+        page,
+    )
     flash(
         ngettext(
             "The offering is cancelled. %(num)d participant will be told by email.",
@@ -268,16 +257,12 @@ def offering_duplicate(offering_id):
             "admin/offerings/duplicate.html", offering=offering, form=form
         ), status
 
-    if not form.validate_on_submit():
-        return page(form_status(form))
-    try:
-        copy = offerings.duplicate(
+    copy = submit(
+        form,
+        lambda: offerings.duplicate(
             db.session, offering, form.first_day.data, actor_id=current_user.id
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return page(error.status_code)
-    db.session.commit()
+        ),
+        page,
+    )
     flash(_("A copy is ready as a draft: check it, then publish it."), "success")
     return redirect(url_for("admin.offering_edit", offering_id=copy.id))

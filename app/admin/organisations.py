@@ -1,23 +1,23 @@
 """The ecosystem map in the back office: find, add and edit organisations, and set their
 membership of the partnership (asks for the password again: it is a reported figure)."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
 from app.admin.access import Permission, can, requires
+from app.admin.lists import filtered_page
 from app.admin.organisations_forms import (
     MembershipForm,
     OrganisationFilterForm,
     OrganisationForm,
     municipality_choices,
 )
-from app.errors import form_status
+from app.errors import submit
 from app.extensions import db
+from app.forms import first_view
 from app.services import organisations
-from app.services.errors import DomainError
-from app.services.pagination import DEFAULT_PAGE_SIZE
 
 
 def _details_form(**kwargs) -> OrganisationForm:
@@ -55,32 +55,20 @@ def organisations_index():
     form.municipality.choices = municipality_choices(
         organisations.municipalities(db.session), _("Any")
     )
-    if not form.validate():
-        return render_template("admin/organisations/index.html", form=form, result=None), 400
-    result = organisations.list_organisations(
-        db.session,
-        form.filters(),
-        page=form.page.data or 1,
-        per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
-    )
-    return render_template("admin/organisations/index.html", form=form, result=result)
+    return filtered_page("admin/organisations/index.html", form, organisations.list_organisations)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ORGANISATIONS)
 def organisation_create():
     form = _details_form()
-    if not form.validate_on_submit():
-        return _render_form(form, None, form_status(form))
-    try:
-        organisation = organisations.create_organisation(
+    organisation = submit(
+        form,
+        lambda: organisations.create_organisation(
             db.session, actor_id=current_user.id, **_details(form)
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render_form(form, None, error.status_code)
-    db.session.commit()
+        ),
+        lambda status: _render_form(form, None, status),
+    )
     flash(_("Organisation “%(name)s” added to the map.", name=organisation.name), "success")
     return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
 
@@ -89,20 +77,14 @@ def organisation_create():
 @requires(Permission.MANAGE_ORGANISATIONS)
 def organisation_edit(organisation_id):
     organisation = organisations.get_organisation(db.session, organisation_id)
-    form = _details_form(
-        data=None if request.method == "POST" else _form_data(organisation),
-    )
-    if not form.validate_on_submit():
-        return _render_form(form, organisation, form_status(form))
-    try:
-        organisations.update_organisation(
+    form = _details_form(data=first_view(_form_data(organisation)))
+    submit(
+        form,
+        lambda: organisations.update_organisation(
             db.session, organisation.id, actor_id=current_user.id, **_details(form)
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render_form(form, organisation, error.status_code)
-    db.session.commit()
+        ),
+        lambda status: _render_form(form, organisation, status),
+    )
     flash(_("Changes to “%(name)s” saved.", name=organisation.name), "success")
     return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
 
@@ -123,31 +105,24 @@ def _form_data(organisation) -> dict:
 def organisation_membership(organisation_id):
     organisation = organisations.get_organisation(db.session, organisation_id)
     form = MembershipForm(
-        data=None
-        if request.method == "POST"
-        else {
-            "is_member": organisation.is_member,
-            "member_since": organisation.member_since,
-            "member_until": organisation.member_until,
-        }
+        data=first_view({name: getattr(organisation, name) for name in organisations.MEMBERSHIP})
     )
-    template = "admin/organisations/membership.html"
-    if not form.validate_on_submit():
-        status = form_status(form)
-        return render_template(template, form=form, organisation=organisation), status
-    try:
-        organisations.set_membership(
+    submit(
+        form,
+        lambda: organisations.set_membership(
             db.session,
             organisation.id,
             actor_id=current_user.id,
             is_member=form.is_member.data,
             member_since=form.member_since.data,
             member_until=form.member_until.data,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return render_template(template, form=form, organisation=organisation), error.status_code
-    db.session.commit()
+        ),
+        lambda status: (
+            render_template(
+                "admin/organisations/membership.html", form=form, organisation=organisation
+            ),
+            status,
+        ),
+    )
     flash(_("Membership of “%(name)s” saved.", name=organisation.name), "success")
     return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))

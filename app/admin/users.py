@@ -1,19 +1,19 @@
 """Users and roles (administrators only): find accounts, change someone's role and
 organisation. Changing a role asks for the password again and is audited."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
 from app.admin.access import Permission, requires
+from app.admin.lists import filtered_page
 from app.admin.users_forms import RoleForm, UserFilterForm, organisation_choices
-from app.errors import form_status
+from app.errors import submit
 from app.extensions import db
+from app.forms import first_view
 from app.models import Role
 from app.services import accounts
-from app.services.errors import DomainError
-from app.services.pagination import DEFAULT_PAGE_SIZE
 
 
 @bp.get("/users/")
@@ -21,45 +21,26 @@ from app.services.pagination import DEFAULT_PAGE_SIZE
 def users_index():
     form = UserFilterForm(formdata=request.args)
     form.organisation.choices = organisation_choices(accounts.organisations(db.session), _("Any"))
-    if not form.validate():
-        return render_template("admin/users/index.html", form=form, result=None), 400
-    result = accounts.list_users(
-        db.session,
-        form.filters(),
-        page=form.page.data or 1,
-        per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
-    )
-    return render_template("admin/users/index.html", form=form, result=result)
+    return filtered_page("admin/users/index.html", form, accounts.list_users)
 
 
 @bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS, fresh=True)
 def user_role(user_id):
     user = accounts.get_user(db.session, user_id)
-    form = RoleForm(
-        data=None
-        if request.method == "POST"
-        else {"role": user.role.value, "organisation": user.organisation_id}
-    )
+    initial = {"role": user.role.value, "organisation": user.organisation_id}
+    form = RoleForm(data=first_view(initial))
     form.organisation.choices = organisation_choices(accounts.organisations(db.session), _("None"))
-
-    def page(status):
-        return render_template("admin/users/role.html", form=form, user=user), status
-
-    if not form.validate_on_submit():
-        return page(form_status(form))
-    try:
-        accounts.change_role(
+    submit(
+        form,
+        lambda: accounts.change_role(
             db.session,
             user.id,
             actor_id=current_user.id,
             role=Role(form.role.data),
             organisation_id=form.organisation.data,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return page(error.status_code)
-    db.session.commit()
+        ),
+        lambda status: (render_template("admin/users/role.html", form=form, user=user), status),
+    )
     flash(_("The role of %(name)s is saved.", name=user.name), "success")
     return redirect(url_for("admin.users_index"))

@@ -8,7 +8,17 @@ old cookie stop working everywhere.
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import confirm_login, current_user, login_required, login_user, logout_user
@@ -24,7 +34,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
-from app.errors import form_status
+from app.errors import form_status, submit
 from app.extensions import db, limiter
 from app.models import User, utcnow
 from app.services import accounts
@@ -97,22 +107,22 @@ def _start_session(user: User, remember: bool) -> None:
     _remember_fresh_login()
 
 
-def _render(template: str, status: int = 200, **context):
-    return render_template(f"auth/{template}", **context), status
+def _page(template: str, **context):
+    """The page of ``auth/<template>``, rendered with the status it is given."""
+    return lambda status=200: (render_template(f"auth/{template}", **context), status)
 
 
 def _link_error(error: DomainError):
-    return _render("link_error.html", error.status_code, message=error.message)
+    return render_template("auth/link_error.html", message=error.message), error.status_code
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(SIGN_UP_LIMIT, methods=["POST"])
 def sign_up():
     form = SignUpForm()
-    if not form.validate_on_submit():
-        return _render("sign_up.html", form_status(form), form=form)
-    try:
-        accounts.sign_up(
+    submit(
+        form,
+        lambda: accounts.sign_up(
             db.session,
             name=form.name.data,
             email=form.email.data,
@@ -120,12 +130,9 @@ def sign_up():
             language=form.language.data,
             municipality_id=form.municipality.data,
             now=utcnow(),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render("sign_up.html", error.status_code, form=form)
-    db.session.commit()
+        ),
+        _page("sign_up.html", form=form),
+    )
     # The same words whether the address was new or already had an account.
     flash(
         _(
@@ -137,14 +144,21 @@ def sign_up():
     return redirect(url_for("auth.login"))
 
 
-@bp.get("/confirm/<token>")
-def confirm_email(token):
+def _link(action):
+    """A page behind an emailed link: what ``action`` returns, committed, or the page that
+    says why the link cannot be used."""
     try:
-        accounts.confirm_email(db.session, token, now=utcnow())
+        result = action()
     except DomainError as error:
         db.session.rollback()
-        return _link_error(error)
+        abort(make_response(_link_error(error)))
     db.session.commit()
+    return result
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token):
+    _link(lambda: accounts.confirm_email(db.session, token, now=utcnow()))
     flash(_("Your email address is confirmed. You can log in now."), "success")
     return redirect(url_for("auth.login"))
 
@@ -154,10 +168,11 @@ def confirm_email(token):
 @limiter.limit(EMAIL_LINK_LIMIT, key_func=_email_key, methods=["POST"])
 def resend_confirmation():
     form = EmailForm()
-    if not form.validate_on_submit():
-        return _render("resend_confirmation.html", form_status(form), form=form)
-    accounts.resend_confirmation(db.session, form.email.data)
-    db.session.commit()
+    submit(
+        form,
+        lambda: accounts.resend_confirmation(db.session, form.email.data),
+        _page("resend_confirmation.html", form=form),
+    )
     flash(
         _(
             "If %(email)s has an account waiting for confirmation, we have sent it a new link.",
@@ -174,15 +189,11 @@ def resend_confirmation():
 def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"))
-    if not form.validate_on_submit():
-        return _render("login.html", form_status(form), form=form, next_url=next_url)
-    try:
-        user = accounts.authenticate(db.session, form.email.data, form.password.data, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render("login.html", error.status_code, form=form, next_url=next_url)
-    db.session.commit()
+    user = submit(
+        form,
+        lambda: accounts.authenticate(db.session, form.email.data, form.password.data, utcnow()),
+        _page("login.html", form=form, next_url=next_url),
+    )
     _start_session(user, remember=form.remember.data)
     flash(_("Welcome, %(name)s.", name=user.name), "success")
     return redirect(next_url or url_for("pages.home"))
@@ -203,11 +214,12 @@ def logout():
 @limiter.limit(EMAIL_LINK_LIMIT, methods=["POST"])
 def request_password_reset():
     form = EmailForm()
-    if not form.validate_on_submit():
-        return _render("request_reset.html", form_status(form), form=form)
-    if _may_send_reset_link(form.email.data):
-        accounts.start_password_reset(db.session, form.email.data)
-        db.session.commit()
+
+    def send_link():
+        if _may_send_reset_link(form.email.data):
+            accounts.start_password_reset(db.session, form.email.data)
+
+    submit(form, send_link, _page("request_reset.html", form=form))
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
     flash(
         ngettext(
@@ -226,20 +238,13 @@ def request_password_reset():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(GUESS_LIMIT, methods=["POST"])
 def reset_password(token):
-    try:
-        accounts.check_reset_token(db.session, token)
-    except DomainError as error:
-        return _link_error(error)
+    _link(lambda: accounts.check_reset_token(db.session, token))
     form = ResetPasswordForm()
-    if not form.validate_on_submit():
-        return _render("reset_password.html", form_status(form), form=form)
-    try:
-        user = accounts.reset_password(db.session, token, form.password.data, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render("reset_password.html", error.status_code, form=form)
-    db.session.commit()
+    user = submit(
+        form,
+        lambda: accounts.reset_password(db.session, token, form.password.data, now=utcnow()),
+        _page("reset_password.html", form=form),
+    )
     _forget_failed_logins(user.email)
     session.clear()
     logout_user()
@@ -252,21 +257,17 @@ def reset_password(token):
 @limiter.limit(GUESS_LIMIT, methods=["POST"])
 def change_password():
     form = ChangePasswordForm()
-    if not form.validate_on_submit():
-        return _render("change_password.html", form_status(form), form=form)
-    try:
-        user = accounts.change_password(
+    user = submit(
+        form,
+        lambda: accounts.change_password(
             db.session,
             current_user.id,
             current_password=form.current_password.data,
             new_password=form.password.data,
             now=utcnow(),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render("change_password.html", error.status_code, form=form)
-    db.session.commit()
+        ),
+        _page("change_password.html", form=form),
+    )
     # Every other session has ended with the old token; this one carries on with the new.
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
     _start_session(user, remember=remembered)
@@ -279,21 +280,17 @@ def change_password():
 @limiter.limit(GUESS_LIMIT, methods=["POST"])
 def change_email():
     form = ChangeEmailForm()
-    if not form.validate_on_submit():
-        return _render("change_email.html", form_status(form), form=form)
-    try:
-        accounts.request_email_change(
+    submit(
+        form,
+        lambda: accounts.request_email_change(
             db.session,
             current_user.id,
             password=form.password.data,
             new_email=form.email.data,
             now=utcnow(),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _render("change_email.html", error.status_code, form=form)
-    db.session.commit()
+        ),
+        _page("change_email.html", form=form),
+    )
     flash(
         _(
             "We have sent a link to %(email)s. Your address changes when you follow it.",
@@ -306,12 +303,7 @@ def change_email():
 
 @bp.get("/email/confirm/<token>")
 def confirm_email_change(token):
-    try:
-        user = accounts.confirm_email_change(db.session, token, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        return _link_error(error)
-    db.session.commit()
+    user = _link(lambda: accounts.confirm_email_change(db.session, token, now=utcnow()))
     flash(_("Your email address is now %(email)s.", email=user.email), "success")
     return redirect(url_for("account.index" if current_user.is_authenticated else "auth.login"))
 
@@ -322,11 +314,12 @@ def confirm_email_change(token):
 def reauthenticate():
     form = ReauthenticateForm()
     next_url = safe_next(request.args.get("next"))
+    page = _page("reauthenticate.html", form=form, next_url=next_url)
     if not form.validate_on_submit():
-        return _render("reauthenticate.html", form_status(form), form=form, next_url=next_url)
+        return page(form_status(form))
     if not accounts.check_password(current_user, form.password.data):
         form.password.errors.append(_("That password is not correct."))
-        return _render("reauthenticate.html", 422, form=form, next_url=next_url)
+        return page(422)
     confirm_login()
     _remember_fresh_login()
     return redirect(next_url or url_for("pages.home"))

@@ -1,18 +1,19 @@
 import io
 from decimal import Decimal
 
-from flask import Response, current_app, render_template, request, send_file
+from flask import current_app, render_template, request, send_file
 from flask_babel import format_currency
 from flask_login import current_user
 
 from app.catalogue import bp
+from app.catalogue.calendar import calendar_download
 from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
 from app.i18n import current_language, localized
 from app.models import Enrolment
 from app.models.types import utcnow
 from app.services import catalogue, enrolment, imports
-from app.services.catalogue import build_calendar, offering_json_ld
+from app.services.catalogue import offering_json_ld
 from app.urls import offering_urls
 
 
@@ -88,14 +89,4 @@ def _own_place(offering) -> tuple[Enrolment, int | None] | None:
 @bp.get("/<int:offering_id>.ics")
 def calendar(offering_id):
     offering = catalogue.get_public(db.session, offering_id)
-    lang = current_language()
-    body = build_calendar(
-        [(offering, offering_urls(offering.id)[lang])],
-        lang,
-        name=localized(offering, "title").text,
-    )
-    return Response(
-        body,
-        content_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="mot-offering-{offering.id}.ics"'},
-    )
+    return calendar_download(offering, f"mot-offering-{offering.id}.ics")

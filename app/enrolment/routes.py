@@ -3,20 +3,19 @@
 The rules (capacity, waiting list, eligibility, deadlines) live in services.enrolment; a
 refusal is shown on the confirm page with the status code that names it (409, 410)."""
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from app.catalogue.calendar import calendar_download
 from app.enrolment import bp
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
-from app.i18n import current_language, localized
+from app.i18n import localized
 from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
 from app.services import catalogue, enrolment
-from app.services.catalogue import build_calendar
 from app.services.errors import DomainError
-from app.urls import offering_urls
 
 # Far above what a person clicks, far below what a script needs to hoard places.
 ENROL_LIMIT = "20/minute"
@@ -121,18 +120,4 @@ def calendar(enrolment_id):
     place = enrolment.get_own_enrolment(db.session, enrolment_id, current_user.id)
     if place.status == EnrolmentStatus.CANCELLED:
         abort(410)  # given back: a calendar saying it is still on would mislead
-    offering = place.offering
-    lang = current_language()
-    body = build_calendar(
-        [(offering, offering_urls(offering.id)[lang])],
-        lang,
-        name=localized(offering, "title").text,
-    )
-    return Response(
-        body,
-        content_type="text/calendar; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="mot-enrolment-{place.id}.ics"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return calendar_download(place.offering, f"mot-enrolment-{place.id}.ics", private=True)

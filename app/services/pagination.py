@@ -4,8 +4,24 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
+
+
+def contains_text(text: str, *columns) -> ColumnElement[bool]:
+    """The search box of a list: ``text`` anywhere in any of ``columns``, in any case, its
+    ``%`` and ``_`` taken literally."""
+    return or_(*(column.icontains(text, autoescape=True) for column in columns))
+
+
+def where_chosen(stmt: Select, *filters: tuple[Any, Any]) -> Select:
+    """The choices of a list's filters: each ``(column, value)`` keeps the rows whose column
+    equals the value, unless nothing was chosen (None, or an empty text)."""
+    for column, value in filters:
+        if value is not None and value != "":
+            stmt = stmt.where(column == value)
+    return stmt
+
 
 # Rows per page of a back-office list, unless the ADMIN_PAGE_SIZE setting says otherwise.
 DEFAULT_PAGE_SIZE = 25

@@ -66,6 +66,7 @@ from app.services.accounts.users import (
     find_by_email,
     normalise_email,
     resend_confirmation,
+    residence,
     residence_options,
     sign_up,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "resend_confirmation",
     "reset_password",
     "reset_token",
+    "residence",
     "residence_options",
     "save_profile",
     "sign_up",

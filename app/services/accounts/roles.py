@@ -8,15 +8,16 @@ role and organisation before and after.
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Organisation, Role, User
 from app.services import audit
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate, where_chosen
 
 ENTITY = "user"
+_record_user = audit.recorder(ENTITY)
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,10 @@ def _filtered(filters: UserFilters) -> Select:
         .order_by(func.lower(User.name), User.id)
     )
     if filters.q:
-        stmt = stmt.where(
-            or_(
-                User.name.icontains(filters.q, autoescape=True),
-                User.email.icontains(filters.q, autoescape=True),
-            )
-        )
-    if filters.role is not None:
-        stmt = stmt.where(User.role == filters.role)
-    if filters.organisation_id is not None:
-        stmt = stmt.where(User.organisation_id == filters.organisation_id)
-    return stmt
+        stmt = stmt.where(contains_text(filters.q, User.name, User.email))
+    return where_chosen(
+        stmt, (User.role, filters.role), (User.organisation_id, filters.organisation_id)
+    )
 
 
 def list_users(session: Session, filters: UserFilters, *, page: int, per_page: int) -> Page:
@@ -107,15 +101,7 @@ def change_role(
     after = _snapshot(user)
     if after != before:
         session.flush()
-        audit.record(
-            session,
-            actor_id=actor_id,
-            action="role",
-            entity_type=ENTITY,
-            entity_id=user.id,
-            # Slugs, not the person's address: the log outlives an erased account.
-            summary=f"{before['role']} → {after['role']}",
-            before=before,
-            after=after,
-        )
+        # Slugs, not the person's address: the log outlives an erased account.
+        summary = f"{before['role']} → {after['role']}"
+        _record_user(session, user, actor_id, "role", summary, before, after)
     return user

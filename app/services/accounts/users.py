@@ -73,10 +73,16 @@ def residence_options(session: Session) -> list[Municipality]:
     )
 
 
-def _municipality(session: Session, municipality_id: int | None) -> Municipality:
+NOT_ON_THE_LIST = _l("Choose where you live from the list.")
+
+
+def residence(
+    session: Session, municipality_id: int | None, message=NOT_ON_THE_LIST
+) -> Municipality:
+    """One of the ``residence_options``, or ``message`` at the municipality field."""
     municipality = session.get(Municipality, municipality_id) if municipality_id else None
     if municipality is None or municipality.slug in NOT_A_RESIDENCE:
-        raise DomainError(_l("Choose where you live from the list."), "municipality")
+        raise DomainError(message, "municipality")
     return municipality
 
 
@@ -103,7 +109,7 @@ def sign_up(
     email = normalise_email(email)
     name = name.strip()
     check_strength(password, [name, email])
-    municipality = _municipality(session, municipality_id)
+    municipality = residence(session, municipality_id)
     language = _language(language)
     # Hash before the lookup, so both answers take the same time.
     password_hash = hash_password(password)

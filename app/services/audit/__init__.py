@@ -13,6 +13,7 @@ from app.services.audit.record import (
     SUMMARY_LENGTH,
     changed,
     record,
+    recorder,
     snapshot,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "get_entry",
     "known_values",
     "record",
+    "recorder",
     "search_entries",
     "snapshot",
 ]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.localtime import local_midnight
 from app.models import AuditEntry, User
 from app.services.errors import NotFound
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate, where_chosen
 
 
 @dataclass(frozen=True)
@@ -43,20 +43,20 @@ def _filtered(filters: AuditFilters) -> Select:
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor))
     if filters.actor_email:
         stmt = stmt.join(User, AuditEntry.actor_id == User.id).where(
-            User.email.icontains(filters.actor_email, autoescape=True)
+            contains_text(filters.actor_email, User.email)
         )
-    if filters.action:
-        stmt = stmt.where(AuditEntry.action == filters.action)
-    if filters.entity_type:
-        stmt = stmt.where(AuditEntry.entity_type == filters.entity_type)
-    if filters.entity_id is not None:
-        stmt = stmt.where(AuditEntry.entity_id == filters.entity_id)
+    stmt = where_chosen(
+        stmt,
+        (AuditEntry.action, filters.action),
+        (AuditEntry.entity_type, filters.entity_type),
+        (AuditEntry.entity_id, filters.entity_id),
+    )
     if filters.since is not None:
         stmt = stmt.where(AuditEntry.at >= local_midnight(filters.since))
     if filters.until is not None:
         stmt = stmt.where(AuditEntry.at < local_midnight(filters.until + timedelta(days=1)))
     if filters.q:
-        stmt = stmt.where(AuditEntry.summary.icontains(filters.q, autoescape=True))
+        stmt = stmt.where(contains_text(filters.q, AuditEntry.summary))
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 

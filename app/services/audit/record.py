@@ -6,7 +6,7 @@ dict stored in ``before``/``after``; ``changed`` keeps only the fields that diff
 """
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -73,3 +73,30 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def recorder(entity_type: str) -> Callable[..., AuditEntry]:
+    """``record`` for one kind of row, which it names by its id:
+    ``recorder("offering")(session, offering, actor_id, action, summary, before, after)``."""
+
+    def record_row(
+        session: Session,
+        row,
+        actor_id: int | None,
+        action: str,
+        summary: str,
+        before: dict | None = None,
+        after: dict | None = None,
+    ) -> AuditEntry:
+        return record(
+            session,
+            actor_id=actor_id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=row.id,
+            summary=summary,
+            before=before,
+            after=after,
+        )
+
+    return record_row

@@ -142,29 +142,30 @@ def _facet_conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
     return conditions
 
 
-# How each facet's counts are grouped: the option's slug and the joins that reach it.
+def _grouped_by(column, joined=None, on=None) -> Callable[[Select], Select]:
+    """Counts grouped by ``column``, reached by joining ``joined`` ``on`` a condition."""
+
+    def group(stmt: Select) -> Select:
+        if joined is not None:
+            stmt = stmt.join(joined, on)
+        return stmt.add_columns(column).group_by(column)
+
+    return group
+
+
+# How each facet's counts are grouped: the option's slug and the join that reaches it.
 _FACET_GROUPS: dict[str, Callable[[Select], Select]] = {
-    "programme": lambda stmt: (
-        stmt.add_columns(Programme.slug)
-        .join(Programme, Programme.id == Offering.programme_id)
-        .group_by(Programme.slug)
+    "programme": _grouped_by(Programme.slug, Programme, Programme.id == Offering.programme_id),
+    "kind": _grouped_by(Offering.kind),
+    "municipality": _grouped_by(
+        Municipality.slug, Municipality, Municipality.id == Offering.municipality_id
     ),
-    "kind": lambda stmt: stmt.add_columns(Offering.kind).group_by(Offering.kind),
-    "municipality": lambda stmt: (
-        stmt.add_columns(Municipality.slug)
-        .join(Municipality, Municipality.id == Offering.municipality_id)
-        .group_by(Municipality.slug)
+    "audience": _grouped_by(
+        OfferingAudience.audience, OfferingAudience, OfferingAudience.offering_id == Offering.id
     ),
-    "audience": lambda stmt: (
-        stmt.add_columns(OfferingAudience.audience)
-        .join(OfferingAudience, OfferingAudience.offering_id == Offering.id)
-        .group_by(OfferingAudience.audience)
-    ),
-    "format": lambda stmt: stmt.add_columns(Offering.format).group_by(Offering.format),
-    "language": lambda stmt: (
-        stmt.add_columns(OfferingLanguage.language)
-        .join(OfferingLanguage, OfferingLanguage.offering_id == Offering.id)
-        .group_by(OfferingLanguage.language)
+    "format": _grouped_by(Offering.format),
+    "language": _grouped_by(
+        OfferingLanguage.language, OfferingLanguage, OfferingLanguage.offering_id == Offering.id
     ),
 }
 

@@ -18,6 +18,9 @@ from app.services import audit
 from app.services.enrolment.participants import confirmed_participants
 from app.services.errors import DomainError
 
+_record_session = audit.recorder("session")
+_record_offering = audit.recorder("offering")
+
 
 def _check_participants(chosen: Collection[int], participants: list[Enrolment], field: str):
     unknown = set(chosen) - {e.id for e in participants}
@@ -71,19 +74,11 @@ def mark_attendance(
         row.marked_by_id = actor_id
     session.flush()
     count = sum(1 for participant in participants if participant.id in present)
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="attendance.mark",
-        entity_type="session",
-        entity_id=offering_session.id,
-        summary=(
-            f"Attendance of session {offering_session.id} (offering "
-            f"{offering_session.offering_id}): {count} present of {len(participants)}"
-        ),
-        before=before,
-        after=after,
+    summary = (
+        f"Attendance of session {offering_session.id} (offering "
+        f"{offering_session.offering_id}): {count} present of {len(participants)}"
     )
+    _record_session(session, offering_session, actor_id, "attendance.mark", summary, before, after)
     return count, len(participants)
 
 
@@ -109,14 +104,6 @@ def mark_completion(
         after[participant.id] = audit.snapshot(participant, ["completed_at"])["completed_at"]
     session.flush()
     count = sum(1 for participant in participants if participant.id in completed)
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="enrolment.complete",
-        entity_type="offering",
-        entity_id=offering.id,
-        summary=f"Completion of offering {offering.id}: {count} of {len(participants)}",
-        before=before,
-        after=after,
-    )
+    summary = f"Completion of offering {offering.id}: {count} of {len(participants)}"
+    _record_offering(session, offering, actor_id, "enrolment.complete", summary, before, after)
     return count, len(participants)

@@ -32,6 +32,8 @@ from app.services import audit
 from app.services.enrolment import participants
 from app.services.errors import NotFound
 
+_record_offering = audit.recorder("offering")
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -84,6 +86,11 @@ class Export:
     rows: int
 
 
+def _person_headers() -> list[str]:
+    """The headers of the cells of ``_person``."""
+    return [_("Name"), _("Email")]
+
+
 def _person(enrolment: Enrolment) -> list[str]:
     user = enrolment.user
     if user is None or user.erased_at is not None:
@@ -102,8 +109,7 @@ def participants_table(session: Session, offering: Offering) -> Table:
     return Table(
         title=str(SHEET_TITLES[Kind.PARTICIPANTS]),
         headers=[
-            _("Name"),
-            _("Email"),
+            *_person_headers(),
             _("Municipality"),
             _("Status"),
             _("Waiting list position"),
@@ -129,7 +135,7 @@ def waiting_list_table(session: Session, offering: Offering) -> Table:
     waiting = [e for e in participants.export_rows(session, offering.id) if e.id in positions]
     return Table(
         title=str(SHEET_TITLES[Kind.WAITING_LIST]),
-        headers=[_("Position"), _("Name"), _("Email"), _("Municipality"), _("Waiting since")],
+        headers=[_("Position"), *_person_headers(), _("Municipality"), _("Waiting since")],
         rows=[
             [positions[e.id], *_person(e), _residence(e), e.created_at]
             for e in sorted(waiting, key=lambda e: positions[e.id])
@@ -168,8 +174,7 @@ def attendance_table(session: Session, offering: Offering) -> Table:
     return Table(
         title=str(SHEET_TITLES[Kind.ATTENDANCE]),
         headers=[
-            _("Name"),
-            _("Email"),
+            *_person_headers(),
             *(format_datetime(s.starts_at, "short") for s in sessions),
             _("Sessions attended"),
             _("Completed"),
@@ -262,17 +267,11 @@ def export(
         content, mimetype = to_xlsx(table), XLSX_MIMETYPE
     else:
         content, mimetype = to_csv(table), CSV_MIMETYPE
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="export",
-        entity_type="offering",
-        entity_id=offering.id,
-        summary=(
-            f"Exported {kind.value} of offering {offering.id} as {fmt.value.upper()}: "
-            f"{len(table.rows)} rows"
-        ),
-        after={"what": kind.value, "format": fmt.value, "rows": len(table.rows)},
+    summary = (
+        f"Exported {kind.value} of offering {offering.id} as {fmt.value.upper()}: "
+        f"{len(table.rows)} rows"
     )
+    exported = {"what": kind.value, "format": fmt.value, "rows": len(table.rows)}
+    _record_offering(session, offering, actor_id, "export", summary, after=exported)
     filename = f"{kind.value}-{offering.id}-{_madrid(now):%Y-%m-%d}.{fmt.value}"
     return Export(content=content, mimetype=mimetype, filename=filename, rows=len(table.rows))

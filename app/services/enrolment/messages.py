@@ -17,6 +17,8 @@ from app.services import audit
 from app.services.errors import DomainError
 from app.services.mail import outbox
 
+_record_offering = audit.recorder("offering")
+
 MESSAGE_AUDIENCES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING)
 
 
@@ -62,18 +64,12 @@ def message_participants(
             message_subject=subject,
             message_body=body,
         )
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="offering.message",
-        entity_type="offering",
-        entity_id=offering.id,
-        summary=f"Message to {len(recipients)} participants of offering {offering.id}: {subject}",
-        after={
-            "statuses": [status.value for status in statuses],
-            "recipients": len(recipients),
-            "subject": subject,
-            "body": body,
-        },
-    )
+    summary = f"Message to {len(recipients)} participants of offering {offering.id}: {subject}"
+    sent = {
+        "statuses": [status.value for status in statuses],
+        "recipients": len(recipients),
+        "subject": subject,
+        "body": body,
+    }
+    _record_offering(session, offering, actor_id, "offering.message", summary, after=sent)
     return len(recipients)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.i18n import LANGUAGES
@@ -27,7 +27,10 @@ from app.services import accounts, audit
 from app.services.enrolment import places
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import outbox
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate
+
+_record_user = audit.recorder("user")
+_record_enrolment = audit.recorder("enrolment")
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -57,9 +60,7 @@ class ParticipantList:
 
 
 def _search(text: str):
-    return or_(
-        User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True)
-    )
+    return contains_text(text, User.name, User.email)
 
 
 def list_participants(
@@ -170,14 +171,6 @@ class AccountNotConfirmed(Conflict):
         )
 
 
-def _residence(session: Session, municipality_id: int | None):
-    options = accounts.residence_options(session)
-    chosen = next((place for place in options if place.id == municipality_id), None)
-    if chosen is None:
-        raise DomainError(_l("Choose where they live from the list."), "municipality")
-    return chosen
-
-
 def _create_account(
     session: Session,
     *,
@@ -211,20 +204,21 @@ def _create_account(
         email=email,
         password_hash=None,
         preferred_language=language,
-        municipality=_residence(session, municipality_id),
+        municipality=accounts.residence(
+            session, municipality_id, _l("Choose where they live from the list.")
+        ),
         role=Role.RESIDENT,
         created_at=now,
         email_confirmed_at=now,
     )
     session.add(user)
     session.flush()
-    audit.record(
+    _record_user(
         session,
-        actor_id=actor_id,
-        action="user.create-on-behalf",
-        entity_type="user",
-        entity_id=user.id,
-        summary=f"Account opened by staff for {name} <{email}>",
+        user,
+        actor_id,
+        "user.create-on-behalf",
+        f"Account opened by staff for {name} <{email}>",
         after=audit.snapshot(user, ["name", "email", "municipality_id", "preferred_language"]),
     )
     outbox.enqueue(
@@ -276,15 +270,9 @@ def enrol_on_behalf(
     place = places.enrol(
         session, offering_id=offering.id, user_id=user.id, now=now, actor_id=actor_id
     )
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="enrolment.create-on-behalf",
-        entity_type="enrolment",
-        entity_id=place.id,
-        summary=f"{user.name} enrolled by staff in offering {offering.id}: {place.status.value}",
-        after=audit.snapshot(place, ["offering_id", "user_id", "status"]),
-    )
+    summary = f"{user.name} enrolled by staff in offering {offering.id}: {place.status.value}"
+    taken = audit.snapshot(place, ["offering_id", "user_id", "status"])
+    _record_enrolment(session, place, actor_id, "enrolment.create-on-behalf", summary, after=taken)
     return OnBehalf(place, new_place=True, new_account=new_account)
 
 
@@ -292,13 +280,12 @@ def promote(session: Session, enrolment: Enrolment, *, actor_id: int, now: datet
     """A free seat to this waiting person, out of turn; they are told by email."""
     position = waiting_positions(session, enrolment.offering_id, [enrolment.id]).get(enrolment.id)
     places.promote_chosen(session, enrolment, now=now, actor_id=actor_id)
-    audit.record(
+    _record_enrolment(
         session,
-        actor_id=actor_id,
-        action="enrolment.promote",
-        entity_type="enrolment",
-        entity_id=enrolment.id,
-        summary=f"{_name(enrolment)} promoted by staff from the waiting list (was {position})",
+        enrolment,
+        actor_id,
+        "enrolment.promote",
+        f"{_name(enrolment)} promoted by staff from the waiting list (was {position})",
         before={"status": EnrolmentStatus.WAITING.value, "position": position},
         after={"status": enrolment.status.value},
     )
@@ -320,13 +307,12 @@ def cancel_place(
         reason="cancelled-by-staff",
     )
     places.notify(session, enrolment, "enrolment_cancelled_by_staff")
-    audit.record(
+    _record_enrolment(
         session,
-        actor_id=actor_id,
-        action="enrolment.cancel",
-        entity_type="enrolment",
-        entity_id=enrolment.id,
-        summary=f"{_name(enrolment)}'s place cancelled by staff",
+        enrolment,
+        actor_id,
+        "enrolment.cancel",
+        f"{_name(enrolment)}'s place cancelled by staff",
         before={"status": before.value},
         after={"status": enrolment.status.value, "promoted": [e.id for e in promoted]},
     )

@@ -26,7 +26,6 @@ from app.services.offerings import notices
 from app.services.offerings.notices import OfferingChange
 from app.services.offerings.rules import (
     AUDITED_COLUMNS,
-    ENTITY,
     EXTERNAL_ID_PREFIX,
     PLACEHOLDER_PREFIX,
     REQUIRED_SPANISH,
@@ -41,6 +40,7 @@ from app.services.offerings.rules import (
     _check_publishable,
     _snapshot,
     audit_summary,
+    record_offering,
 )
 from app.services.offerings.sessions import set_sessions
 
@@ -187,13 +187,12 @@ def create_offering(
     _number(session, offering)
     session.flush()
     search.index_offering(session, offering)
-    audit.record(
+    record_offering(
         session,
-        actor_id=actor_id,
-        action="offering.create",
-        entity_type=ENTITY,
-        entity_id=offering.id,
-        summary=audit_summary(offering, offering.title_es, source),
+        offering,
+        actor_id,
+        "offering.create",
+        audit_summary(offering, offering.title_es, source),
         after=_snapshot(offering),
     )
     return Saved(offering, warnings)
@@ -226,16 +225,8 @@ def update_offering(
         return Saved(offering, warnings)
     search.index_offering(session, offering)
     old, new = audit.changed(before, after)
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="offering.update",
-        entity_type=ENTITY,
-        entity_id=offering.id,
-        summary=audit_summary(offering, ", ".join(new), source),
-        before=old,
-        after=new,
-    )
+    summary = audit_summary(offering, ", ".join(new), source)
+    record_offering(session, offering, actor_id, "offering.update", summary, old, new)
     changes = _changes_for_participants(before, after)
     if offering.status == OfferingStatus.PUBLISHED and changes:
         notices.notify_offering_changed(session, offering, now, changes)
@@ -289,13 +280,12 @@ def duplicate(
     _number(session, copy)
     session.flush()
     search.index_offering(session, copy)
-    audit.record(
+    record_offering(
         session,
-        actor_id=actor_id,
-        action="offering.duplicate",
-        entity_type=ENTITY,
-        entity_id=copy.id,
-        summary=f"{copy.external_id} <- {offering.external_id}",
+        copy,
+        actor_id,
+        "offering.duplicate",
+        f"{copy.external_id} <- {offering.external_id}",
         before={"source_id": offering.id, "source_external_id": offering.external_id},
         after=_snapshot(copy),
     )

@@ -14,10 +14,14 @@ from app.models import (
     Offering,
     OfferingStatus,
 )
-from app.services import audit
 from app.services.errors import Conflict
 from app.services.offerings import notices
-from app.services.offerings.rules import ENTITY, _check_publishable, audit_summary, missing_english
+from app.services.offerings.rules import (
+    _check_publishable,
+    audit_summary,
+    missing_english,
+    record_offering,
+)
 
 
 def live_count(session: DbSession, offering_id: int) -> int:
@@ -46,16 +50,9 @@ def _set_status(
     before = offering.status
     offering.status = status
     session.flush()
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action=action,
-        entity_type=ENTITY,
-        entity_id=offering.id,
-        summary=audit_summary(offering, f"{before.value} -> {status.value}", source),
-        before={"status": before.value},
-        after={"status": status.value},
-    )
+    summary = audit_summary(offering, f"{before.value} -> {status.value}", source)
+    old, new = {"status": before.value}, {"status": status.value}
+    record_offering(session, offering, actor_id, action, summary, old, new)
 
 
 def publish(
@@ -107,13 +104,12 @@ def cancel(
     if offering.status == OfferingStatus.CANCELLED:
         return []
     ended = notices.cancel_offering(session, offering.id, now, actor_id=actor_id)
-    audit.record(
+    record_offering(
         session,
-        actor_id=actor_id,
-        action="offering.cancel",
-        entity_type=ENTITY,
-        entity_id=offering.id,
-        summary=f"{offering.external_id}: published -> cancelled",
+        offering,
+        actor_id,
+        "offering.cancel",
+        f"{offering.external_id}: published -> cancelled",
         before={"status": OfferingStatus.PUBLISHED.value},
         after={"status": OfferingStatus.CANCELLED.value, "participants_told": len(ended)},
     )

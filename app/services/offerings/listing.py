@@ -1,6 +1,6 @@
 """The back office's list of offerings."""
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import joinedload
 
@@ -9,7 +9,7 @@ from app.models import (
     Offering,
     OfferingStatus,
 )
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate, where_chosen
 
 
 def list_offerings(
@@ -27,18 +27,14 @@ def list_offerings(
     stmt: Select = select(Offering).where(scope)
     if text:
         stmt = stmt.where(
-            or_(
-                Offering.title_es.icontains(text, autoescape=True),
-                Offering.title_en.icontains(text, autoescape=True),
-                Offering.external_id.icontains(text, autoescape=True),
-            )
+            contains_text(text, Offering.title_es, Offering.title_en, Offering.external_id)
         )
-    if status is not None:
-        stmt = stmt.where(Offering.status == status)
-    if programme_id is not None:
-        stmt = stmt.where(Offering.programme_id == programme_id)
-    if kind is not None:
-        stmt = stmt.where(Offering.kind == kind)
+    stmt = where_chosen(
+        stmt,
+        (Offering.status, status),
+        (Offering.programme_id, programme_id),
+        (Offering.kind, kind),
+    )
     stmt = stmt.options(joinedload(Offering.programme), joinedload(Offering.provider)).order_by(
         Offering.starts_at.desc().nulls_first(), Offering.id.desc()
     )

@@ -22,6 +22,7 @@ from app.services import audit
 from app.services.errors import DomainError
 
 ENTITY = "offering"
+record_offering = audit.recorder(ENTITY)
 
 
 EXTERNAL_ID_PREFIX = "MOT-"

@@ -7,6 +7,7 @@ it is what the partnership reports as "members" and asks for a fresh login.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict, Unpack
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Municipality, Organisation, OrganisationKind
 from app.services import audit
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, contains_text, paginate, where_chosen
 
 ENTITY = "organisation"
 
@@ -46,18 +47,13 @@ def municipalities(session: Session) -> list[Municipality]:
 def _filtered(filters: OrganisationFilters) -> Select:
     stmt = select(Organisation).options(joinedload(Organisation.municipality))
     if filters.q:
-        stmt = stmt.where(
-            or_(
-                Organisation.name.icontains(filters.q, autoescape=True),
-                Organisation.sector.icontains(filters.q, autoescape=True),
-            )
-        )
-    if filters.kind is not None:
-        stmt = stmt.where(Organisation.kind == filters.kind)
-    if filters.municipality_id is not None:
-        stmt = stmt.where(Organisation.municipality_id == filters.municipality_id)
-    if filters.member is not None:
-        stmt = stmt.where(Organisation.is_member.is_(filters.member))
+        stmt = stmt.where(contains_text(filters.q, Organisation.name, Organisation.sector))
+    stmt = where_chosen(
+        stmt,
+        (Organisation.kind, filters.kind),
+        (Organisation.municipality_id, filters.municipality_id),
+        (Organisation.is_member, filters.member),
+    )
     return stmt.order_by(func.lower(Organisation.name), Organisation.id)
 
 
@@ -138,95 +134,59 @@ def _municipality(session: Session, municipality_id: int | None) -> Municipality
     return place
 
 
-def _set_details(session: Session, organisation: Organisation, **values) -> None:
+class Details(TypedDict):
+    """What the back office edits about an organisation, besides membership."""
+
+    name: str
+    kind: OrganisationKind
+    sector: str | None
+    municipality_id: int | None
+    website: str | None
+    contact_email: str | None
+
+
+def _set_details(session: Session, organisation: Organisation, details: Details) -> None:
     """Check every value first, then set them: a refused change leaves the row untouched."""
-    name = _clean_name(session, values["name"], organisation.id)
-    municipality = _municipality(session, values["municipality_id"])
-    website = _clean_website(values["website"])
-    contact_email = _clean_email(values["contact_email"])
+    name = _clean_name(session, details["name"], organisation.id)
+    municipality = _municipality(session, details["municipality_id"])
+    website = _clean_website(details["website"])
+    contact_email = _clean_email(details["contact_email"])
     organisation.name = name
-    organisation.kind = values["kind"]
-    organisation.sector = " ".join((values["sector"] or "").split()) or None
+    organisation.kind = details["kind"]
+    organisation.sector = " ".join((details["sector"] or "").split()) or None
     organisation.municipality = municipality
     organisation.website = website
     organisation.contact_email = contact_email
 
 
+_recorder = audit.recorder(ENTITY)
+
+
+def _record(session: Session, organisation: Organisation, actor_id: int, action: str, *changes):
+    session.flush()
+    _recorder(session, organisation, actor_id, action, organisation.name, *changes)
+
+
 def create_organisation(
-    session: Session,
-    *,
-    actor_id: int,
-    name: str,
-    kind: OrganisationKind,
-    sector: str | None,
-    municipality_id: int | None,
-    website: str | None,
-    contact_email: str | None,
+    session: Session, *, actor_id: int, **details: Unpack[Details]
 ) -> Organisation:
     """A new agent on the map (not a member: membership is set on its own)."""
     organisation = Organisation(is_member=False)
-    _set_details(
-        session,
-        organisation,
-        name=name,
-        kind=kind,
-        sector=sector,
-        municipality_id=municipality_id,
-        website=website,
-        contact_email=contact_email,
-    )
+    _set_details(session, organisation, details)
     session.add(organisation)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="create",
-        entity_type=ENTITY,
-        entity_id=organisation.id,
-        summary=organisation.name,
-        after=_snapshot(organisation, DETAILS),
-    )
+    _record(session, organisation, actor_id, "create", None, _snapshot(organisation, DETAILS))
     return organisation
 
 
 def update_organisation(
-    session: Session,
-    organisation_id: int,
-    *,
-    actor_id: int,
-    name: str,
-    kind: OrganisationKind,
-    sector: str | None,
-    municipality_id: int | None,
-    website: str | None,
-    contact_email: str | None,
+    session: Session, organisation_id: int, *, actor_id: int, **details: Unpack[Details]
 ) -> Organisation:
     organisation = get_organisation(session, organisation_id)
     before = _snapshot(organisation, DETAILS)
-    _set_details(
-        session,
-        organisation,
-        name=name,
-        kind=kind,
-        sector=sector,
-        municipality_id=municipality_id,
-        website=website,
-        contact_email=contact_email,
-    )
+    _set_details(session, organisation, details)
     after = _snapshot(organisation, DETAILS)
     if after != before:
-        session.flush()
-        before, after = audit.changed(before, after)
-        audit.record(
-            session,
-            actor_id=actor_id,
-            action="update",
-            entity_type=ENTITY,
-            entity_id=organisation.id,
-            summary=organisation.name,
-            before=before,
-            after=after,
-        )
+        _record(session, organisation, actor_id, "update", *audit.changed(before, after))
     return organisation
 
 
@@ -262,15 +222,5 @@ def set_membership(
     organisation.member_until = member_until
     after = _snapshot(organisation, MEMBERSHIP)
     if after != before:
-        session.flush()
-        audit.record(
-            session,
-            actor_id=actor_id,
-            action="membership",
-            entity_type=ENTITY,
-            entity_id=organisation.id,
-            summary=organisation.name,
-            before=before,
-            after=after,
-        )
+        _record(session, organisation, actor_id, "membership", before, after)
     return organisation
