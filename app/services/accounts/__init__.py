@@ -56,9 +56,11 @@ from app.services.accounts.tokens import (
     make_token,
     read_token,
     reset_token,
+    user_from_token,
 )
 from app.services.accounts.users import (
     NOT_A_RESIDENCE,
+    NOT_ON_THE_LIST,
     check_password,
     confirm_email,
     create_user,
@@ -68,6 +70,7 @@ from app.services.accounts.users import (
     resend_confirmation,
     residence,
     residence_options,
+    send_to_user,
     sign_up,
 )
 
@@ -82,6 +85,7 @@ __all__ = [
     "MIN_LENGTH",
     "MIN_SCORE",
     "NOT_A_RESIDENCE",
+    "NOT_ON_THE_LIST",
     "RESET_SALT",
     "RULES_HINT",
     "EmailNotConfirmed",
@@ -124,7 +128,9 @@ __all__ = [
     "residence",
     "residence_options",
     "save_profile",
+    "send_to_user",
     "sign_up",
     "start_password_reset",
+    "user_from_token",
     "verify_password",
 ]

@@ -20,17 +20,17 @@ from app.services.accounts.tokens import (
     EMAIL_CHANGE_SALT,
     RESET_SALT,
     UsedLink,
-    _user_from_token,
     email_change_token,
     read_token,
     reset_token,
+    user_from_token,
 )
 from app.services.accounts.users import (
-    _send,
     check_password,
     end_other_sessions,
     find_by_email,
     normalise_email,
+    send_to_user,
 )
 from app.services.errors import Conflict, DomainError
 
@@ -79,13 +79,13 @@ def start_password_reset(session: Session, email: str) -> None:
     """Send a reset link if the address has an account; answer the same either way."""
     user = find_by_email(session, email)
     if user is not None and user.erased_at is None:
-        _send(session, user, "password_reset", token=reset_token(user))
+        send_to_user(session, user, "password_reset", token=reset_token(user))
 
 
 def check_reset_token(session: Session, token: str) -> User:
     """The account a reset link is for, if it can still be used."""
     payload = read_token(RESET_SALT, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
-    user = _user_from_token(session, payload)
+    user = user_from_token(session, payload)
     if payload.get("password") != fingerprint(user.password_hash):
         raise UsedLink()
     return user
@@ -96,7 +96,7 @@ def _set_password(session: Session, user: User, password: str, now: datetime) ->
     user.password_hash = hash_password(password)
     user.password_changed_at = now
     end_other_sessions(user)
-    _send(session, user, "password_changed", changed_at=now)
+    send_to_user(session, user, "password_changed", changed_at=now)
     session.flush()
 
 
@@ -139,9 +139,9 @@ def request_email_change(
     owner = find_by_email(session, new_email)
     if owner is not None:
         if owner.erased_at is None:
-            _send(session, owner, "account_exists")
+            send_to_user(session, owner, "account_exists")
         return
-    _send(
+    send_to_user(
         session,
         user,
         "email_change_confirm",
@@ -153,7 +153,7 @@ def request_email_change(
 
 def confirm_email_change(session: Session, token: str, now: datetime) -> User:
     payload = read_token(EMAIL_CHANGE_SALT, token, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"])
-    user = _user_from_token(session, payload)
+    user = user_from_token(session, payload)
     new_email = payload.get("new")
     if not isinstance(new_email, str) or user.email != payload.get("old"):
         raise UsedLink()
@@ -162,6 +162,8 @@ def confirm_email_change(session: Session, token: str, now: datetime) -> User:
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = now
-    _send(session, user, "email_change_notice", to=old_email, new_email=new_email, changed_at=now)
+    send_to_user(
+        session, user, "email_change_notice", to=old_email, new_email=new_email, changed_at=now
+    )
     session.flush()
     return user

@@ -76,7 +76,7 @@ def email_change_token(user: User, new_email: str) -> str:
     return make_token(EMAIL_CHANGE_SALT, {"user": user.id, "old": user.email, "new": new_email})
 
 
-def _user_from_token(session: Session, payload: dict) -> User:
+def user_from_token(session: Session, payload: dict) -> User:
     user = session.get(User, payload["user"])
     if user is None or user.erased_at is not None:
         raise UsedLink()

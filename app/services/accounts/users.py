@@ -22,9 +22,9 @@ from app.services.accounts.passwords import (
 from app.services.accounts.tokens import (
     CONFIRM_SALT,
     UsedLink,
-    _user_from_token,
     confirmation_token,
     read_token,
+    user_from_token,
 )
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import outbox
@@ -51,7 +51,7 @@ def end_other_sessions(user: User) -> None:
     user.session_token = new_session_token()
 
 
-def _send(session: Session, user: User, template: str, to: str | None = None, **context):
+def send_to_user(session: Session, user: User, template: str, to: str | None = None, **context):
     outbox.enqueue(
         session,
         to=to or user.email,
@@ -116,7 +116,7 @@ def sign_up(
     existing = find_by_email(session, email)
     if existing is not None:
         if existing.erased_at is None:
-            _send(session, existing, "account_exists")
+            send_to_user(session, existing, "account_exists")
         return None
     user = User(
         name=name,
@@ -130,7 +130,7 @@ def sign_up(
     )
     session.add(user)
     session.flush()
-    _send(session, user, "confirm_email", token=confirmation_token(user))
+    send_to_user(session, user, "confirm_email", token=confirmation_token(user))
     return user
 
 
@@ -138,12 +138,12 @@ def resend_confirmation(session: Session, email: str) -> None:
     """Send a new link if the address has an unconfirmed account; otherwise do nothing."""
     user = find_by_email(session, email)
     if user is not None and user.erased_at is None and user.email_confirmed_at is None:
-        _send(session, user, "confirm_email", token=confirmation_token(user))
+        send_to_user(session, user, "confirm_email", token=confirmation_token(user))
 
 
 def confirm_email(session: Session, token: str, now: datetime) -> User:
     payload = read_token(CONFIRM_SALT, token, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"])
-    user = _user_from_token(session, payload)
+    user = user_from_token(session, payload)
     if user.email_confirmed_at is not None or user.email != payload.get("email"):
         raise UsedLink()
     user.email_confirmed_at = now

@@ -2,7 +2,9 @@
 and what it publishes (JSON-LD, iCalendar)."""
 
 from app.services.catalogue.calendar import (
+    LINE_MAX,
     PRODUCT_ID,
+    TEXT_MAX,
     build_calendar,
 )
 from app.services.catalogue.listing import (
@@ -48,6 +50,7 @@ __all__ = [
     "COURSE_MODES",
     "FACETS",
     "FIELD_WEIGHTS",
+    "LINE_MAX",
     "MAX_QUERY_LENGTH",
     "MAX_QUERY_WORDS",
     "MAX_TERM_LENGTH",
@@ -55,6 +58,7 @@ __all__ = [
     "PRODUCT_ID",
     "PUBLIC_STATUSES",
     "STOPWORDS",
+    "TEXT_MAX",
     "WORD",
     "CatalogueResult",
     "FilterOptions",

@@ -23,9 +23,20 @@ from app.models import (
 from app.models.types import utcnow
 from app.services import audit, offerings
 from app.services.errors import DomainError
-from app.services.imports.columns import _COLUMNS, COLUMN_NAMES, LIST_SEPARATOR, SCALAR_SOURCES
-from app.services.imports.reading import RowError, SpreadsheetError, _shown, _text, read_table
-from app.services.imports.rows import ParsedRow, _check_header, _read_row, _RowReader
+from app.services.imports.columns import (
+    COLUMN_NAMES,
+    COLUMNS_BY_NAME,
+    LIST_SEPARATOR,
+    SCALAR_SOURCES,
+)
+from app.services.imports.reading import (
+    RowError,
+    SpreadsheetError,
+    cell_text,
+    read_table,
+    shown_value,
+)
+from app.services.imports.rows import ParsedRow, RowReader, check_header, read_row
 from app.services.offerings import OfferingData, SessionRow
 from app.services.reference import ensure_reference_data
 
@@ -96,7 +107,7 @@ def import_offerings(
         return result
     if not table.rows:
         result.errors.append(RowError(_l("The spreadsheet has no offerings below its header row.")))
-    positions = _check_header(table.header, result.errors)
+    positions = check_header(table.header, result.errors)
     if result.errors:
         return result
 
@@ -104,24 +115,24 @@ def import_offerings(
     programmes = {
         p.slug: p for p in session.scalars(select(Programme).order_by(Programme.sort_order))
     }
-    allowed_places = _COLUMNS["municipality"].allowed
+    allowed_places = COLUMNS_BY_NAME["municipality"].allowed
     municipalities = {
         m.slug: m
         for m in session.scalars(select(Municipality).order_by(Municipality.sort_order))
         if m.slug in allowed_places
     }
 
-    named = {index for index, cell in enumerate(table.header) if _text(cell)}
+    named = {index for index, cell in enumerate(table.header) if cell_text(cell)}
     parsed: list[ParsedRow] = []
     for number, cells in table.rows:
-        reader = _RowReader(number, cells, positions, result.errors, programmes, municipalities)
+        reader = RowReader(number, cells, positions, result.errors, programmes, municipalities)
         for index, cell in enumerate(cells):
-            if index not in named and _text(cell):
+            if index not in named and cell_text(cell):
                 reader.error(
                     get_column_letter(index + 1),
                     _l("this cell has a value, but its column has no name in the header row"),
                 )
-        parsed.append(_read_row(reader))
+        parsed.append(read_row(reader))
 
     first_row: dict[str, int] = {}
     for row in parsed:
@@ -131,7 +142,7 @@ def import_offerings(
                     _l(
                         "the reference “%(found)s” is also used in row %(row)s; "
                         "each offering needs its own external_id",
-                        found=_shown(row.external_id),
+                        found=shown_value(row.external_id),
                         row=first_row[row.external_id],
                     ),
                     row.row,
@@ -259,7 +270,7 @@ def _check_provider(
                 _l(
                     "you may import only offerings of %(organisation)s; found “%(found)s”",
                     organisation=provider.name,
-                    found=_shown(row.provider),
+                    found=shown_value(row.provider),
                 ),
                 row.row,
                 "provider",

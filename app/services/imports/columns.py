@@ -168,7 +168,7 @@ COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
 
 
-_COLUMNS = {column.name: column for column in COLUMNS}
+COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
 
 
 # Offering attribute -> the column it comes from, to name what a re-import would change.

@@ -152,7 +152,7 @@ def _bounded(lines: Iterable[Iterable[Any]], deadline: float) -> list[tuple[int,
                 )
             )
         cells = list(line)
-        if any(_text(cell) for cell in cells[MAX_COLUMNS:]):
+        if any(cell_text(cell) for cell in cells[MAX_COLUMNS:]):
             raise SpreadsheetError(
                 _l(
                     "Row %(row)s has values beyond column %(max)s; the import has far fewer "
@@ -170,7 +170,7 @@ def _bounded(lines: Iterable[Iterable[Any]], deadline: float) -> list[tuple[int,
                     max=MAX_CELL_LENGTH,
                 )
             )
-        if number == HEADER_ROW or any(_text(cell) for cell in cells):
+        if number == HEADER_ROW or any(cell_text(cell) for cell in cells):
             kept.append((number, cells))
     return kept
 
@@ -181,7 +181,7 @@ def _table(lines: list[tuple[int, list[Any]]]) -> Table:
     return Table(header=lines[0][1], rows=lines[1:])
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A cell as the clerk typed it: spreadsheets give numbers and dates, CSV gives text."""
     if value is None:
         return ""
@@ -198,6 +198,6 @@ def _text(value: Any) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
-def _shown(value: Any) -> str:
-    text = _text(value)
+def shown_value(value: Any) -> str:
+    text = cell_text(value)
     return text if len(text) <= SHOWN_VALUE_LENGTH else text[: SHOWN_VALUE_LENGTH - 1] + "…"

@@ -22,8 +22,8 @@ from app.models import (
     OfferingStatus,
 )
 from app.services.imports.columns import (
-    _COLUMNS,
     COLUMN_NAMES,
+    COLUMNS_BY_NAME,
     HEADER_ROW,
     IMPORTABLE_STATUSES,
     LIST_SEPARATOR,
@@ -32,14 +32,14 @@ from app.services.imports.columns import (
     REQUIRED_COLUMNS,
     SESSION_SEPARATOR,
 )
-from app.services.imports.reading import RowError, _shown, _text
+from app.services.imports.reading import RowError, cell_text, shown_value
 
 
-def _check_header(header: list[Any], errors: list[RowError]) -> dict[str, int]:
+def check_header(header: list[Any], errors: list[RowError]) -> dict[str, int]:
     """Column name -> position; missing, unknown and repeated columns are errors."""
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
-        name = _text(cell)
+        name = cell_text(cell)
         if not name:
             continue
         if name in positions:
@@ -48,7 +48,7 @@ def _check_header(header: list[Any], errors: list[RowError]) -> dict[str, int]:
                     _l("this column appears more than once in the header row"), HEADER_ROW, name
                 )
             )
-        elif name not in _COLUMNS:
+        elif name not in COLUMNS_BY_NAME:
             errors.append(RowError(_unknown_column_message(name), HEADER_ROW, name))
         positions.setdefault(name, index)
     for name in REQUIRED_COLUMNS:
@@ -58,7 +58,7 @@ def _check_header(header: list[Any], errors: list[RowError]) -> dict[str, int]:
                     _l("this required column is missing from the header row"), HEADER_ROW, name
                 )
             )
-    return {name: index for name, index in positions.items() if name in _COLUMNS}
+    return {name: index for name, index in positions.items() if name in COLUMNS_BY_NAME}
 
 
 def _unknown_column_message(name: str):
@@ -83,7 +83,7 @@ class ParsedRow:
     status: OfferingStatus | None  # None: published, unless cancelled or archived
 
 
-class _RowReader:
+class RowReader:
     """Reads one row's cells and collects its errors instead of stopping at the first."""
 
     def __init__(self, number, cells, positions, errors, programmes, municipalities):
@@ -113,13 +113,13 @@ class _RowReader:
         self.error(name, _l("this cell is required but it is empty"))
 
     def text(self, name: str, required: bool | None = None) -> str | None:
-        value = _text(self.raw(name))
-        required = _COLUMNS[name].required if required is None else required
+        value = cell_text(self.raw(name))
+        required = COLUMNS_BY_NAME[name].required if required is None else required
         if not value:
             if required:
                 self.required_but_empty(name)
             return None
-        limit = _COLUMNS[name].limit
+        limit = COLUMNS_BY_NAME[name].limit
         if limit and len(value) > limit:
             self.error(
                 name,
@@ -172,7 +172,7 @@ class _RowReader:
 
     def moment(self, name: str, end_of_day: bool = False) -> datetime | None:
         raw = self.raw(name)
-        value = _text(raw)
+        value = cell_text(raw)
         if not value:
             return None
         parsed = _parse_moment(raw, value, end_of_day)
@@ -182,7 +182,7 @@ class _RowReader:
                 _l(
                     "write a date as YYYY-MM-DD or a date and time as YYYY-MM-DD HH:MM; "
                     "found “%(found)s”",
-                    found=_shown(value),
+                    found=shown_value(value),
                 ),
             )
         return parsed
@@ -191,7 +191,7 @@ class _RowReader:
 def _not_allowed(value: str, allowed: dict[str, Any]):
     return _l(
         "“%(found)s” is not allowed here; use one of: %(allowed)s",
-        found=_shown(value),
+        found=shown_value(value),
         allowed=", ".join(allowed),
     )
 
@@ -237,7 +237,7 @@ def _parse_moment(raw: Any, value: str, end_of_day: bool) -> datetime | None:
     return _madrid(day + timedelta(days=1) if end_of_day else day)
 
 
-def _parse_sessions(reader: _RowReader) -> list[tuple[datetime, datetime]] | None:
+def _parse_sessions(reader: RowReader) -> list[tuple[datetime, datetime]] | None:
     value = reader.text("sessions")
     if value is None:
         return None
@@ -250,7 +250,7 @@ def _parse_sessions(reader: _RowReader) -> list[tuple[datetime, datetime]] | Non
                 _l(
                     "“%(found)s” is not a session; write YYYY-MM-DD HH:MM-HH:MM, for example "
                     "2025-03-04 17:00-19:00, and separate sessions with ;",
-                    found=_shown(part),
+                    found=shown_value(part),
                 ),
             )
             continue
@@ -262,13 +262,13 @@ def _parse_sessions(reader: _RowReader) -> list[tuple[datetime, datetime]] | Non
         except ValueError:
             reader.error(
                 "sessions",
-                _l("“%(found)s” is not a real date and time", found=_shown(part)),
+                _l("“%(found)s” is not a real date and time", found=shown_value(part)),
             )
             continue
         if end <= start:
             reader.error(
                 "sessions",
-                _l("the session “%(found)s” ends before it starts", found=_shown(part)),
+                _l("the session “%(found)s” ends before it starts", found=shown_value(part)),
             )
             continue
         spans.append((start, end))
@@ -277,8 +277,8 @@ def _parse_sessions(reader: _RowReader) -> list[tuple[datetime, datetime]] | Non
     return sorted(spans)
 
 
-def _price_cents(reader: _RowReader) -> int | None:
-    value = _text(reader.raw("price_eur"))
+def _price_cents(reader: RowReader) -> int | None:
+    value = cell_text(reader.raw("price_eur"))
     if not value:
         return 0
     try:
@@ -296,14 +296,14 @@ def _price_cents(reader: _RowReader) -> int | None:
             "price_eur",
             _l(
                 "write the price in euros, such as 0, 15 or 12.50; found “%(found)s”",
-                found=_shown(value),
+                found=shown_value(value),
             ),
         )
         return None
     return int(amount * 100)
 
 
-def _read_row(reader: _RowReader) -> ParsedRow:
+def read_row(reader: RowReader) -> ParsedRow:
     has = reader.has
     values: dict[str, Any] = {}
     external_id = reader.text("external_id") or ""
@@ -339,7 +339,7 @@ def _read_row(reader: _RowReader) -> ParsedRow:
                 _l("an in-person or hybrid offering must take place in a municipality"),
             )
         for name in ("venue", "address"):
-            if not _text(reader.raw(name)):
+            if not cell_text(reader.raw(name)):
                 reader.error(name, _l("required for in-person and hybrid offerings"))
     for name in ("venue", "address"):
         if has(name):
@@ -348,7 +348,7 @@ def _read_row(reader: _RowReader) -> ParsedRow:
     values["capacity"] = reader.whole_number(
         "capacity",
         lambda found: _l(
-            "capacity must be a whole number of places, found “%(found)s”", found=_shown(found)
+            "capacity must be a whole number of places, found “%(found)s”", found=shown_value(found)
         ),
         lambda found: _l("capacity must be at least 1 place, found %(found)s", found=found),
         low=1,
@@ -361,7 +361,7 @@ def _read_row(reader: _RowReader) -> ParsedRow:
         return _l(
             "write the age as a whole number of years between 0 and %(max)s; found “%(found)s”",
             max=MAX_AGE,
-            found=_shown(found),
+            found=shown_value(found),
         )
 
     for name in ("min_age", "max_age"):
@@ -387,7 +387,7 @@ def _read_row(reader: _RowReader) -> ParsedRow:
             "enrolment_closes",
             _l(
                 "enrolment closes before it opens (%(opens)s)",
-                opens=_shown(reader.raw("enrolment_opens")),
+                opens=shown_value(reader.raw("enrolment_opens")),
             ),
         )
 

@@ -35,11 +35,11 @@ from app.services.offerings.rules import (
     OfferingInvalid,
     Saved,
     SessionRow,
-    _capacity_below_places,
-    _check_data,
-    _check_publishable,
-    _snapshot,
     audit_summary,
+    capacity_below_places,
+    check_data,
+    check_publishable,
+    offering_snapshot,
     record_offering,
 )
 from app.services.offerings.sessions import set_sessions
@@ -162,7 +162,7 @@ def _set_capacity(session: DbSession, offering: Offering, capacity: int, now: da
     )
     if result.rowcount != 1:
         session.refresh(offering, ["seats_taken"])
-        raise _capacity_below_places(offering.seats_taken)
+        raise capacity_below_places(offering.seats_taken)
     raised = capacity > offering.capacity
     set_committed_value(offering, "capacity", capacity)
     if raised:
@@ -179,7 +179,7 @@ def create_offering(
 ) -> Saved:
     """A new draft offering with its sessions. ``source`` names where the change came from
     (an import's file) in the audit entry."""
-    warnings = _check_data(data, rows)
+    warnings = check_data(data, rows)
     offering = _new_offering(session, data.external_id, data.capacity)
     _apply(offering, data)
     session.add(offering)
@@ -193,7 +193,7 @@ def create_offering(
         actor_id,
         "offering.create",
         audit_summary(offering, offering.title_es, source),
-        after=_snapshot(offering),
+        after=offering_snapshot(offering),
     )
     return Saved(offering, warnings)
 
@@ -210,17 +210,17 @@ def update_offering(
 ) -> Saved:
     """Change an offering and its sessions; participants hear of new dates or venues.
     Places freed by a higher capacity go to the waiting list in the same transaction."""
-    warnings = _check_data(data, rows)
+    warnings = check_data(data, rows)
     if offering.status == OfferingStatus.PUBLISHED:
-        _check_publishable(data, has_sessions=bool(rows))
-    before = _snapshot(offering)
+        check_publishable(data, has_sessions=bool(rows))
+    before = offering_snapshot(offering)
     if data.external_id and data.external_id != offering.external_id:
         _set_external_id(session, offering, data.external_id)
     _set_capacity(session, offering, data.capacity, now)
     _apply(offering, data)
     set_sessions(session, offering, rows)
     session.flush()
-    after = _snapshot(offering)
+    after = offering_snapshot(offering)
     if before == after:
         return Saved(offering, warnings)
     search.index_offering(session, offering)
@@ -287,6 +287,6 @@ def duplicate(
         "offering.duplicate",
         f"{copy.external_id} <- {offering.external_id}",
         before={"source_id": offering.id, "source_external_id": offering.external_id},
-        after=_snapshot(copy),
+        after=offering_snapshot(copy),
     )
     return copy

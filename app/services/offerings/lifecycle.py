@@ -17,8 +17,8 @@ from app.models import (
 from app.services.errors import Conflict
 from app.services.offerings import notices
 from app.services.offerings.rules import (
-    _check_publishable,
     audit_summary,
+    check_publishable,
     missing_english,
     record_offering,
 )
@@ -61,7 +61,7 @@ def publish(
     """Show a draft in the catalogue. Returns warnings (English text missing)."""
     if offering.status != OfferingStatus.DRAFT:
         raise Conflict(_l("Only a draft can be published."))
-    _check_publishable(offering, has_sessions=bool(offering.sessions))
+    check_publishable(offering, has_sessions=bool(offering.sessions))
     _set_status(session, offering, OfferingStatus.PUBLISHED, "offering.publish", actor_id, source)
     missing = missing_english(offering)
     if not missing:

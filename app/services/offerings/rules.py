@@ -145,7 +145,7 @@ class OfferingInvalid(DomainError):
         super().__init__(problems=problems, status_code=status_code)
 
 
-def _capacity_below_places(taken: int) -> OfferingInvalid:
+def capacity_below_places(taken: int) -> OfferingInvalid:
     return OfferingInvalid(
         [
             (
@@ -179,7 +179,7 @@ def missing_english(offering: Offering) -> list:
     ]
 
 
-def _session_spans(offering: Offering) -> list[list]:
+def session_spans(offering: Offering) -> list[list]:
     return [
         [item.starts_at.isoformat(), item.ends_at.isoformat(), item.venue, item.address]
         for item in offering.sessions
@@ -191,15 +191,15 @@ def audit_summary(offering: Offering, what: str, source: str | None) -> str:
     return f"{offering.external_id}: {what}" + (f" ({source})" if source else "")
 
 
-def _snapshot(offering: Offering) -> dict:
+def offering_snapshot(offering: Offering) -> dict:
     data = audit.snapshot(offering, AUDITED_COLUMNS)
     data["audiences"] = sorted(item.value for item in offering.audiences)
     data["languages"] = sorted(item.value for item in offering.languages)
-    data["session_spans"] = _session_spans(offering)
+    data["session_spans"] = session_spans(offering)
     return data
 
 
-def _check_data(data: OfferingData, rows: Sequence[SessionRow]) -> list:
+def check_data(data: OfferingData, rows: Sequence[SessionRow]) -> list:
     """Refuse what can never be right; return warnings for what is merely unusual."""
     problems: list[tuple[str, object]] = []
     warnings = []
@@ -234,7 +234,7 @@ def _check_data(data: OfferingData, rows: Sequence[SessionRow]) -> list:
     return warnings
 
 
-def _check_publishable(offering: Offering | OfferingData, *, has_sessions: bool) -> None:
+def check_publishable(offering: Offering | OfferingData, *, has_sessions: bool) -> None:
     """What the catalogue page needs; ``offering`` is a stored row or the values to save."""
     problems: list[tuple[str | None, object]] = []
     messages = {

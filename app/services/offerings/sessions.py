@@ -13,13 +13,13 @@ from app.models import (
     Offering,
     OfferingSession,
 )
-from app.services.offerings.rules import OfferingInvalid, SessionRow, _session_spans
+from app.services.offerings.rules import OfferingInvalid, SessionRow, session_spans
 
 
 def set_sessions(session: DbSession, offering: Offering, rows: Sequence[SessionRow]) -> bool:
     """Make the offering's sessions exactly ``rows``, keeping stored ones by id (their
     attendance stays with them). A session with attendance marked is never removed.
-    Returns whether anything changed. The rows are assumed checked (see _check_data)."""
+    Returns whether anything changed. The rows are assumed checked (see check_data)."""
     stored = {item.id: item for item in offering.sessions}
     kept_ids = {row.id for row in rows if row.id in stored}
     removed = [item for item_id, item in stored.items() if item_id not in kept_ids]
@@ -45,7 +45,7 @@ def set_sessions(session: DbSession, offering: Offering, rows: Sequence[SessionR
                 ],
                 status_code=409,
             )
-    before = _session_spans(offering)
+    before = session_spans(offering)
     sessions = []
     for row in sorted(rows, key=lambda item: item.starts_at):
         item = stored.get(row.id) if row.id is not None else None
@@ -56,7 +56,7 @@ def set_sessions(session: DbSession, offering: Offering, rows: Sequence[SessionR
     offering.sessions = sessions
     offering.starts_at = sessions[0].starts_at if sessions else None
     offering.ends_at = max(item.ends_at for item in sessions) if sessions else None
-    return _session_spans(offering) != before
+    return session_spans(offering) != before
 
 
 def match_sessions(
