@@ -11,14 +11,19 @@ the counts per offering (and every yearly figure built from them) stay what they
 - Accounts nobody used for years (no sign-in, no change, no place in an offering still to
   end): erased. No email is sent first, nor at erasure (that notice says "as you asked").
 - Inclusion profiles: kept until the yearly figures of the person's last participation are
-  done, then deleted: the year's figures are reported in the year after it.
+  done, then deleted: the year's figures are reported in the year after it. The indicator
+  store (to come) takes demographics as they were when the person took part, so it has to
+  record year Y before Y + 1 is over; until it does, lengthen the period rather than lose
+  a year's inclusion breakdown.
 - Emails sent or given up: deleted (they hold the address, the name and the text).
 - Audit entries: the entry stays (what, which row, when); who did it, the names and
   addresses in it and what staff wrote to people are redacted.
 
-Nothing else needs purging: sessions are signed cookies (an erased account's token is
-rotated, so they are worthless); reset and confirmation links are not stored, only signed,
-and die with the password or the address they name.
+Nothing else in the database needs purging: sessions are signed cookies (an erased
+account's token is rotated, so they are worthless); reset and confirmation links are not
+stored, only signed, and die with the password or the address they name. Outside it, the
+rate limiter's per-address counters expire with their window; backups and server logs
+follow the operator's own retention.
 """
 
 from dataclasses import dataclass, fields
