@@ -18,6 +18,7 @@ from app.models import Offering, Role, utcnow
 from app.ops import backup
 from app.services import accounts, enrolment
 from app.services import imports as importer
+from app.services.accounts import retention
 from app.services.errors import DomainError
 from app.services.mail import delivery
 
@@ -258,6 +259,122 @@ def create_user_command(
         )
 
 
+privacy_cli = AppGroup("privacy", help="Keep personal data no longer than its purpose needs.")
+
+
+def _purge_line(purpose: str, count: int, dry_run: bool) -> str:
+    """What one purpose removed (or would remove), for ``privacy purge``."""
+    lines = {
+        "unconfirmed": lambda: (
+            ngettext(
+                "Sign-ups never confirmed: %(num)d account would be deleted.",
+                "Sign-ups never confirmed: %(num)d accounts would be deleted.",
+                count,
+            )
+            if dry_run
+            else ngettext(
+                "Sign-ups never confirmed: %(num)d account deleted.",
+                "Sign-ups never confirmed: %(num)d accounts deleted.",
+                count,
+            )
+        ),
+        "inactive": lambda: (
+            ngettext(
+                "Accounts no longer used: %(num)d account would be erased.",
+                "Accounts no longer used: %(num)d accounts would be erased.",
+                count,
+            )
+            if dry_run
+            else ngettext(
+                "Accounts no longer used: %(num)d account erased.",
+                "Accounts no longer used: %(num)d accounts erased.",
+                count,
+            )
+        ),
+        "profiles": lambda: (
+            ngettext(
+                "Inclusion profiles past their year: %(num)d profile would be deleted.",
+                "Inclusion profiles past their year: %(num)d profiles would be deleted.",
+                count,
+            )
+            if dry_run
+            else ngettext(
+                "Inclusion profiles past their year: %(num)d profile deleted.",
+                "Inclusion profiles past their year: %(num)d profiles deleted.",
+                count,
+            )
+        ),
+        "outbox": lambda: (
+            ngettext(
+                "Emails sent or given up: %(num)d email would be deleted.",
+                "Emails sent or given up: %(num)d emails would be deleted.",
+                count,
+            )
+            if dry_run
+            else ngettext(
+                "Emails sent or given up: %(num)d email deleted.",
+                "Emails sent or given up: %(num)d emails deleted.",
+                count,
+            )
+        ),
+        "audit": lambda: (
+            ngettext(
+                "Audit log: %(num)d entry would be redacted.",
+                "Audit log: %(num)d entries would be redacted.",
+                count,
+            )
+            if dry_run
+            else ngettext(
+                "Audit log: %(num)d entry redacted.",
+                "Audit log: %(num)d entries redacted.",
+                count,
+            )
+        ),
+    }
+    return lines[purpose]()
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+@lang_option
+def purge_command(dry_run: bool, lang: str) -> None:
+    """Remove the personal data kept past its retention period (RETENTION_*_DAYS, see the
+    README), purpose by purpose, each in its own transaction, and say how much.
+
+    Places, their statuses, attendance and completions are never changed, so every count
+    per offering stays the same (checked: a purpose that changed one is rolled back and the
+    command exits with status 1). Running it again removes nothing more: safe daily from cron.
+    """
+    try:
+        periods = retention.RetentionPeriods.from_config(current_app.config)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    now = utcnow()
+    with force_locale(lang):
+        for purpose in retention.PURPOSES:
+            try:
+                count = retention.purge(db.session, purpose, now=now, periods=periods)
+            except retention.FiguresChanged as error:
+                db.session.rollback()
+                click.echo(
+                    _(
+                        "Stopped: removing %(purpose)s would have changed the counts per "
+                        "offering. Nothing of it was removed.",
+                        purpose=purpose,
+                    ),
+                    err=True,
+                )
+                raise SystemExit(1) from error
+            # A dry run keeps each purpose's work until the end, so that the next one counts
+            # what a real run would leave it (an old unconfirmed sign-up is not also inactive).
+            if not dry_run:
+                db.session.commit()
+            click.echo(_purge_line(purpose, count, dry_run))
+        if dry_run:
+            db.session.rollback()
+            click.echo(_("Dry run: nothing was changed."))
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -297,6 +414,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(offerings_cli)

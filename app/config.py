@@ -124,6 +124,21 @@ class Config:
 
     HOME_UPCOMING_LIMIT = 6
 
+    # How long personal data is kept, per purpose, in days (`flask privacy purge`, daily from
+    # cron; the privacy notice states these values). See services/accounts/retention.py.
+    # Sign-ups never confirmed, from sign-up or the last email to the address: then deleted.
+    RETENTION_UNCONFIRMED_DAYS = _int("RETENTION_UNCONFIRMED_DAYS", 7)
+    # Accounts without sign-in, change or participation (from the end of the last offering
+    # they had a place in): then erased as if closed by their owner, places still counted.
+    RETENTION_INACTIVE_DAYS = _int("RETENTION_INACTIVE_DAYS", 3 * 365)
+    # Inclusion profile answers, from 31 December of the year of the last participation or
+    # answer: 366 keeps them for the whole of the year in which that year is reported.
+    RETENTION_PROFILES_DAYS = _int("RETENTION_PROFILES_DAYS", 366)
+    # Emails in the outbox, from sending or giving up: then deleted.
+    RETENTION_OUTBOX_DAYS = _int("RETENTION_OUTBOX_DAYS", 90)
+    # Audit entries: then who did it and the people named in them are redacted.
+    RETENTION_AUDIT_DAYS = _int("RETENTION_AUDIT_DAYS", 5 * 365)
+
     # "json": one JSON line per request and per log record (request id, status, duration).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 

@@ -36,6 +36,12 @@ from app.services.accounts.profile import (
     get_profile,
     save_profile,
 )
+from app.services.accounts.retention import (
+    FiguresChanged,
+    RetentionPeriods,
+    participation_counts,
+    purge,
+)
 from app.services.accounts.roles import (
     ENTITY,
     UserFilters,
@@ -90,9 +96,11 @@ __all__ = [
     "RULES_HINT",
     "EmailNotConfirmed",
     "ExpiredLink",
+    "FiguresChanged",
     "InvalidLink",
     "LoginFailed",
     "ProfileAnswers",
+    "RetentionPeriods",
     "UsedLink",
     "UserFilters",
     "WeakPassword",
@@ -120,6 +128,8 @@ __all__ = [
     "make_token",
     "normalise_email",
     "organisations",
+    "participation_counts",
+    "purge",
     "read_token",
     "request_email_change",
     "resend_confirmation",

@@ -168,20 +168,29 @@ def erase_user(session: Session, user_id: int, *, password: str, now: datetime) 
             actor_id=user.id,
             reason=ERASURE_REASON,
         )
+    _anonymise(session, user, now, farewell=True)
+    return promoted
+
+
+def _anonymise(session: Session, user: User, now: datetime, *, farewell: bool) -> None:
+    """Empty the account of everything that points to the person; its enrolments stay as
+    they are. With ``farewell``, the person is told by email (not when the retention purge
+    closes an account nobody has used for years: see ``retention``)."""
     session.execute(
         delete(OutboxMessage)
         .where(OutboxMessage.to_address == user.email)
         .execution_options(synchronize_session=False)
     )
-    # The last message to the address, written before the address is gone.
-    outbox.enqueue(
-        session,
-        to=user.email,
-        lang=user.preferred_language,
-        template="account_closed",
-        user=user,
-        closed_at=now,
-    )
+    if farewell:
+        # The last message to the address, written before the address is gone.
+        outbox.enqueue(
+            session,
+            to=user.email,
+            lang=user.preferred_language,
+            template="account_closed",
+            user=user,
+            closed_at=now,
+        )
     user.profile = None
     user.name = ERASED_NAME
     user.email = None
@@ -195,4 +204,3 @@ def erase_user(session: Session, user_id: int, *, password: str, now: datetime) 
     user.password_changed_at = None
     user.erased_at = now
     session.flush()
-    return promoted
