@@ -196,3 +196,17 @@ file_name = st.one_of(
     st.sampled_from(["offers.csv", "offers.xlsx", "offers.CSV", "offers", ".csv", "a.exe", ""]),
     hostile_text.map(lambda text: text[:100] + ".csv"),
 )
+
+
+def fit(model, **fields) -> dict:
+    """``fields`` as ``model``'s columns store them: no NUL (PostgreSQL has no place for
+    one, and the forms refuse it) and within each column's length (PostgreSQL enforces it)."""
+    columns = model.__table__.columns
+    fitted = {}
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+            length = getattr(columns[name].type, "length", None)
+            value = value[:length] if length else value
+        fitted[name] = value
+    return fitted

@@ -18,12 +18,19 @@ from icalendar import Calendar
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from app.extensions import db
-from app.models import Role, utcnow
+from app.models import Offering, Organisation, Role, User, utcnow
 from app.services import enrolment
 from app.services.catalogue import build_calendar
 from app.services.enrolment import exports
 from tests.factories import make_offering, make_organisation, make_user, set_sessions
-from tests.property.strategies import MARKUP, SPECIAL, big_integers, unicode_text, with_markup
+from tests.property.strategies import (
+    MARKUP,
+    SPECIAL,
+    big_integers,
+    fit,
+    unicode_text,
+    with_markup,
+)
 
 FORMULAS = (
     "=cmd|' /C calc'!A0",
@@ -113,7 +120,11 @@ def test_every_export_of_stored_names_and_emails_is_safe(app, session, people):
     offering = make_offering(session, capacity=2, sessions=2)
     for name, email in people:
         # Unique by construction: the column is; the text before it is anything at all.
-        person = make_user(session, name=name[:120], email=f"{email[:200]}#{next(_numbers)}")
+        unique = f"#{next(_numbers)}"
+        stored = fit(User, name=name, email=email)
+        person = make_user(
+            session, name=stored["name"], email=stored["email"][: 254 - len(unique)] + unique
+        )
         enrolment.enrol(session, offering_id=offering.id, user_id=person.id, now=utcnow())
     session.flush()
     with app.test_request_context("/es/"), force_locale("es"):
@@ -165,11 +176,14 @@ def test_any_stored_text_makes_a_calendar_that_parses_back(
 ):
     offering = make_offering(
         session,
-        title_es=title or "x",
-        title_en=title,
-        summary_es=summary or "x",
-        venue=venue,
-        address=address,
+        **fit(
+            Offering,
+            title_es=title or "x",
+            title_en=title,
+            summary_es=summary or "x",
+            venue=venue,
+            address=address,
+        ),
     )
     set_sessions(offering, [(start, start + timedelta(hours=2))])
     session.flush()
@@ -210,16 +224,20 @@ def test_the_json_ld_of_any_stored_text_is_json_that_stays_in_its_script(
     app, client, title, summary, venue, provider, skills
 ):
     with app.app_context():
-        organisation = make_organisation(db.session, name=f"{provider[:150]} {next(_numbers)}")
+        name = fit(Organisation, name=provider)["name"][:190] + f" {next(_numbers)}"
+        organisation = make_organisation(db.session, name=name)
         offering = make_offering(
             db.session,
             provider=organisation,
-            title_es=title or "x",
-            title_en=title,
-            summary_es=summary or "x",
-            summary_en=summary,
-            venue=venue,
-            skills=skills[:500],
+            **fit(
+                Offering,
+                title_es=title or "x",
+                title_en=title,
+                summary_es=summary or "x",
+                summary_en=summary,
+                venue=venue,
+                skills=skills,
+            ),
         )
         db.session.commit()
         offering_id, provider_name = offering.id, organisation.name

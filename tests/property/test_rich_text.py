@@ -11,17 +11,23 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.extensions import db
-from app.models import Role
+from app.models import Offering, Role
 from app.templating import ALLOWED_TAGS, render_markdown
 from tests.factories import make_offering, make_organisation, make_user
 from tests.property.routes import ErrorLog, Sent, problems
-from tests.property.strategies import MARKUP, unicode_text
+from tests.property.strategies import MARKUP, fit, unicode_text
 
 ATTACKS = (
     "[click](javascript:alert(1))",
     "[x](JaVaScRiPt:alert(1))",
     "[x]( javascript:alert(1) )",
     "[x](java\tscript:alert(1))",
+    "[x](java&#9;script:alert(1))",
+    "[x](java&#x0A;script:alert(1))",
+    "[x](&#0;javascript:alert(1))",
+    '<a href="java&#9;script:alert(1)">x</a>',
+    '<a href="java&#13;script:alert(1)">x</a>',
+    '<a href="&#1;javascript:alert(1)">x</a>',
     "[x](&#106;avascript:alert(1))",
     "[x](&#x6A;avascript&colon;alert(1))",
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
@@ -65,7 +71,14 @@ markdown_text = st.lists(
 _numbers = count(1)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "background"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+# How a browser reads a URL (WHATWG URL standard): C0 controls and spaces around it are
+# dropped, and tabs and line breaks anywhere ("java\tscript:" is "javascript:").
+_AROUND = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+
+
+def scheme_seen_by_a_browser(url: str) -> str:
+    return _TAB_OR_NEWLINE.sub("", _AROUND.sub("", url)).lower()
 
 
 class Inspector(HTMLParser):
@@ -82,7 +95,7 @@ class Inspector(HTMLParser):
             value = value or ""
             if name.startswith("on") or name in ("style", "srcdoc"):
                 self.dangers.append(f"<{tag} {name}={value!r}>")
-            if name in URL_ATTRIBUTES and _INVISIBLE.sub("", value).lower().startswith(BAD_SCHEMES):
+            if name in URL_ATTRIBUTES and scheme_seen_by_a_browser(value).startswith(BAD_SCHEMES):
                 self.dangers.append(f"<{tag} {name}={value!r}>")
 
     handle_startendtag = handle_starttag
@@ -129,15 +142,18 @@ def test_stored_markup_is_shown_as_text_on_every_page_that_shows_it(app, client,
         offering = make_offering(
             db.session,
             provider=provider,
-            title_es=texts["title"][:200] or "x",
-            title_en=texts["title"][:200],
-            summary_es=texts["summary"][:500] or "x",
-            summary_en=texts["summary"][:500],
-            description_es=texts["description"],
-            description_en=texts["description"],
-            venue=texts["venue"],
-            address=texts["address"][:200],
-            skills=texts["skills"],
+            **fit(
+                Offering,
+                title_es=texts["title"].replace("\x00", "") or "x",
+                title_en=texts["title"],
+                summary_es=texts["summary"].replace("\x00", "") or "x",
+                summary_en=texts["summary"],
+                description_es=texts["description"],
+                description_en=texts["description"],
+                venue=texts["venue"],
+                address=texts["address"],
+                skills=texts["skills"],
+            ),
         )
         admin = make_user(db.session, role=Role.ADMIN, name=texts["person"])
         db.session.commit()

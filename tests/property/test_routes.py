@@ -32,8 +32,8 @@ from tests.property.routes import (
     path_values,
     persona_of,
     problems,
-    row_counts,
     rule_for,
+    snapshot,
 )
 from tests.property.strategies import (
     file_content,
@@ -80,10 +80,10 @@ def log_in_for(app, client, auth, rule, world):
 
 def check(app, client, send, sent, errors):
     with app.app_context():
-        before = row_counts()
+        before = snapshot()
     response = send()
     with app.app_context():
-        after = row_counts()
+        after = snapshot()
     found = problems(app, response, sent, before, after, errors)
     assert found == [], f"{sent.method} {sent.path[:300]}: {found}"
     return response
