@@ -103,11 +103,14 @@ def valid_lines(body: bytes) -> None:
 
 @pytest.mark.parametrize("text", ANY_TEXT, ids=range(len(ANY_TEXT)))
 def test_any_stored_text_gives_a_valid_calendar(session, text):
-    offering = make_offering(
-        session, title_es=text or "x", summary_es=text, venue=text, address=text
-    )
+    offering = make_offering(session)
     session.flush()
-    body = build_calendar([(offering, URL)], "es", name=text)
+    # The text is given to the object only, never flushed: PostgreSQL stores neither a NUL
+    # nor a title over its column's length, and the calendar must cope with SQLite's rows.
+    with session.no_autoflush:
+        offering.title_es, offering.summary_es = text or "x", text
+        offering.venue = offering.address = text
+        body = build_calendar([(offering, URL)], "es", name=text)
     valid_lines(body)
     [event] = parse(body).walk("VEVENT")
     summary = str(event["summary"])

@@ -20,6 +20,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -51,6 +52,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+# Excel's limit: a longer cell makes it "repair" the whole workbook on opening.
+XLSX_CELL_MAX = 32_767
 
 
 class Kind(enum.StrEnum):
@@ -200,18 +205,30 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def _xlsx_text(text: str) -> str:
+    """Text a worksheet can hold: XML 1.0 has no place for control characters other than
+    tab and line breaks (openpyxl refuses them: one in a stored name made the export fail)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:XLSX_CELL_MAX]
+
+
+def _xlsx_value(value):
+    if isinstance(value, datetime):
+        return _madrid(value)
+    return _xlsx_text(value) if isinstance(value, str) else value
+
+
 def to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     # Excel refuses sheet titles over 31 characters.
     sheet.title = table.title[:31]
-    sheet.append(table.headers)
+    sheet.append([_xlsx_text(header) for header in table.headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     widths = [len(header) for header in table.headers]
     for values in table.rows:
-        sheet.append([_madrid(v) if isinstance(v, datetime) else v for v in values])
+        sheet.append([_xlsx_value(value) for value in values])
         for index, value in enumerate(values):
             shown = EXCEL_DATETIME if isinstance(value, datetime) else str(value or "")
             widths[index] = max(widths[index], len(shown))

@@ -1,0 +1,71 @@
+import pytest
+
+from app.extensions import db
+from app.models import Role, utcnow
+from app.services import audit, enrolment
+from app.services.accounts.tokens import confirmation_token, email_change_token, reset_token
+from tests.factories import DEFAULT_PASSWORD, make_offering, make_organisation, make_user
+from tests.property.routes import ErrorLog
+
+
+@pytest.fixture
+def world(app):
+    """Something behind every argument of the URL map: an organisation's offering with two
+    sessions, one confirmed place and one waiting, an audit entry, a person of every role,
+    and the tokens the e-mail links carry."""
+    with app.app_context():
+        session = db.session
+        own = make_organisation(session, name="Organisation <b>propia</b>")
+        offering = make_offering(session, provider=own, capacity=1, sessions=2)
+        # One with free places, for enrolling: the resident already holds one in the first.
+        other = make_offering(session, provider=own, title_es="Taller <i>abierto</i>")
+        resident = make_user(session, email="resident@example.org")
+        waiting = make_user(session, email="waiting@example.org")
+        admin = make_user(session, email="admin@example.org", role=Role.ADMIN, organisation=own)
+        unconfirmed = make_user(session, email="new@example.org", confirmed=False)
+        forgetful = make_user(session, email="forgetful@example.org")
+        for role in Role:
+            make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
+        place = enrolment.enrol(session, offering_id=offering.id, user_id=resident.id, now=utcnow())
+        queued = enrolment.enrol(session, offering_id=offering.id, user_id=waiting.id, now=utcnow())
+        # A free place beside the waiting list (capacity raised behind the service's back),
+        # so that staff may promote by hand.
+        offering.capacity = 2
+        entry = audit.record(
+            session,
+            actor_id=admin.id,
+            action="update",
+            entity_type="organisation",
+            entity_id=own.id,
+            summary=own.name,
+            before={"sector": None},
+            after={"sector": "software"},
+        )
+        session.commit()
+        return {
+            "offering_id": offering.id,
+            "enrolment_id": place.id,
+            "organisation_id": own.id,
+            "user_id": waiting.id,
+            "session_id": offering.sessions[0].id,
+            "entry_id": entry.id,
+            "enrolment.enrol:offering_id": other.id,
+            "admin.participant_promote:enrolment_id": queued.id,
+            "fmt": "csv",
+            "filename": "css/site.css",
+            "bootstrap.static:filename": "css/bootstrap.min.css",
+            "auth.confirm_email:token": confirmation_token(unconfirmed),
+            "auth.reset_password:token": reset_token(forgetful),
+            "auth.confirm_email_change:token": email_change_token(resident, "new@example.net"),
+            "password": DEFAULT_PASSWORD,
+            "emails": {"resident": resident.email, "admin": admin.email},
+        }
+
+
+@pytest.fixture
+def errors(app):
+    """What the app logs at ERROR level during the test."""
+    handler = ErrorLog()
+    app.logger.addHandler(handler)
+    yield handler
+    app.logger.removeHandler(handler)
