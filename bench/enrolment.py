@@ -4,9 +4,10 @@
         [--people 1000] [--places 30] [--processes 16] [--cold]
 
 Each worker process has its own connection and calls the real service (enrol, then commit),
-as a gunicorn worker would per request. Each first warms up on an offering of its own, as a
-running worker is warm (``--cold``: without, so each first enrolment also compiles the
-email templates and connects). Reports enrolments per second, the latency
+as a gunicorn worker would per request, started as wsgi.py starts a worker (email templates
+compiled, catalogues loaded). Each then warms up on an offering of its own, as a worker that
+has served requests is warm (``--cold``: without, so each first enrolment also connects and
+compiles its SQL). Reports enrolments per second, the latency
 distribution (the worst wait is what the last person in the rush sees), and checks the
 outcome: exactly `places` confirmed, everyone else waiting, no duplicates.
 """
@@ -75,9 +76,11 @@ def worker(args) -> list[float]:
     offering_id, user_ids, warm_up, start_at = args
     from app.extensions import db
     from app.models import utcnow
+    from app.ops.warm import warm_up as ready_worker
     from app.services import enrolment
 
     app = make_app()
+    ready_worker(app)  # as wsgi.py readies each gunicorn worker
     latencies = []
     with app.app_context():
         if warm_up is not None:
@@ -139,7 +142,7 @@ def main() -> None:
     parser.add_argument(
         "--cold",
         action="store_true",
-        help="No warm-up: each process's first enrolment compiles templates and connects.",
+        help="No warm-up enrolments: each process's first one connects and compiles its SQL.",
     )
     args = parser.parse_args()
     # Before anything imports the app: its configuration reads DATABASE_URL once, at import.
