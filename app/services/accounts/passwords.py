@@ -26,13 +26,11 @@ MAX_LENGTH = 128
 # Compared against when the email is unknown, so a failed login takes as long either way.
 _DUMMY_HASH = generate_password_hash("not a real password, only a timing decoy")
 
-
 RULES_HINT = _l(
     "At least %(min)s characters. A few unrelated words are easy to remember and hard to "
     "guess; avoid common passwords, keyboard patterns, dates and your own name or email.",
     min=MIN_LENGTH,
 )
-
 
 _PATTERN_REASONS = {
     "spatial": _l("It follows a pattern of neighbouring keys on the keyboard."),
@@ -42,12 +40,10 @@ _PATTERN_REASONS = {
     "date": _l("It contains a date."),
 }
 
-
 _DICTIONARY_REASONS = {
     "passwords": _l("It is, or looks like, one of the most common passwords."),
     "user_inputs": _l("It contains your name or your email address."),
 }
-
 
 _WORDS_REASON = _l("It is made mostly of common words or names.")
 

@@ -35,8 +35,6 @@ from app.services.mail import outbox
 
 # Stored in place of the name; pages show a translated "erased account" from erased_at.
 ERASED_NAME = "-"
-
-
 ERASURE_REASON = "account-closed"
 
 

@@ -55,8 +55,6 @@ REDACTED = "[redacted]"
 # their name and residence are redacted too (with the kept places, a residence can single
 # someone out: see ``privacy``).
 PERSON_ENTITIES = frozenset({"user", "enrolment"})
-
-
 PERSON_KEYS = frozenset({"name", "municipality_id", "municipality"})
 
 
@@ -67,8 +65,6 @@ PERSONAL_KEYS = frozenset({"email", "contact_email", "subject", "body"})
 
 # Actions whose summary quotes what staff wrote.
 QUOTING_ACTIONS = frozenset({"offering.message"})
-
-
 AUDIT_BATCH = 500
 
 

@@ -12,11 +12,7 @@ from app.services.accounts.passwords import fingerprint
 from app.services.errors import DomainError
 
 CONFIRM_SALT = "account.confirm-email"
-
-
 RESET_SALT = "account.password-reset"
-
-
 EMAIL_CHANGE_SALT = "account.email-change"
 
 

@@ -20,14 +20,8 @@ from app.i18n import LANGUAGES
 from app.models import LIST_SEPARATOR, Offering, SearchTerm
 
 MAX_QUERY_LENGTH = 200
-
-
 MAX_QUERY_WORDS = 8
-
-
 MAX_TERM_LENGTH = 64
-
-
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -39,7 +33,6 @@ FIELD_WEIGHTS = {
     "provider": 2,
     "description": 1,
 }
-
 
 STOPWORDS = frozenset(
     """

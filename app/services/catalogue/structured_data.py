@@ -8,13 +8,11 @@ from app.models import Availability, Format, Offering, OfferingStatus
 
 COURSE_MODES = {Format.IN_PERSON: "onsite", Format.ONLINE: "online", Format.HYBRID: "blended"}
 
-
 ATTENDANCE_MODES = {
     Format.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
     Format.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
     Format.HYBRID: "https://schema.org/MixedEventAttendanceMode",
 }
-
 
 OFFER_AVAILABILITY = {
     Availability.OPEN: "https://schema.org/InStock",

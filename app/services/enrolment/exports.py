@@ -36,21 +36,13 @@ from app.services.errors import NotFound
 _record_offering = audit.recorder("offering")
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8"
-
-
 EXCEL_DATETIME = "DD/MM/YYYY HH:MM"
-
-
 CSV_DATETIME = "%d/%m/%Y %H:%M"  # what Excel in Spain reads back as a date
 
 
 # Excel (and LibreOffice) treat a cell starting with these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 

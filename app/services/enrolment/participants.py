@@ -33,8 +33,6 @@ _record_user = audit.recorder("user")
 _record_enrolment = audit.recorder("enrolment")
 
 PAGE_SIZES = (25, 50, 100, 200)
-
-
 DEFAULT_PAGE_SIZE = 50
 
 

@@ -19,11 +19,7 @@ from app.models import (  # noqa: F401 (the contract's limits)
 )
 
 HEADER_ROW = 1
-
-
 SHOWN_VALUE_LENGTH = 40
-
-
 SESSION_SEPARATOR = ";"
 
 
@@ -161,13 +157,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 
-
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
-
-
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
-
-
 COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
 
 

@@ -206,8 +206,6 @@ def _madrid(day: date, hour: int = 0, minute: int = 0) -> datetime:
 
 
 DATE_ONLY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
 DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::00)?$")
 
 

@@ -19,14 +19,8 @@ from app.models import Programme
 from app.services.imports.columns import COLUMN_NAMES, COLUMNS, SESSION_SEPARATOR
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 CSV_MIMETYPE = "text/csv"  # Flask adds "; charset=utf-8"
-
-
 MAX_COLUMN_WIDTH = 48
-
-
 DROPDOWN_ROWS = 500
 
 

@@ -14,11 +14,7 @@ from app.models import OutboxMessage, OutboxStatus
 
 # Waits of 1, 2, 4 ... minutes, then hourly: a mail server down for a whole day loses nothing.
 MAX_ATTEMPTS = 30
-
-
 BACKOFF_BASE = timedelta(minutes=1)
-
-
 BACKOFF_MAX = timedelta(hours=1)
 
 

@@ -23,20 +23,10 @@ from app.services.errors import DomainError
 
 ENTITY = "offering"
 record_offering = audit.recorder(ENTITY)
-
-
 EXTERNAL_ID_PREFIX = "MOT-"
-
-
 PLACEHOLDER_PREFIX = "new-"
-
-
 SKILL_SEPARATOR = LIST_SEPARATOR
-
-
 REQUIRED_SPANISH = ("title", "summary", "description")
-
-
 TEXT_FIELDS = ("title", "summary", "description", "prerequisites")
 
 
@@ -64,7 +54,6 @@ AUDITED_COLUMNS = (
     "enrolment_closes",
     "cancellation_hours",
 )
-
 
 AUDITED = (*AUDITED_COLUMNS, "audiences", "languages", "session_spans")
 

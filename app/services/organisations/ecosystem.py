@@ -21,14 +21,8 @@ from app.services.errors import Conflict, DomainError, NotFound
 from app.services.pagination import Page, contains_text, paginate, where_chosen
 
 ENTITY = "organisation"
-
-
 DETAILS = ("name", "kind", "sector", "municipality", "website", "contact_email")
-
-
 MEMBERSHIP = ("is_member", "member_since", "member_until")
-
-
 WEBSITE_SCHEMES = ("http", "https")
 
 
