@@ -21,3 +21,5 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy in front (see README) is the only client; headers it sets are trusted there.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No preload_app: each worker imports wsgi.py (and readies itself) after the fork, so no two
+# workers ever share a database connection.
