@@ -3,6 +3,7 @@
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -244,10 +245,7 @@ def create_user_command(
             )
         except DomainError as error:
             db.session.rollback()
-            click.echo(
-                f"{error.field}: {error.message}" if error.field else error.message, err=True
-            )
-            raise SystemExit(1) from error
+            _fail(f"{error.field}: {error.message}" if error.field else error.message)
         db.session.commit()
         click.echo(
             _(
@@ -354,17 +352,15 @@ def purge_command(dry_run: bool, lang: str) -> None:
         for purpose in retention.PURPOSES:
             try:
                 count = retention.purge(db.session, purpose, now=now, periods=periods)
-            except retention.FiguresChanged as error:
+            except retention.FiguresChanged:
                 db.session.rollback()
-                click.echo(
+                _fail(
                     _(
                         "Stopped: removing %(purpose)s would have changed the counts per "
                         "offering. Nothing of it was removed.",
                         purpose=purpose,
-                    ),
-                    err=True,
+                    )
                 )
-                raise SystemExit(1) from error
             # A dry run keeps each purpose's work until the end, so that the next one counts
             # what a real run would leave it (an old unconfirmed sign-up is not also inactive).
             if not dry_run:
@@ -386,8 +382,7 @@ def backup_command(file: Path, lang: str) -> None:
         try:
             backup.backup(db.engine, file)
         except backup.BackupError as error:
-            click.echo(str(error), err=True)
-            raise SystemExit(1) from error
+            _fail(str(error))
         click.echo(_("Backup written to %(file)s.", file=file))
 
 
@@ -405,9 +400,14 @@ def restore_command(file: Path, yes: bool, lang: str) -> None:
         try:
             backup.restore(db.engine, file)
         except backup.BackupError as error:
-            click.echo(str(error), err=True)
-            raise SystemExit(1) from error
+            _fail(str(error))
         click.echo(_("Database restored from %(file)s.", file=file))
+
+
+def _fail(message) -> NoReturn:
+    """Say why on standard error and exit with status 1, which scripts and cron look at."""
+    click.echo(message, err=True)
+    raise SystemExit(1)
 
 
 def register(app: Flask) -> None:
