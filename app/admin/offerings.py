@@ -24,7 +24,7 @@ from app.admin.offerings_forms import (
     OfferingFilterForm,
     OfferingForm,
 )
-from app.errors import submit
+from app.errors import done, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import localized
@@ -235,15 +235,15 @@ def offering_cancel(offering_id):
         lambda: offerings.cancel(db.session, offering, actor_id=current_user.id, now=utcnow()),
         page,
     )
-    flash(
+    return done(
         ngettext(
             "The offering is cancelled. %(num)d participant will be told by email.",
             "The offering is cancelled. %(num)d participants will be told by email.",
             len(ended),
         ),
-        "success",
+        "admin.offering_edit",
+        offering_id=offering_id,
     )
-    return redirect(url_for("admin.offering_edit", offering_id=offering_id))
 
 
 @bp.route("/offerings/<int:offering_id>/duplicate", methods=["GET", "POST"])
@@ -264,5 +264,8 @@ def offering_duplicate(offering_id):
         ),
         page,
     )
-    flash(_("A copy is ready as a draft: check it, then publish it."), "success")
-    return redirect(url_for("admin.offering_edit", offering_id=copy.id))
+    return done(
+        _("A copy is ready as a draft: check it, then publish it."),
+        "admin.offering_edit",
+        offering_id=copy.id,
+    )
