@@ -23,7 +23,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.localtime import MADRID
@@ -200,6 +200,18 @@ def utc_to_madrid(value: datetime | None) -> datetime | None:
 def first_view(data: dict) -> dict | None:
     """A form's values from the database at its first view; once sent, what was sent."""
     return None if request.method == "POST" else data
+
+
+def enum_choice(label, enum_cls) -> SelectField:
+    """A required choice of one value of ``enum_cls``, offered by its labels."""
+    return SelectField(
+        label, coerce=enum_cls, choices=enum_cls.choices, validators=[InputRequired()]
+    )
+
+
+def enum_checkboxes(label, enum_cls) -> CheckboxesField:
+    """Any number of values of ``enum_cls``, one checkbox each."""
+    return CheckboxesField(label, coerce=enum_cls, choices=enum_cls.choices)
 
 
 def optional_int(value) -> int | None:

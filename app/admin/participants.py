@@ -135,42 +135,37 @@ def _confirm_page(action: str, place: Enrolment, form, refusal: DomainError | No
     ), (refusal.status_code if refusal else 200)
 
 
+def _place_action(action: str, enrolment_id: int, change, said):
+    """Promote or cancel one place once staff confirm: ``change(place)`` is the service
+    call, ``said(place, its result)`` the message; a refusal is shown on the confirm page."""
+    place = get_enrolment_for(db.session, current_user, enrolment_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _confirm_page(action, place, form)
+    try:
+        result = change(place)
+    except DomainError as error:
+        db.session.rollback()
+        return _confirm_page(action, place, form, error)
+    db.session.commit()
+    return done(said(place, result), "admin.participants_index", offering_id=place.offering_id)
+
+
 @bp.route("/enrolments/<int:enrolment_id>/promote", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
 def participant_promote(enrolment_id):
-    place = get_enrolment_for(db.session, current_user, enrolment_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _confirm_page("promote", place, form)
-    try:
-        enrolment.promote(db.session, place, actor_id=current_user.id, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        return _confirm_page("promote", place, form, error)
-    db.session.commit()
-    return done(
-        _(
+    return _place_action(
+        "promote",
+        enrolment_id,
+        lambda place: enrolment.promote(db.session, place, actor_id=current_user.id, now=utcnow()),
+        lambda place, _result: _(
             "%(name)s has a confirmed place and has been told by email.",
             name=participant_name(place),
         ),
-        "admin.participants_index",
-        offering_id=place.offering_id,
     )
 
 
-@bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def participant_cancel(enrolment_id):
-    place = get_enrolment_for(db.session, current_user, enrolment_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _confirm_page("cancel", place, form)
-    try:
-        promoted = enrolment.cancel_place(db.session, place, actor_id=current_user.id, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        return _confirm_page("cancel", place, form, error)
-    db.session.commit()
+def _cancelled_message(place: Enrolment, promoted) -> str:
     message = _(
         "%(name)s's place is cancelled; they have been told by email.", name=participant_name(place)
     )
@@ -179,7 +174,20 @@ def participant_cancel(enrolment_id):
             "The place went to %(names)s, from the waiting list.",
             names=", ".join(participant_name(e) for e in promoted),
         )
-    return done(message, "admin.participants_index", offering_id=place.offering_id)
+    return message
+
+
+@bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def participant_cancel(enrolment_id):
+    return _place_action(
+        "cancel",
+        enrolment_id,
+        lambda place: enrolment.cancel_place(
+            db.session, place, actor_id=current_user.id, now=utcnow()
+        ),
+        _cancelled_message,
+    )
 
 
 def _tick_page(template, form, ticks, everyone, people, ticked, *, save, saved, **context):

@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import confirm_login, current_user, login_required, login_user, logout_user
 from limits import parse as parse_limit
@@ -134,13 +135,17 @@ def sign_up():
         _page("sign_up.html", form=form),
     )
     # The same words whether the address was new or already had an account.
-    return done(
-        _(
-            "Check your inbox: we have sent a message to %(email)s to finish signing up.",
-            email=accounts.normalise_email(form.email.data),
-        ),
+    return _link_sent(
+        _l("Check your inbox: we have sent a message to %(email)s to finish signing up."),
+        form,
         "auth.login",
     )
+
+
+def _link_sent(message, form, endpoint: str):
+    """Done, saying where the link went: ``message`` names the address (``%(email)s``) as
+    it is stored, whether or not it had an account."""
+    return done(message % {"email": accounts.normalise_email(form.email.data)}, endpoint)
 
 
 def _link(action):
@@ -171,11 +176,9 @@ def resend_confirmation():
         lambda: accounts.resend_confirmation(db.session, form.email.data),
         _page("resend_confirmation.html", form=form),
     )
-    return done(
-        _(
-            "If %(email)s has an account waiting for confirmation, we have sent it a new link.",
-            email=accounts.normalise_email(form.email.data),
-        ),
+    return _link_sent(
+        _l("If %(email)s has an account waiting for confirmation, we have sent it a new link."),
+        form,
         "auth.login",
     )
 
@@ -287,11 +290,9 @@ def change_email():
         ),
         _page("change_email.html", form=form),
     )
-    return done(
-        _(
-            "We have sent a link to %(email)s. Your address changes when you follow it.",
-            email=accounts.normalise_email(form.email.data),
-        ),
+    return _link_sent(
+        _l("We have sent a link to %(email)s. Your address changes when you follow it."),
+        form,
         "account.index",
     )
 
