@@ -23,7 +23,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.localtime import MADRID
@@ -34,6 +34,7 @@ LATEST_DATE = date(2100, 12, 31)
 
 NUL_MESSAGE = _l("This text contains a character that cannot be saved (a NUL byte). Remove it.")
 BLANK_CHOICE_MESSAGE = _l("Choose one of the options.")
+PAGE_MESSAGE = _l("The page number must be a whole number, 1 or more.")
 CHOICE_FIELDS = (SelectField, SelectMultipleField, RadioField)
 
 
@@ -115,13 +116,41 @@ class SubForm(Form):
     with its own, so a row does not do it a second time."""
 
 
+class PageField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(PAGE_MESSAGE) from error
+
+
 class FilterForm(BaseForm):
-    """GET parameters of a list or a search: a search changes nothing, so no CSRF token."""
+    """GET parameters of a list or a search: a search changes nothing, so no CSRF token.
+    Every list has pages."""
 
     blank_choice_is_empty = True
+    page = PageField(
+        _l("Page"), default=1, validators=[Optional(), NumberRange(min=1, message=PAGE_MESSAGE)]
+    )
 
     class Meta:
         csrf = False
+
+
+def search_text(label, max_length: int = 100) -> StringField:
+    """A list's free-text search, trimmed."""
+    return StrippedField(label, validators=[Optional(), Length(max=max_length)])
+
+
+def enum_filter(label, enum_cls, any_label) -> SelectField:
+    """Narrow a list to one value of ``enum_cls``; the first option, ``any_label``, does not."""
+    return SelectField(
+        label,
+        coerce=optional_enum(enum_cls),
+        choices=lambda: [("", any_label), *enum_cls.choices()],
+        validators=[Optional()],
+        default="",
+    )
 
 
 class ConfirmForm(BaseForm):
@@ -177,14 +206,6 @@ class DayField(DateField):
                     last=LATEST_DATE.isoformat(),
                 )
             )
-
-
-class PageField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_("The page number must be a whole number, 1 or more.")) from error
 
 
 def madrid_to_utc(value: datetime | None) -> datetime | None:

@@ -31,9 +31,11 @@ from app.forms import (
     SubForm,
     enum_checkboxes,
     enum_choice,
+    enum_filter,
     madrid_to_utc,
     optional_enum,
     optional_int,
+    search_text,
     stripped,
     utc_to_madrid,
 )
@@ -295,25 +297,14 @@ class OfferingForm(BaseForm):
 class OfferingFilterForm(FilterForm):
     """The list's search and filters: GET parameters, shape only."""
 
-    q = StrippedField(_l("Title or reference"), validators=[Length(max=200)])
-    status = SelectField(
-        _l("Status"),
-        coerce=optional_enum(enums.OfferingStatus),
-        choices=lambda: [("", _("Any status")), *enums.OfferingStatus.choices()],
-        validators=[Optional()],
-    )
+    q = search_text(_l("Title or reference"), 200)
+    status = enum_filter(_l("Status"), enums.OfferingStatus, _l("Any status"))
     programme = SelectField(
         _l("Programme"),
         coerce=optional_int,
         validators=[Optional()],
     )
-    kind = SelectField(
-        _l("Type"),
-        coerce=optional_enum(enums.Kind),
-        choices=lambda: [("", _("Any type")), *enums.Kind.choices()],
-        validators=[Optional()],
-    )
-    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+    kind = enum_filter(_l("Type"), enums.Kind, _l("Any type"))
 
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,7 +55,7 @@ def participants_index(offering_id):
         db.session,
         offering.id,
         text=form.q.data or "",
-        status=form.chosen_status,
+        status=form.status.data,
         page=form.page.data or 1,
         per_page=form.per_page.data or enrolment.DEFAULT_PAGE_SIZE,
     )
