@@ -149,9 +149,7 @@ def import_apply():
             "Import of %(file)s done: %(created)s new, %(updated)s updated, "
             "%(unchanged)s unchanged.",
             file=filename,
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
+            **result.counts,
         ),
         "admin.import_check",
     )
