@@ -105,10 +105,26 @@ class _CleanInput:
         return valid
 
 
+def _anchor(field) -> str | None:
+    """The id an error summary links to: the input itself, the first of a list of options."""
+    if field.type in ("CSRFTokenField", "HiddenField"):
+        return None
+    return f"{field.id}-0" if hasattr(field, "option_widget") and field.choices else field.id
+
+
 class BaseForm(_CleanInput, FlaskForm):
     class Meta:
         def wrap_formdata(self, form, formdata):
             return form._blank_choices_as_empty(FlaskForm.Meta.wrap_formdata(self, form, formdata))
+
+    @property
+    def problems(self) -> list[tuple[str | None, str]]:
+        """What the error summary at the top of the form lists (the GOV.UK pattern): the
+        form's own messages, then each field's with the id of the input it links to."""
+        found = [(None, str(message)) for message in self.form_errors]
+        for field in _leaf_fields(self):
+            found.extend((_anchor(field), str(message)) for message in field.errors)
+        return found
 
 
 class SubForm(Form):

@@ -7,7 +7,7 @@ from http.cookies import SimpleCookie
 import pytest
 from flask_login import login_url
 from itsdangerous import TimestampSigner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import OutboxMessage, User
@@ -566,3 +566,20 @@ def test_re_authentication_needs_a_login(client):
     response = client.get("/es/auth/reauthenticate")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/es/auth/login")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_form_sent_with_mistakes_lists_each_one_at_the_top_linked_to_its_field(app, client, lang):
+    data = sign_up_data(app, name="", email="not-an-address", confirm="something else")
+    response = post_form(client, f"/{lang}/auth/signup", data)
+    assert response.status_code == 422
+    summary = re.search(r'<div class="alert[^"]*error-summary.*?</ul>', response.text, re.S).group()
+    title = {"es": "Hay 3 problemas", "en": "There are 3 problems"}[lang]
+    assert f'<h2 class="h5" id="form-errors-title">{title}</h2>' in summary
+    linked = re.findall(r'<a href="#([\w-]+)">', summary)
+    assert linked == ["name", "email", "confirm"]
+    for field in linked:  # each link reaches its input, which names the same message
+        assert f'id="{field}"' in response.text
+        assert f'aria-describedby="{field}-error"' in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0

@@ -121,6 +121,9 @@ def test_results_come_in_pages_with_an_accessible_navigation(app, client, lang):
     assert f'rel="next" href="/{lang}/offerings/?free=1&amp;page=3"' in html
     assert f'href="/{lang}/offerings/?free=1&amp;page=2" aria-current="page"' in html
     assert f'href="/{lang}/offerings/?free=1&amp;page=4"' in html
+    # The words of the navigation come from _partials/, which extraction used to skip.
+    words = {"es": ("Anterior", "Siguiente"), "en": ("Previous", "Next")}[lang]
+    assert all(f">{word}</a>" in html for word in words)
 
 
 @pytest.mark.parametrize("lang", LANGS)

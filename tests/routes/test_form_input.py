@@ -4,6 +4,7 @@ Both used to answer 500 (PostgreSQL refuses NUL in text; a blank passed ``Option
 failed in the enum). The form layer answers at the field instead, and saves nothing.
 """
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -164,5 +165,8 @@ def test_a_nul_byte_in_a_session_row_is_refused_once_at_its_field(app, as_admin,
         as_admin, f"/{lang}/admin/offerings/new", {"sessions-0-venue": "Aula\x00 1"}
     )
     assert response.status_code == 422
-    assert response.text.count(NUL_EN if lang == "en" else NUL_ES) == 1
-    assert 'id="sessions-0-venue-error"' in response.text
+    message = NUL_EN if lang == "en" else NUL_ES
+    at_field = re.search(r'id="sessions-0-venue-error"[^>]*>([^<]*)<', response.text).group(1)
+    assert at_field.count(message) == 1
+    summary = re.search(r'id="form-errors".*?</ul>', response.text, re.S).group()
+    assert summary.count(message) == 1 and 'href="#sessions-0-venue"' in summary
