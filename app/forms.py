@@ -120,10 +120,13 @@ class BaseForm(_CleanInput, FlaskForm):
     @property
     def problems(self) -> list[tuple[str | None, str]]:
         """What the error summary at the top of the form lists (the GOV.UK pattern): the
-        form's own messages, then each field's with the id of the input it links to."""
+        form's own messages, then each field's, named by its label, with the id of the
+        input it links to."""
         found = [(None, str(message)) for message in self.form_errors]
         for field in _leaf_fields(self):
-            found.extend((_anchor(field), str(message)) for message in field.errors)
+            anchor = _anchor(field)
+            for message in field.errors:
+                found.append((anchor, f"{field.label.text}: {message}" if anchor else str(message)))
         return found
 
 
