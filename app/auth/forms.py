@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.extensions import db
-from app.forms import BaseForm
+from app.forms import BaseForm, optional_int
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from app.services import accounts
 from app.services.accounts import MAX_LENGTH, RULES_HINT
@@ -72,16 +72,17 @@ class SignUpForm(BaseForm):
         ],
         validators=[InputRequired()],
     )
+    # Nothing chosen for the person: some offerings are for residents only.
     municipality = SelectField(
         _l("Where you live"),
-        coerce=int,
-        validators=[InputRequired()],
+        coerce=optional_int,
+        validators=[InputRequired(message=_l("Choose where you live, or “Other municipality”."))],
         description=_l("Some activities are reserved for residents of the partnership's towns."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality.choices = municipality_choices()
+        self.municipality.choices = [SelectChoice("", _l("Choose…")), *municipality_choices()]
         if not self.is_submitted():
             self.language.data = current_language()
 

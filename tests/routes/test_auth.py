@@ -583,3 +583,15 @@ def test_a_form_sent_with_mistakes_lists_each_one_at_the_top_linked_to_its_field
         assert f'aria-describedby="{field}-error"' in response.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sign_up_chooses_no_municipality_for_the_person(app, client, lang):
+    html = client.get(f"/{lang}/auth/signup").text
+    select_html = re.search(r'<select[^>]*id="municipality".*?</select>', html, re.S).group()
+    assert "selected" not in select_html
+    assert re.search(r'<option value="">[^<]+</option>', select_html)  # "Choose…" comes first
+    response = post_form(client, f"/{lang}/auth/signup", sign_up_data(app, municipality=""))
+    assert response.status_code == 422
+    message = {"es": "Elige dónde vives", "en": "Choose where you live"}[lang]
+    assert message in response.text
