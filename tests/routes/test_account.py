@@ -282,3 +282,12 @@ def test_closing_the_account_releases_places_erases_data_and_logs_out(app, clien
     assert live is None
     assert promoted == 1
     assert goodbye == ["account_closed"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_closing_the_account_is_apart_from_the_tabs(client, person, lang):
+    html = client.get(f"/{lang}/account/").text
+    tabs = re.search(r'<nav aria-label="[^"]*" class="account-nav.*?</nav>', html, re.S).group()
+    assert f"/{lang}/account/delete" not in tabs
+    closing = re.search(r'<section aria-labelledby="close-heading".*?</section>', html, re.S)
+    assert f'href="/{lang}/account/delete"' in closing.group()

@@ -108,3 +108,11 @@ def test_staff_of_no_organisation_act_for_nobody(client, auth, session):
     session.commit()
     auth.login(user.email)
     assert client.get("/es/admin/").status_code == 403
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+def test_the_header_links_to_the_back_office_for_those_who_may_use_it(client, auth, world, role):
+    auth.login(world["emails"][role])
+    html = client.get("/en/").text
+    link = '<a href="/en/admin/">Back office</a>' in html
+    assert link == (Permission.USE_BACK_OFFICE in ROLE_PERMISSIONS[role])
