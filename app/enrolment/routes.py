@@ -30,11 +30,13 @@ def _person_key() -> str:
 
 
 def _outcome(place: Enrolment) -> str:
+    title = localized(place.offering, "title").text
     if place.status == EnrolmentStatus.CONFIRMED:
-        return _("Your place is confirmed.")
+        return _("Your place in %(title)s is confirmed.", title=title)
     return _(
-        "You are number %(position)s on the waiting list.",
+        "You are number %(position)s on the waiting list of %(title)s.",
         position=enrolment.waiting_position(db.session, place),
+        title=title,
     )
 
 

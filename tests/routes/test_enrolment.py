@@ -127,8 +127,8 @@ def test_enrolling_confirms_a_place_and_tells_the_person(app, client, person, la
     assert places(app, offering_id) == [(user_id, EnrolmentStatus.CONFIRMED)]
     assert templates_sent_to(app, email) == ["enrolment_confirmed"]
     landing = client.get(response.location)
-    if lang == "en":
-        assert "Your place is confirmed." in landing.text
+    said = {"en": "Your place in Data for everyone is confirmed.", "es": "Tu plaza en Curso de"}
+    assert said[lang] in landing.text  # the message names the course
     detail = client.get(f"/{lang}/offerings/{offering_id}").text
     assert f"/offerings/{offering_id}/enrol" not in detail
     assert f'href="/{lang}/account/"' in detail
@@ -141,7 +141,8 @@ def test_a_full_offering_puts_the_person_on_the_waiting_list_with_a_position(app
 
     response = post_enrol(client, offering_id)
     assert response.status_code == 302
-    assert "You are number 1 on the waiting list." in client.get(response.location).text
+    said = "You are number 1 on the waiting list of Data for everyone."
+    assert said in client.get(response.location).text
     assert places(app, offering_id)[-1] == (user_id, EnrolmentStatus.WAITING)
     assert (
         "You are number 1 on the waiting list." in client.get(f"/en/offerings/{offering_id}").text
@@ -162,7 +163,7 @@ def test_submitting_twice_keeps_one_place(app, client, person):
         response = client.post(f"/en/offerings/{offering_id}/enrol", data={"csrf_token": csrf})
         assert response.status_code == 302
     assert len(places(app, offering_id)) == 1
-    assert "Your place is confirmed." in client.get("/en/account/").text
+    assert "Your place in Data for everyone is confirmed." in client.get("/en/account/").text
 
 
 def test_a_double_click_arriving_at_once_gives_one_place_and_two_successes(app, client, person):
