@@ -1,17 +1,56 @@
 """Languages, locale selection from the URL prefix, and bilingual content fields."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
+from babel import Locale, dates, numbers
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
+
+from app.localtime import MADRID
 
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+# Dates, times and money are written as in Spain in both languages: in English too the day
+# comes before the month and the clock has 24 hours (British English does both).
+FORMAT_LOCALES = {"es": Locale.parse("es_ES"), "en": Locale.parse("en_GB")}
 
 
 def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def _locale() -> Locale:
+    return FORMAT_LOCALES.get(current_language(), FORMAT_LOCALES[DEFAULT_LANGUAGE])
+
+
+def _madrid(value):
+    return value.astimezone(MADRID) if isinstance(value, datetime) else value
+
+
+def format_date(value: date | datetime, fmt: str = "long") -> str:
+    return dates.format_date(_madrid(value), fmt, locale=_locale())
+
+
+def format_datetime(value: datetime, fmt: str = "medium") -> str:
+    return dates.format_datetime(value, fmt, tzinfo=MADRID, locale=_locale())
+
+
+def format_time(value: datetime, fmt: str = "short") -> str:
+    return dates.format_time(value, fmt, tzinfo=MADRID, locale=_locale())
+
+
+def format_euros(amount: Decimal) -> str:
+    return numbers.format_currency(amount, "EUR", locale=_locale())
+
+
+def last_minute(value: datetime) -> datetime:
+    """A deadline as people read it: one that falls at midnight is the end of the day before
+    ("until 19 December, 23:59", not "20 December at 0:00")."""
+    local = value.astimezone(MADRID)
+    return local - timedelta(minutes=1) if local.time() == datetime.min.time() else local
 
 
 def select_locale() -> str:

@@ -5,11 +5,10 @@ from urllib.parse import urlencode
 import markdown as markdown_lib
 import nh3
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_time
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from app.i18n import current_language
+from app.i18n import current_language, format_date, format_datetime, format_time, last_minute
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code"}
 
@@ -53,6 +52,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         markdown=render_markdown,
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
+        last_minute=last_minute,
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         time=lambda value, fmt="short": format_time(value, fmt) if value else "",
     )

@@ -5,9 +5,9 @@ message at its field (422, or 409 when the data in the database is what refuses)
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_currency, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,7 +28,7 @@ from app.admin.offerings_forms import (
 from app.errors import done, submit
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.i18n import localized
+from app.i18n import format_euros, localized
 from app.models import Municipality, Offering, Organisation, Programme, utcnow
 from app.services import offerings
 from app.services.errors import DomainError
@@ -164,7 +164,7 @@ def offering_preview(offering_id):
         title=localized(offering, "title"),
         summary=localized(offering, "summary"),
         availability=offering.availability(utcnow()),
-        price=format_currency(Decimal(offering.price_cents) / 100, "EUR"),
+        price=format_euros(Decimal(offering.price_cents) / 100),
     )
 
 

@@ -7,14 +7,13 @@ The public page and GET /api/v1/offerings read the same parameters through
 import unicodedata
 from dataclasses import dataclass
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
 from app.forms import DayField, FilterForm
-from app.i18n import localized
+from app.i18n import format_date, localized
 from app.models import Audience, Format, InstructionLanguage, Kind
 from app.services.catalogue import FACETS, MAX_QUERY_LENGTH, FilterOptions, Filters
 

@@ -2,14 +2,13 @@ import io
 from decimal import Decimal
 
 from flask import current_app, render_template, request, send_file
-from flask_babel import format_currency
 from flask_login import current_user
 
 from app.catalogue import bp
 from app.catalogue.calendar import calendar_download
 from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
-from app.i18n import current_language, localized
+from app.i18n import current_language, format_euros, localized
 from app.models import Enrolment
 from app.models.types import utcnow
 from app.services import catalogue, enrolment, imports
@@ -69,7 +68,7 @@ def detail(offering_id):
         title=localized(offering, "title"),
         summary=localized(offering, "summary"),
         availability=offering.availability(now),
-        price=format_currency(Decimal(offering.price_cents) / 100, "EUR"),
+        price=format_euros(Decimal(offering.price_cents) / 100),
         urls=urls,
         json_ld=offering_json_ld(offering, lang, urls[lang], now),
         own_place=_own_place(offering),

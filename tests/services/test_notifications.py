@@ -93,7 +93,9 @@ def test_every_enrolment_email_renders_in_both_languages(app, session, template,
     assert "<h1" in html and "</html>" in html
     assert "<p" not in text and "<a " not in text
     if template in WITH_DATES:
-        first_day = format_date(offering.starts_at.astimezone(MADRID).date(), "full", locale=lang)
+        # As in Spain in both languages: British English puts the day before the month.
+        locale = {"es": "es_ES", "en": "en_GB"}[lang]
+        first_day = format_date(offering.starts_at.astimezone(MADRID).date(), "full", locale=locale)
         assert first_day in text and first_day in html
     if template == "enrolment_waiting":
         assert "3" in subject

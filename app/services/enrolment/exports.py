@@ -16,7 +16,6 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
@@ -26,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.i18n import localized
+from app.i18n import format_datetime, localized
 from app.localtime import MADRID
 from app.models import Attendance, Enrolment, EnrolmentStatus, Offering
 from app.services import audit
