@@ -1,5 +1,6 @@
 """Jinja filters and globals: dates in Europe/Madrid, Markdown, the language switcher."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import markdown as markdown_lib
@@ -8,7 +9,14 @@ from flask import Flask, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from app.i18n import current_language, format_date, format_datetime, format_time, last_minute
+from app.i18n import (
+    current_language,
+    format_date,
+    format_datetime,
+    format_euros,
+    format_time,
+    last_minute,
+)
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code"}
 
@@ -53,6 +61,7 @@ def register(app: Flask) -> None:
         markdown=render_markdown,
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
         last_minute=last_minute,
+        euros=lambda cents: format_euros(Decimal(cents) / 100),
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         time=lambda value, fmt="short": format_time(value, fmt) if value else "",
     )

@@ -227,3 +227,24 @@ def test_the_page_issues_the_same_number_of_queries_whatever_its_size(app, clien
     finally:
         app.config["CATALOGUE_PAGE_SIZE"] = size
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_card_says_a_label_once_when_kind_and_programme_share_it(app, client, lang):
+    """Smart Schools is both a programme and a kind of offering."""
+    same, other = create(app, programme_slug="smart-schools", kind=Kind.SMART_SCHOOLS) + create(
+        app, programme_slug="bootcamps", kind=Kind.WORKSHOP
+    )
+    html = page(client, f"/{lang}/offerings/")
+    labels = dict(
+        zip(
+            result_ids(html),
+            (
+                " ".join(found.split())
+                for found in re.findall(r'<p class="result-kind[^"]*">(.*?)</p>', html, re.S)
+            ),
+            strict=True,
+        )
+    )
+    assert labels[same] == str(Kind.SMART_SCHOOLS.label) and "·" not in labels[same]
+    assert "·" in labels[other]
