@@ -28,6 +28,8 @@ EXTRACT = [
     "_l",
     "-k",
     "lazy_gettext",
+    "-k",
+    "lazy_ngettext:1,2",
     "--ignore-dirs",
     ".* __pycache__",
     "--no-location",
