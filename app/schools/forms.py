@@ -122,3 +122,15 @@ class InviteForm(BaseForm):
         _l("They coordinate the school"),
         description=_l("A coordinator can invite other teachers of the school."),
     )
+
+
+class SchoolInviteForm(InviteForm):
+    """Partnership staff choose the school as well."""
+
+    school = SelectField(_l("School"), coerce=optional_int, validators=[Optional()])
+
+    def set_schools(self, options) -> None:
+        self.school.choices = [
+            SelectChoice("", _l("Choose…")),
+            *(SelectChoice(school.id, school.name) for school in options),
+        ]

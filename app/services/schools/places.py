@@ -17,6 +17,7 @@ from app.models import (
     Offering,
     User,
 )
+from app.services import audit
 from app.services.enrolment import lock_offering
 from app.services.errors import Conflict, DomainError, Forbidden
 from app.services.schools.membership import school_of
@@ -44,6 +45,8 @@ from app.services.schools.seats import (
 )
 
 MAX_CHOICES = 3  # the chosen session and two alternatives
+STAFF_FIELDS = ("status", "session_id", "pupils", "decline_reason")
+_record_class = audit.recorder("class_registration")
 
 
 class ClassRefused(Conflict):
@@ -103,6 +106,14 @@ def _check_not_registered(
             _l("Your school has already registered a class of this name for this session."),
             "group_name",
         )
+
+
+def _record_staff(session: Session, reg: ClassRegistration, actor_id, action, before) -> None:
+    """The back office's changes to a class, in the audit log (teachers' own are in its
+    status history)."""
+    old, new = audit.changed(before, audit.snapshot(reg, STAFF_FIELDS))
+    summary = f"{reg.group_name} ({reg.school.name}): {action}"
+    _record_class(session, reg, actor_id, f"class.{action}", summary, old, new)
 
 
 def teacher_school_id(user: User, school_id: int | None = None) -> int:
@@ -252,6 +263,7 @@ def move_class(
         raise DomainError(_l("Choose another session."), "session")
     _check_choices(offering, [session_id], now)
     reg = locked(session, reg)
+    before = audit.snapshot(reg, STAFF_FIELDS)
     _check_not_registered(session, reg.school_id, reg.group_key, [session_id], reg.id)
     seats = ensure_class_sessions(session, offering)
     check_fits_capacity(
@@ -275,6 +287,7 @@ def move_class(
     reg.choices = [ClassChoice(rank=0, session_id=session_id)]
     session.flush()
     if by_staff:
+        _record_staff(session, reg, actor_id, "move", before)
         notify(session, reg, "class_moved")
     return promote_classes(session, offering_id=reg.offering_id, now=now, actor_id=actor_id)
 
@@ -292,6 +305,7 @@ def end_class(
     if reason is not None and not reason.strip():
         raise DomainError(_l("Say why: the teacher reads it in the email."), "reason")
     reg = locked(session, reg)
+    before = audit.snapshot(reg, STAFF_FIELDS)
     if reg.meeting.starts_at <= now and reg.status == ClassStatus.CONFIRMED:
         raise Conflict(_l("The session has started: the class can no longer be cancelled."))
     held = reg.status == ClassStatus.CONFIRMED
@@ -302,6 +316,8 @@ def end_class(
     if held:
         release_seats(session, reg.session_id, reg.pupils)
     session.flush()
+    if reason is not None:
+        _record_staff(session, reg, actor_id, "decline", before)
     notify(session, reg, "class_cancelled" if reason is None else "class_declined")
     if not held:
         return []
@@ -315,6 +331,7 @@ def confirm_class(
     if reg.status != ClassStatus.WAITING:
         raise Conflict(_l("This class is not waiting."))
     reg = locked(session, reg)
+    before = audit.snapshot(reg, STAFF_FIELDS)
     seats = ensure_class_sessions(session, reg.offering)
     if reg.status != ClassStatus.WAITING or not take_seats(session, reg.session_id, reg.pupils):
         raise ClassRefused(
@@ -327,5 +344,6 @@ def confirm_class(
     if not transition(session, reg, now, actor_id, "confirmed", status=ClassStatus.CONFIRMED):
         raise stale()
     session.flush()
+    _record_staff(session, reg, actor_id, "confirm", before)
     notify(session, reg, "class_promoted")
     return reg
