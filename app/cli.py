@@ -76,18 +76,14 @@ def import_offerings_command(file: Path, dry_run: bool, lang: str) -> None:
             summary = _(
                 "Dry run, nothing written. Would create %(created)s, update %(updated)s, "
                 "leave %(unchanged)s unchanged.",
-                created=result.created,
-                updated=result.updated,
-                unchanged=result.unchanged,
+                **result.counts,
             )
         else:
             db.session.commit()
             summary = _(
                 "Import done. Created: %(created)s, updated: %(updated)s, unchanged: "
                 "%(unchanged)s.",
-                created=result.created,
-                updated=result.updated,
-                unchanged=result.unchanged,
+                **result.counts,
             )
         if result.new_providers:
             click.echo(
@@ -119,9 +115,7 @@ def seed_demo_command(if_empty: bool, lang: str) -> None:
             _(
                 "Demo data loaded. Created: %(created)s, updated: %(updated)s, unchanged: "
                 "%(unchanged)s.",
-                created=result.created,
-                updated=result.updated,
-                unchanged=result.unchanged,
+                **result.counts,
             )
         )
 

@@ -18,6 +18,7 @@ from app.admin.classes_forms import (
     MoveClassForm,
     PresentForm,
 )
+from app.admin.lists import filtered_page
 from app.errors import submit
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -48,18 +49,16 @@ def class_registrations_index(offering_id):
     seats = schools.session_seats(db.session, offering)
     form = ClassFilterForm(formdata=request.args)
     form.session.choices = [("", _("All")), *session_choices(seats)]
-    context = dict(
+    return filtered_page(
+        "admin/classes/index.html",
+        form,
+        lambda session, filters, **page: schools.list_classes(
+            session, offering.id, filters, **page
+        ),
         offering=offering,
-        form=form,
         seats=seats,
         counts=schools.class_counts(db.session, offering.id),
     )
-    if not form.validate():
-        return render_template("admin/classes/index.html", result=None, **context), 400
-    result = schools.list_classes(
-        db.session, offering.id, form.filters(), page=form.page_number, per_page=form.per_page
-    )
-    return render_template("admin/classes/index.html", result=result, **context)
 
 
 @bp.get("/offerings/<int:offering_id>/classes/export")

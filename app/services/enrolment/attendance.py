@@ -8,12 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import (
-    Attendance,
-    Enrolment,
-    Offering,
-    OfferingSession,
-)
+from app.models import Attendance, Enrolment, Offering, OfferingSession
 from app.services import audit
 from app.services.enrolment.participants import confirmed_participants
 from app.services.errors import DomainError

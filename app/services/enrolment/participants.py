@@ -15,14 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.i18n import LANGUAGES
-from app.models import (
-    Enrolment,
-    EnrolmentStatus,
-    Offering,
-    OfferingSession,
-    Role,
-    User,
-)
+from app.models import Enrolment, EnrolmentStatus, Offering, OfferingSession, Role, User
 from app.services import accounts, audit
 from app.services.enrolment import places
 from app.services.errors import Conflict, DomainError, NotFound

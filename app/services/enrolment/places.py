@@ -13,9 +13,9 @@ nor brings back a place its owner has just cancelled.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import (
@@ -220,11 +220,10 @@ def enrol(
     if existing is not None:
         return existing
     check_eligibility(offering, user, now)
-    enrolment = Enrolment(offering=offering, user=user, created_at=now)
     # In a rush most people join a full offering's waiting list: their email is written
     # before the lock, its position filled in under it, so the lock waits for SQL only.
     waiting_email = (
-        _email(enrolment, "enrolment_waiting", later=["position"])
+        _email(Enrolment(offering=offering, user=user), "enrolment_waiting", later=["position"])
         if offering.seats_left == 0
         else None
     )
@@ -236,12 +235,7 @@ def enrol(
     status = EnrolmentStatus.CONFIRMED if seated else EnrolmentStatus.WAITING
     if status == EnrolmentStatus.WAITING and offering.mode != Mode.INDIVIDUAL:
         raise EnrolmentRefused(_l("There are no places left."))
-    _record(enrolment, status, now, actor_id, "enrolled")
-    session.add(enrolment)
-    try:
-        session.flush()
-    except IntegrityError as error:
-        raise AlreadyEnrolled() from error
+    enrolment = _insert_place(session, offering, user, status, now, actor_id)
     if seated:
         set_committed_value(offering, "seats_taken", offering.seats_taken + 1)
     if status == EnrolmentStatus.CONFIRMED:
@@ -251,6 +245,37 @@ def enrol(
         message = waiting_email or _email(enrolment, "enrolment_waiting", later=["position"])
         if message is not None:
             message.enqueue(session, position=position)
+    return enrolment
+
+
+def _insert_place(
+    session: Session, offering: Offering, user: User, status: EnrolmentStatus, now, actor_id
+) -> Enrolment:
+    """The new place and its first event as two plain INSERTs, and the place as a loaded
+    object: under the offering's lock no unit of work runs, only SQL."""
+    values = {
+        "offering_id": offering.id,
+        "user_id": user.id,
+        "status": status,
+        "created_at": now,
+        "updated_at": now,
+    }
+    try:
+        enrolment_id = session.execute(
+            insert(Enrolment.__table__).values(**values).returning(Enrolment.__table__.c.id)
+        ).scalar_one()
+    except IntegrityError as error:
+        raise AlreadyEnrolled() from error
+    session.execute(
+        insert(EnrolmentEvent.__table__).values(
+            enrolment_id=enrolment_id, status=status, at=now, actor_id=actor_id, reason="enrolled"
+        )
+    )
+    enrolment = Enrolment(id=enrolment_id, **values, reminded_at=None, completed_at=None)
+    make_transient_to_detached(enrolment)
+    session.add(enrolment)
+    set_committed_value(enrolment, "offering", offering)
+    set_committed_value(enrolment, "user", user)
     return enrolment
 
 

@@ -78,6 +78,11 @@ class ImportResult:
     def unchanged(self) -> int:
         return self._count("unchanged")
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """created, updated, unchanged: the numbers every summary of an import gives."""
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
 
 def import_offerings(
     session: DbSession,
@@ -246,9 +251,7 @@ def import_from_back_office(
             summary=filename,
             after={
                 "file": filename,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
+                **result.counts,
                 "created_offerings": [
                     o.external_id for o in result.outcomes if o.action == "created"
                 ],

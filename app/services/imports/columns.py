@@ -21,6 +21,7 @@ from app.models import (  # noqa: F401 (the contract's limits)
 HEADER_ROW = 1
 SHOWN_VALUE_LENGTH = 40
 SESSION_SEPARATOR = ";"
+MARKDOWN = _l("Text; Markdown is allowed (paragraphs, lists, bold, links)")
 
 
 # Statuses a spreadsheet may set; cancelling and archiving are back-office decisions.
@@ -71,18 +72,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("title_en", False, _l("Title in English."), limit=200),
     Column("summary_es", True, _l("One or two sentences in Spanish."), limit=500),
     Column("summary_en", False, _l("One or two sentences in English."), limit=500),
-    Column(
-        "description_es",
-        True,
-        _l("Full description in Spanish."),
-        _l("Text; Markdown is allowed (paragraphs, lists, bold, links)"),
-    ),
-    Column(
-        "description_en",
-        False,
-        _l("Full description in English."),
-        _l("Text; Markdown is allowed (paragraphs, lists, bold, links)"),
-    ),
+    Column("description_es", True, _l("Full description in Spanish."), MARKDOWN),
+    Column("description_en", False, _l("Full description in English."), MARKDOWN),
     Column(
         "audience",
         True,
