@@ -43,7 +43,7 @@ def test_not_ready_while_migrations_are_pending(tmp_path):
         downgrade(revision="0003")
     response = app.test_client().get("/ready")
     assert response.status_code == 503
-    assert response.json == {"status": "migrations pending", "pending": ["0004"]}
+    assert response.json == {"status": "migrations pending", "pending": ["0004", "0005"]}
     with app.app_context():
         upgrade()
     assert app.test_client().get("/ready").status_code == 200

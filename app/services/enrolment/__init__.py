@@ -23,6 +23,7 @@ from app.services.enrolment.exports import (
     export,
     neutralise,
     participants_table,
+    spreadsheet,
     to_csv,
     to_xlsx,
     waiting_list_table,
@@ -63,6 +64,7 @@ from app.services.enrolment.places import (
     check_eligibility,
     enrol,
     live_enrolment,
+    lock_offering,
     notify,
     promote_chosen,
     promote_waitlist,
@@ -72,6 +74,7 @@ from app.services.enrolment.places import (
 )
 from app.services.enrolment.reminders import (
     REMINDER_WINDOW,
+    remind_once,
     remind_upcoming,
 )
 
@@ -115,6 +118,7 @@ __all__ = [
     "get_own_enrolment",
     "list_participants",
     "live_enrolment",
+    "lock_offering",
     "mark_attendance",
     "mark_completion",
     "message_participants",
@@ -126,7 +130,9 @@ __all__ = [
     "promote_chosen",
     "promote_waitlist",
     "release",
+    "remind_once",
     "remind_upcoming",
+    "spreadsheet",
     "status_counts",
     "to_csv",
     "to_xlsx",

@@ -1,0 +1,38 @@
+"""A reminder before the day, asking the teacher to confirm the final headcount
+(`flask --app wsgi reminders send` sends these with the enrolment reminders), idempotent:
+each class is reminded once."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import ClassRegistration, ClassStatus, Offering, OfferingSession, OfferingStatus
+from app.services.enrolment import REMINDER_WINDOW, remind_once
+from app.services.schools.seats import notify
+
+
+def remind_headcounts(
+    session: Session, now: datetime, within: timedelta = REMINDER_WINDOW
+) -> list[ClassRegistration]:
+    """Remind every confirmed class whose session starts within ``within``, once."""
+    candidates = session.scalars(
+        select(ClassRegistration)
+        .join(OfferingSession, ClassRegistration.session_id == OfferingSession.id)
+        .join(Offering, ClassRegistration.offering_id == Offering.id)
+        .where(
+            ClassRegistration.status == ClassStatus.CONFIRMED,
+            ClassRegistration.reminded_at.is_(None),
+            Offering.status == OfferingStatus.PUBLISHED,
+            OfferingSession.starts_at > now,
+            OfferingSession.starts_at <= now + within,
+        )
+        .order_by(OfferingSession.starts_at, ClassRegistration.id)
+    ).all()
+    return remind_once(
+        session,
+        ClassRegistration,
+        candidates,
+        now,
+        lambda reg: notify(session, reg, "class_headcount_reminder"),
+    )
