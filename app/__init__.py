@@ -103,12 +103,14 @@ def register_blueprints(app: Flask) -> None:
     from app.enrolment import bp as enrolment_bp
     from app.ops import bp as ops_bp
     from app.pages import bp as pages_bp
+    from app.schools import bp as schools_bp
 
     app.register_blueprint(pages_bp, url_prefix="/<any(es,en):lang>")
     app.register_blueprint(catalogue_bp, url_prefix="/<any(es,en):lang>/offerings")
     app.register_blueprint(auth_bp, url_prefix="/<any(es,en):lang>/auth")
     app.register_blueprint(account_bp, url_prefix="/<any(es,en):lang>/account")
     app.register_blueprint(enrolment_bp, url_prefix="/<any(es,en):lang>")
+    app.register_blueprint(schools_bp, url_prefix="/<any(es,en):lang>/schools")
     app.register_blueprint(admin_bp, url_prefix="/<any(es,en):lang>/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(ops_bp)

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.models import Offering, Role, utcnow
 from app.ops import backup
-from app.services import accounts, enrolment
+from app.services import accounts, enrolment, schools
 from app.services import imports as importer
 from app.services.accounts import retention
 from app.services.errors import DomainError
@@ -165,7 +165,9 @@ def deliver_outbox_command(limit: int, lang: str) -> None:
         raise SystemExit(1)
 
 
-reminders_cli = AppGroup("reminders", help="Remind participants before an offering starts.")
+reminders_cli = AppGroup(
+    "reminders", help="Remind participants and classes' teachers before an offering starts."
+)
 
 
 @reminders_cli.command("send")
@@ -178,11 +180,15 @@ reminders_cli = AppGroup("reminders", help="Remind participants before an offeri
 )
 @lang_option
 def send_reminders_command(hours: int, lang: str) -> None:
-    """Queue a reminder for every confirmed place in an offering starting soon.
+    """Queue a reminder for every confirmed place in an offering starting soon, and ask the
+    teacher of every confirmed class whose session starts soon to confirm its headcount.
 
-    Each place is reminded once, however often this runs; `outbox deliver` sends them.
+    Each place and class is reminded once, however often this runs; `outbox deliver` sends
+    them.
     """
-    reminded = enrolment.remind_upcoming(db.session, utcnow(), timedelta(hours=hours))
+    now, within = utcnow(), timedelta(hours=hours)
+    reminded = enrolment.remind_upcoming(db.session, now, within)
+    classes = schools.remind_headcounts(db.session, now, within)
     db.session.commit()
     with force_locale(lang):
         click.echo(
@@ -190,6 +196,13 @@ def send_reminders_command(hours: int, lang: str) -> None:
                 "%(num)d reminder queued.",
                 "%(num)d reminders queued.",
                 len(reminded),
+            )
+        )
+        click.echo(
+            ngettext(
+                "%(num)d class asked to confirm its headcount.",
+                "%(num)d classes asked to confirm their headcount.",
+                len(classes),
             )
         )
 

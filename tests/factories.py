@@ -11,6 +11,7 @@ from app.models import (
     Format,
     InstructionLanguage,
     Kind,
+    MembershipStatus,
     Mode,
     Municipality,
     Offering,
@@ -22,9 +23,12 @@ from app.models import (
     OrganisationKind,
     Programme,
     Role,
+    SchoolMembership,
+    Stage,
     User,
 )
 from app.services.catalogue import search
+from app.services.schools import ClassDetails
 
 _sequence = count(1)
 # Strong enough for the sign-up rule, so tests can also type it into forms.
@@ -138,3 +142,53 @@ def set_sessions(offering: Offering, spans) -> None:
     offering.sessions = [OfferingSession(starts_at=start, ends_at=end) for start, end in ordered]
     offering.starts_at = ordered[0][0] if ordered else None
     offering.ends_at = max(end for _, end in ordered) if ordered else None
+
+
+def make_school(session, name=None, **fields) -> Organisation:
+    return make_organisation(
+        session, name or f"Colegio {next(_sequence)}", kind=OrganisationKind.SCHOOL, **fields
+    )
+
+
+def make_teacher(session, school, coordinator=False, **fields) -> User:
+    """An approved teacher of ``school`` (its coordinator if asked)."""
+    teacher = make_user(session, role=Role.SCHOOL_STAFF, organisation=school, **fields)
+    session.add(
+        SchoolMembership(
+            user=teacher,
+            organisation=school,
+            status=MembershipStatus.APPROVED,
+            coordinator=coordinator,
+        )
+    )
+    session.flush()
+    return teacher
+
+
+def make_class_offering(session, *, capacity=30, sessions=2, **fields) -> Offering:
+    """A published Science Week activity taking classes, ``sessions`` weekly sessions of
+    ``capacity`` pupils each."""
+    fields.setdefault("kind", Kind.SCIENCE_WEEK_ACTIVITY)
+    fields.setdefault("audiences", (Audience.STUDENTS,))
+    return make_offering(
+        session,
+        programme_slug="science-week",
+        mode=Mode.CLASS,
+        capacity=capacity,
+        sessions=sessions,
+        **fields,
+    )
+
+
+def class_details(**fields) -> ClassDetails:
+    """A class of 20 pupils of 4º of Primaria with two teachers."""
+    defaults = dict(
+        group_name=f"4º {next(_sequence)}",
+        stage=Stage.PRIMARIA,
+        grade="4º",
+        pupils=20,
+        teachers=2,
+        accessibility="",
+        phone="600 000 000",
+    )
+    return ClassDetails(**(defaults | fields))

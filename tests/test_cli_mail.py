@@ -7,8 +7,15 @@ from sqlalchemy import select
 
 from app.extensions import mail
 from app.models import OutboxMessage, OutboxStatus, utcnow
-from app.services import enrolment
-from tests.factories import make_offering, make_user
+from app.services import enrolment, schools
+from tests.factories import (
+    class_details,
+    make_class_offering,
+    make_offering,
+    make_school,
+    make_teacher,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -103,10 +110,33 @@ def test_reminders_send_queues_each_reminder_once(runner, session):
     second = runner.invoke(args=["reminders", "send", "--lang", "en"])
 
     assert [narrow.exit_code, first.exit_code, second.exit_code] == [0, 0, 0]
-    assert narrow.output.strip() == "0 reminders queued."
-    assert first.output.strip() == "1 reminder queued."
-    assert second.output.strip() == "0 reminders queued."
+    assert narrow.output.splitlines()[0] == "0 reminders queued."
+    assert first.output.splitlines()[0] == "1 reminder queued."
+    assert second.output.splitlines()[0] == "0 reminders queued."
     reminders = session.scalars(
         select(OutboxMessage).where(OutboxMessage.template == "enrolment_reminder")
     ).all()
     assert len(reminders) == 1
+
+
+def test_reminders_send_asks_each_class_to_confirm_its_headcount_once(runner, session):
+    offering = make_class_offering(session, starts_in=timedelta(hours=30))
+    schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=make_teacher(session, make_school(session)).id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(),
+        now=utcnow(),
+    )
+    session.commit()
+
+    first = runner.invoke(args=["reminders", "send", "--lang", "en"])
+    second = runner.invoke(args=["reminders", "send", "--lang", "en"])
+
+    assert first.output.splitlines()[1] == "1 class asked to confirm its headcount."
+    assert second.output.splitlines()[1] == "0 classes asked to confirm their headcount."
+    sent = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "class_headcount_reminder")
+    ).all()
+    assert len(sent) == 1

@@ -9,10 +9,12 @@ bp.before_request(enforce)
 
 from app.admin import (  # noqa: E402
     audit,  # noqa: F401
+    classes,  # noqa: F401
     imports,  # noqa: F401
     offerings,  # noqa: F401
     organisations,  # noqa: F401
     participants,  # noqa: F401
     routes,  # noqa: F401
+    teachers,  # noqa: F401
     users,  # noqa: F401
 )

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Enrolment, Offering, Role, User
+from app.models import ClassRegistration, Enrolment, Offering, Role, User
 from app.services.errors import NotFound
 
 NOT_YOURS = _l("We could not find that among the offerings you manage.")
@@ -129,3 +129,15 @@ def get_enrolment_for(session: Session, user: User, enrolment_id: int) -> Enrolm
     if enrolment is None:
         raise NotFound(NOT_YOURS)
     return enrolment
+
+
+def get_class_registration_for(session: Session, user: User, reg_id: int) -> ClassRegistration:
+    """A class registration in an offering this person manages."""
+    reg = session.scalar(
+        select(ClassRegistration)
+        .join(Offering, ClassRegistration.offering_id == Offering.id)
+        .where(ClassRegistration.id == reg_id, offering_scope(user))
+    )
+    if reg is None:
+        raise NotFound(NOT_YOURS)
+    return reg

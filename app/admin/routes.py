@@ -12,6 +12,7 @@ AREAS = [
     ("admin.dashboard", Permission.USE_BACK_OFFICE, _l("Summary")),
     ("admin.offerings_index", Permission.MANAGE_OFFERINGS, _l("Offerings")),
     ("admin.organisations_index", Permission.MANAGE_ORGANISATIONS, _l("Organisations")),
+    ("admin.teachers_index", Permission.MANAGE_ORGANISATIONS, _l("Teachers and schools")),
     ("admin.users_index", Permission.MANAGE_USERS, _l("Users and roles")),
     ("admin.import_check", Permission.IMPORT_OFFERINGS, _l("Import offerings")),
     ("admin.audit_index", Permission.READ_AUDIT_LOG, _l("Audit log")),

@@ -10,8 +10,9 @@ from app.catalogue.calendar import calendar_download
 from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
 from app.i18n import current_language, localized
-from app.models import Enrolment
+from app.models import Enrolment, Mode
 from app.models.types import utcnow
+from app.schools.offering import class_registration
 from app.services import catalogue, enrolment, imports
 from app.services.catalogue import offering_json_ld
 from app.urls import offering_urls
@@ -73,6 +74,7 @@ def detail(offering_id):
         urls=urls,
         json_ld=offering_json_ld(offering, lang, urls[lang], now),
         own_place=_own_place(offering),
+        classes=class_registration(db.session, offering) if offering.mode == Mode.CLASS else None,
     )
 
 

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.demo.classes import seed_classes
 from app.localtime import MADRID
 from app.models import (
     EducationLevel,
@@ -177,7 +178,8 @@ def _fill(session: Session, offering: Offering, demo: dict, residents: list[User
 
 
 def seed_demo(session: Session, today: date | None = None) -> ImportResult:
-    """Organisations, offerings and residents' places of the demo; flushes, never commits."""
+    """Organisations, offerings, residents' places and schools' classes of the demo;
+    flushes, never commits."""
     now = datetime.now(UTC)
     today = today or now.astimezone(MADRID).date()
     ensure_reference_data(session)
@@ -190,5 +192,6 @@ def seed_demo(session: Session, today: date | None = None) -> ImportResult:
     demos = {demo["external_id"]: demo for demo in offerings()}
     for offering in result.offerings:
         _fill(session, offering, demos[offering.external_id], residents, now)
+    seed_classes(session, load("schools"), now)
     session.flush()
     return result

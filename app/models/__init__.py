@@ -36,10 +36,24 @@ from app.models.enums import (
     Role,
 )
 from app.models.outbox import OutboxMessage
+from app.models.schools import (
+    LIVE_CLASS_STATUSES,
+    ClassChoice,
+    ClassEvent,
+    ClassRegistration,
+    ClassRules,
+    ClassSession,
+    ClassStatus,
+    MembershipStatus,
+    SchoolMembership,
+    SchoolProposal,
+    Stage,
+)
 from app.models.types import utcnow
 
 __all__ = [
     "LIST_SEPARATOR",
+    "LIVE_CLASS_STATUSES",
     "LIVE_ENROLMENT_STATUSES",
     "MAX_AGE",
     "MAX_CAPACITY",
@@ -49,6 +63,12 @@ __all__ = [
     "Audience",
     "AuditEntry",
     "Availability",
+    "ClassChoice",
+    "ClassEvent",
+    "ClassRegistration",
+    "ClassRules",
+    "ClassSession",
+    "ClassStatus",
     "EducationLevel",
     "EmploymentStatus",
     "Enrolment",
@@ -59,6 +79,7 @@ __all__ = [
     "InstructionLanguage",
     "Kind",
     "Level",
+    "MembershipStatus",
     "Mode",
     "Municipality",
     "Offering",
@@ -73,7 +94,10 @@ __all__ = [
     "ParticipantProfile",
     "Programme",
     "Role",
+    "SchoolMembership",
+    "SchoolProposal",
     "SearchTerm",
+    "Stage",
     "User",
     "utcnow",
 ]

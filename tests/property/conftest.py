@@ -2,9 +2,18 @@ import pytest
 
 from app.extensions import db
 from app.models import Role, utcnow
-from app.services import audit, enrolment
+from app.services import audit, enrolment, schools
 from app.services.accounts.tokens import confirmation_token, email_change_token, reset_token
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_organisation, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    class_details,
+    make_class_offering,
+    make_offering,
+    make_organisation,
+    make_school,
+    make_teacher,
+    make_user,
+)
 from tests.property.routes import ErrorLog
 
 
@@ -26,6 +35,29 @@ def world(app):
         forgetful = make_user(session, email="forgetful@example.org")
         for role in Role:
             make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
+        school = make_school(session, name="Colegio <b>Pinar</b>")
+        teacher = make_teacher(session, school, coordinator=True, email="teacher@example.org")
+        classes = make_class_offering(session, provider=own, title_es="Visita <i>escolar</i>")
+        registration = schools.register_class(
+            session,
+            offering_id=classes.id,
+            teacher_id=teacher.id,
+            session_ids=[classes.sessions[0].id],
+            details=class_details(),
+            now=utcnow(),
+        )
+        colleague = make_user(session, email="colleague@example.org")
+        membership = schools.request_membership(
+            session, user_id=colleague.id, school_id=school.id, now=utcnow()
+        )
+        invitation = schools.invite(
+            session,
+            actor=teacher,
+            school_id=school.id,
+            email=teacher.email,
+            coordinator=True,
+            lang="es",
+        )
         place = enrolment.enrol(session, offering_id=offering.id, user_id=resident.id, now=utcnow())
         queued = enrolment.enrol(session, offering_id=offering.id, user_id=waiting.id, now=utcnow())
         # A free place beside the waiting list (capacity raised behind the service's back),
@@ -50,6 +82,10 @@ def world(app):
             "session_id": offering.sessions[0].id,
             "entry_id": entry.id,
             "enrolment.enrol:offering_id": other.id,
+            "schools.registration_create:offering_id": classes.id,
+            "reg_id": registration.id,
+            "membership_id": membership.id,
+            "schools.invitation_accept:token": invitation,
             "admin.participant_promote:enrolment_id": queued.id,
             "fmt": "csv",
             "filename": "css/site.css",
@@ -58,7 +94,11 @@ def world(app):
             "auth.reset_password:token": reset_token(forgetful),
             "auth.confirm_email_change:token": email_change_token(resident, "new@example.net"),
             "password": DEFAULT_PASSWORD,
-            "emails": {"resident": resident.email, "admin": admin.email},
+            "emails": {
+                "resident": resident.email,
+                "admin": admin.email,
+                "teacher": teacher.email,
+            },
         }
 
 

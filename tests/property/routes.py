@@ -64,7 +64,10 @@ COMMON_KEYS = frozenset(
 # sends an anonymous visitor to the login page is visited as that resident too.
 ADMIN_BLUEPRINTS = {"admin"}
 RESIDENT_BLUEPRINTS = {"account", "enrolment"}
-RESIDENT_ENDPOINTS = {"auth.logout"}  # POST only: no page to probe
+# Asking to join a school is for someone who is not a teacher yet.
+RESIDENT_ENDPOINTS = {"auth.logout", "schools.membership_create"}  # logout: POST only
+# The schools area as the coordinating teacher of the world's school.
+TEACHER_BLUEPRINTS = {"schools"}
 
 
 def url_map_rules() -> list[Rule]:
@@ -97,6 +100,8 @@ def persona_of(rule: Rule) -> str:
         return "admin"
     if blueprint in RESIDENT_BLUEPRINTS or rule.endpoint in RESIDENT_ENDPOINTS:
         return "resident"
+    if blueprint in TEACHER_BLUEPRINTS:
+        return "teacher"
     return "anonymous"
 
 

@@ -8,7 +8,15 @@ import pytest
 
 from app.admin.access import ROLE_PERMISSIONS, Permission
 from app.models import Role
-from tests.factories import make_offering, make_organisation, make_user
+from tests.factories import (
+    class_details,
+    make_class_offering,
+    make_offering,
+    make_organisation,
+    make_school,
+    make_teacher,
+    make_user,
+)
 
 ROLES = [None, *Role]  # None: nobody logged in
 
@@ -32,12 +40,13 @@ def test_every_back_office_view_declares_its_permission(app):
 
 @pytest.fixture
 def world(app, session):
-    """One organisation's offering with a participant, and a user of every role."""
+    """One organisation's offering with a participant, its class-mode offering with a
+    school's class, a teacher asking to join that school, and a user of every role."""
     own = make_organisation(session, name="Own organisation")
     offering = make_offering(session, provider=own)
     participant = make_user(session)
     from app.models import utcnow
-    from app.services import audit, enrolment
+    from app.services import audit, enrolment, schools
 
     place = enrolment.enrol(session, offering_id=offering.id, user_id=participant.id, now=utcnow())
     entry = audit.record(
@@ -49,6 +58,20 @@ def world(app, session):
         summary=own.name,
         before={"sector": None},
         after={"sector": "software"},
+    )
+    school = make_school(session)
+    teacher = make_teacher(session, school)
+    classes = make_class_offering(session, provider=own)
+    registration = schools.register_class(
+        session,
+        offering_id=classes.id,
+        teacher_id=teacher.id,
+        session_ids=[classes.sessions[0].id],
+        details=class_details(),
+        now=utcnow(),
+    )
+    membership = schools.request_membership(
+        session, user_id=make_user(session).id, school_id=school.id, now=utcnow()
     )
     users = {
         role: make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
@@ -62,6 +85,8 @@ def world(app, session):
         "user_id": participant.id,
         "session_id": offering.sessions[0].id,
         "entry_id": entry.id,
+        "reg_id": registration.id,
+        "membership_id": membership.id,
         "emails": {role: user.email for role, user in users.items()},
     }
 

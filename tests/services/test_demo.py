@@ -9,11 +9,15 @@ from app.demo import loader as demo
 from app.localtime import MADRID
 from app.models import (
     Availability,
+    ClassRegistration,
+    ClassSession,
+    ClassStatus,
     Enrolment,
     EnrolmentEvent,
     EnrolmentStatus,
     Format,
     Kind,
+    MembershipStatus,
     Mode,
     Municipality,
     Offering,
@@ -22,6 +26,8 @@ from app.models import (
     ParticipantProfile,
     Programme,
     Role,
+    SchoolMembership,
+    SchoolProposal,
     User,
 )
 from app.services.imports import import_offerings
@@ -78,10 +84,39 @@ def test_the_demo_has_at_least_44_offerings_over_every_programme_kind_mode_and_f
     assert sum(1 for offering in seeded if offering.prerequisites_es) >= 5
 
 
+def organisations_of_the_demo() -> int:
+    """organisations.toml, and the schools of schools.toml that it does not list."""
+    listed = {org["name"] for org in demo.load("organisations")["organisation"]}
+    data = demo.load("schools")
+    extra = {school["name"] for school in [*data["school"], *data["proposal"]]} - listed
+    return len(listed) + len(extra)
+
+
+def test_schools_teachers_and_classes_show_the_whole_flow(session, seeded):
+    statuses = session.scalars(select(ClassRegistration.status)).all()
+    assert statuses.count(ClassStatus.CONFIRMED) >= 6
+    assert ClassStatus.WAITING in statuses  # a class that does not fit whole waits
+    assert count(session, ClassRegistration, ClassRegistration.pupils_present.is_not(None)) == 2
+    for row in session.scalars(select(ClassSession)):  # every counter is its confirmed pupils
+        confirmed = session.scalar(
+            select(func.coalesce(func.sum(ClassRegistration.pupils), 0)).where(
+                ClassRegistration.session_id == row.session_id,
+                ClassRegistration.status == ClassStatus.CONFIRMED,
+            )
+        )
+        assert row.pupils_taken == confirmed <= row.capacity
+    teachers = session.scalars(select(User).where(User.role == Role.SCHOOL_STAFF)).all()
+    assert len(teachers) >= 6 and all(user.password_hash is None for user in teachers)
+    assert count(session, SchoolProposal, SchoolProposal.reviewed_at.is_(None)) == 1
+    assert (
+        count(session, SchoolMembership, SchoolMembership.status == MembershipStatus.PENDING) == 2
+    )
+
+
 def test_the_partner_organisations_include_members_and_mapped_agents(session, seeded):
     organisations = list(session.scalars(select(Organisation)))
 
-    assert 14 <= len(organisations) <= 18
+    assert 14 <= len(organisations) == organisations_of_the_demo()
     members = [org for org in organisations if org.is_member]
     assert all(org.member_since for org in members)
     assert 0 < len(members) < len(organisations)
@@ -99,7 +134,8 @@ def test_every_place_taken_is_a_confirmed_enrolment_of_a_demo_resident(session, 
     assert all(user.role == Role.RESIDENT and user.is_active for user in residents)
     assert all(user.password_hash is None for user in residents)
     assert all(user.email.endswith("@example.org") for user in residents)
-    assert count(session, User) == len(residents)
+    teachers = count(session, User, User.email.like("demo.teacher.%"))
+    assert count(session, User) == len(residents) + teachers
     assert count(session, EnrolmentEvent) == count(session, Enrolment)
 
 
@@ -173,6 +209,7 @@ def test_loading_it_again_duplicates_nothing_and_keeps_the_places_taken(session)
     session.commit()
     enrolments = set(session.execute(select(Enrolment.id, Enrolment.user_id, Enrolment.status)))
     taken = dict(session.execute(select(Offering.external_id, Offering.seats_taken)).all())
+    classes = set(session.execute(select(ClassRegistration.id, ClassRegistration.status)))
     users, outbox = count(session, User), count(session, OutboxMessage)
     outbox_last = session.scalar(select(func.max(OutboxMessage.id)))
 
@@ -187,7 +224,7 @@ def test_loading_it_again_duplicates_nothing_and_keeps_the_places_taken(session)
     assert (same_day.created, same_day.updated) == (0, 0)
     assert (next_week.created, next_week.updated) == (0, offerings)
     assert count(session, Offering) == offerings
-    assert count(session, Organisation) == len(demo.load("organisations")["organisation"])
+    assert count(session, Organisation) == organisations_of_the_demo()
     assert count(session, Municipality) == 5
     assert count(session, User) == users
     # A week later every date moved: the participants are told, as staff changes tell them.
@@ -199,3 +236,4 @@ def test_loading_it_again_duplicates_nothing_and_keeps_the_places_taken(session)
     )
     assert dict(session.execute(select(Offering.external_id, Offering.seats_taken)).all()) == taken
     assert taken == places(session, EnrolmentStatus.CONFIRMED)
+    assert set(session.execute(select(ClassRegistration.id, ClassRegistration.status))) == classes

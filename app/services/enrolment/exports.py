@@ -268,19 +268,38 @@ def export(
 ) -> Export:
     """The spreadsheet, and its audit entry in the caller's transaction."""
     try:
-        kind, fmt = Kind(kind), Format(fmt)
+        kind = Kind(kind)
     except ValueError as error:
         raise NotFound(_l("There is no such export.")) from error
     table = BUILDERS[kind](session, offering)
+    return spreadsheet(
+        session, offering, table, what=kind.value, fmt=fmt, actor_id=actor_id, now=now
+    )
+
+
+def spreadsheet(
+    session: Session,
+    offering: Offering,
+    table: Table,
+    *,
+    what: str,
+    fmt: str,
+    actor_id: int,
+    now: datetime,
+) -> Export:
+    """``table`` of an offering's people as a file in ``fmt``, and its audit entry."""
+    try:
+        fmt = Format(fmt)
+    except ValueError as error:
+        raise NotFound(_l("There is no such export.")) from error
     if fmt == Format.XLSX:
         content, mimetype = to_xlsx(table), XLSX_MIMETYPE
     else:
         content, mimetype = to_csv(table), CSV_MIMETYPE
     summary = (
-        f"Exported {kind.value} of offering {offering.id} as {fmt.value.upper()}: "
-        f"{len(table.rows)} rows"
+        f"Exported {what} of offering {offering.id} as {fmt.value.upper()}: {len(table.rows)} rows"
     )
-    exported = {"what": kind.value, "format": fmt.value, "rows": len(table.rows)}
+    exported = {"what": what, "format": fmt.value, "rows": len(table.rows)}
     _record_offering(session, offering, actor_id, "export", summary, after=exported)
-    filename = f"{kind.value}-{offering.id}-{_madrid(now):%Y-%m-%d}.{fmt.value}"
+    filename = f"{what}-{offering.id}-{_madrid(now):%Y-%m-%d}.{fmt.value}"
     return Export(content=content, mimetype=mimetype, filename=filename, rows=len(table.rows))

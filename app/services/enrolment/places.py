@@ -112,7 +112,7 @@ def live_enrolment(session: Session, offering_id: int, user_id: int) -> Enrolmen
     )
 
 
-def _lock_offering(session: Session, offering_id: int) -> Offering:
+def lock_offering(session: Session, offering_id: int) -> Offering:
     """Serialise every change to this offering's places, on both databases, and return the
     offering as it is now (status and seats re-read under the lock).
 
@@ -228,7 +228,7 @@ def enrol(
         else None
     )
 
-    offering = _lock_offering(session, offering_id)
+    offering = lock_offering(session, offering_id)
     check_eligibility(offering, user, now)  # again: staff may have cancelled it meanwhile
     # Under the lock the count just read is the truth: a full offering needs no UPDATE.
     seated = offering.seats_left > 0 and _take_seat(session, offering_id)
@@ -289,7 +289,7 @@ def release(
     reason: str = "cancelled",
 ) -> list[Enrolment]:
     """End a live enrolment; if it held a seat, promote the waiting list. Returns promoted."""
-    _lock_offering(session, enrolment.offering_id)
+    lock_offering(session, enrolment.offering_id)
     while True:
         if not enrolment.status.is_live:
             raise EnrolmentGone(_l("This enrolment is already cancelled."))
@@ -349,7 +349,7 @@ def promote_chosen(
     capacity first."""
     if enrolment.status != EnrolmentStatus.WAITING:
         raise Conflict(_l("This person is not on the waiting list."))
-    _lock_offering(session, enrolment.offering_id)
+    lock_offering(session, enrolment.offering_id)
     if not _take_seat(session, enrolment.offering_id):
         raise Conflict(
             _l(

@@ -1,0 +1,214 @@
+"""Class registrations of an offering: the list with its filters, the export, the rules of
+class registration and each session's capacity, and what staff do with one class (confirm,
+move to another session, decline with a reason, mark the pupils who came). Offerings and
+registrations are reached only through the scoped helpers of app.admin.access."""
+
+import io
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.access import Permission, get_class_registration_for, offering_or_404, requires
+from app.admin.classes_forms import (
+    ClassFilterForm,
+    ClassRulesForm,
+    DeclineForm,
+    MoveClassForm,
+    PresentForm,
+)
+from app.errors import submit
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.models import ClassRegistration, utcnow
+from app.schools.access import session_choices
+from app.services import schools
+
+
+def _to_list(offering_id: int):
+    return redirect(url_for("admin.class_registrations_index", offering_id=offering_id))
+
+
+def _promoted_message(promoted) -> None:
+    if promoted:
+        flash(
+            _(
+                "Seats went to %(classes)s, from the waiting list; their teachers are told.",
+                classes=", ".join(f"{reg.group_name} ({reg.school.name})" for reg in promoted),
+            ),
+            "info",
+        )
+
+
+@bp.get("/offerings/<int:offering_id>/classes")
+@requires(Permission.MANAGE_PARTICIPANTS)
+def class_registrations_index(offering_id):
+    offering = offering_or_404(offering_id)
+    seats = schools.session_seats(db.session, offering)
+    form = ClassFilterForm(formdata=request.args)
+    form.session.choices = [("", _("All")), *session_choices(seats)]
+    context = dict(
+        offering=offering,
+        form=form,
+        seats=seats,
+        counts=schools.class_counts(db.session, offering.id),
+    )
+    if not form.validate():
+        return render_template("admin/classes/index.html", result=None, **context), 400
+    result = schools.list_classes(
+        db.session, offering.id, form.filters(), page=form.page_number, per_page=form.per_page
+    )
+    return render_template("admin/classes/index.html", result=result, **context)
+
+
+@bp.get("/offerings/<int:offering_id>/classes/export")
+@requires(Permission.EXPORT_PERSONAL_DATA, fresh=True)
+def class_registrations_export(offering_id):
+    """?format=xlsx|csv"""
+    offering = offering_or_404(offering_id)
+    result = schools.export_classes(
+        db.session,
+        offering,
+        fmt=request.args.get("format", "xlsx"),
+        actor_id=current_user.id,
+        now=utcnow(),
+    )
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(result.content),
+        mimetype=result.mimetype,
+        as_attachment=True,
+        download_name=result.filename,
+    )
+    response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
+    return response
+
+
+@bp.route("/offerings/<int:offering_id>/classes/rules", methods=["GET", "POST"])
+@requires(Permission.MANAGE_OFFERINGS)
+def class_rules_edit(offering_id):
+    offering = offering_or_404(offering_id)
+    rules = schools.rules_of(db.session, offering)
+    seats = schools.session_seats(db.session, offering)
+    form = ClassRulesForm(
+        data={
+            "stages": rules.stage_list,
+            "max_classes_per_school": rules.max_classes_per_school,
+            "pupils_per_teacher": rules.pupils_per_teacher,
+            "capacities": [item.capacity for item in seats],
+        }
+        if request.method != "POST"
+        else None
+    )
+    for entry, item in zip(form.capacities.entries, seats, strict=False):
+        entry.label.text = session_choices([item])[0].label
+    promoted = submit(
+        form,
+        lambda: schools.save_rules(
+            db.session,
+            offering,
+            stages=form.stages.data or [],
+            max_classes_per_school=form.max_classes_per_school.data,
+            pupils_per_teacher=form.pupils_per_teacher.data,
+            capacities={
+                item.meeting.id: entry.data
+                for entry, item in zip(form.capacities.entries, seats, strict=False)
+            },
+            actor_id=current_user.id,
+            now=utcnow(),
+        ),
+        lambda status: (
+            render_template("admin/classes/rules.html", offering=offering, form=form),
+            status,
+        ),
+    )
+    flash(_("The class registration rules are saved."), "success")
+    _promoted_message(promoted)
+    return _to_list(offering.id)
+
+
+def _class_page(template: str, reg: ClassRegistration, form, **context):
+    return lambda status: (
+        render_template(
+            f"admin/classes/{template}", reg=reg, offering=reg.offering, form=form, **context
+        ),
+        status,
+    )
+
+
+@bp.route("/classes/<int:reg_id>/confirm", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def class_registration_confirm(reg_id):
+    reg = get_class_registration_for(db.session, current_user, reg_id)
+    form = ConfirmForm()
+    submit(
+        form,
+        lambda: schools.confirm_class(db.session, reg, actor_id=current_user.id, now=utcnow()),
+        _class_page("confirm.html", reg, form),
+    )
+    flash(_("The class %(group)s is confirmed; its teacher is told.", group=reg.group_name))
+    return _to_list(reg.offering_id)
+
+
+@bp.route("/classes/<int:reg_id>/move", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def class_registration_move(reg_id):
+    reg = get_class_registration_for(db.session, current_user, reg_id)
+    form = MoveClassForm()
+    form.session.choices = [
+        ("", _("Choose…")),
+        *session_choices(
+            item
+            for item in schools.session_seats(db.session, reg.offering)
+            if item.meeting.id != reg.session_id
+        ),
+    ]
+    promoted = submit(
+        form,
+        lambda: schools.move_class(
+            db.session,
+            reg,
+            session_id=form.session.data,
+            actor_id=current_user.id,
+            now=utcnow(),
+            by_staff=True,
+        ),
+        _class_page("move.html", reg, form),
+    )
+    flash(_("The class %(group)s is moved; its teacher is told.", group=reg.group_name))
+    _promoted_message(promoted)
+    return _to_list(reg.offering_id)
+
+
+@bp.route("/classes/<int:reg_id>/decline", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def class_registration_decline(reg_id):
+    reg = get_class_registration_for(db.session, current_user, reg_id)
+    form = DeclineForm()
+    promoted = submit(
+        form,
+        lambda: schools.end_class(
+            db.session, reg, actor_id=current_user.id, now=utcnow(), reason=form.reason.data
+        ),
+        _class_page("decline.html", reg, form),
+    )
+    flash(_("The class %(group)s is declined; its teacher is told why.", group=reg.group_name))
+    _promoted_message(promoted)
+    return _to_list(reg.offering_id)
+
+
+@bp.route("/classes/<int:reg_id>/attendance", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def class_registration_attendance(reg_id):
+    reg = get_class_registration_for(db.session, current_user, reg_id)
+    form = PresentForm(data={"pupils_present": reg.pupils_present})
+    submit(
+        form,
+        lambda: schools.mark_present(
+            db.session, reg, pupils_present=form.pupils_present.data, actor_id=current_user.id
+        ),
+        _class_page("attendance.html", reg, form),
+    )
+    flash(_("Attendance of %(group)s saved.", group=reg.group_name), "success")
+    return _to_list(reg.offering_id)

@@ -1,0 +1,56 @@
+"""Who acts for a school: the one place that decides it for the schools area. A view with
+``@teacher_required`` gets the current teacher's school, or answers 403 with what to do."""
+
+from functools import wraps
+
+from flask import abort, g, render_template
+from flask_babel import format_date, format_time, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from app.extensions import db
+from app.models import ClassRegistration, Organisation
+from app.services import schools
+
+
+def current_school() -> Organisation:
+    school = g.get("school")
+    if school is None:
+        abort(403)
+    return school
+
+
+def teacher_required(view):
+    """Logged in as a teacher of a school; anyone else sees how to join one (403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        g.school = schools.school_of(current_user)
+        if g.school is None:
+            membership = schools.live_membership(db.session, current_user.id)
+            return render_template("schools/not_a_teacher.html", membership=membership), 403
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def own_registration(reg_id: int) -> ClassRegistration:
+    """A registration of the current teacher's school; another school's is not found."""
+    return schools.get_school_registration(db.session, current_school().id, reg_id)
+
+
+def session_label(seats: schools.SessionSeats) -> str:
+    start = seats.meeting.starts_at
+    return _(
+        "%(date)s, %(start)s to %(end)s · %(left)s",
+        date=format_date(start, "full"),
+        start=format_time(start, "short"),
+        end=format_time(seats.meeting.ends_at, "short"),
+        left=ngettext("%(num)d seat free", "%(num)d seats free", seats.left),
+    )
+
+
+def session_choices(seat_list) -> list[SelectChoice]:
+    return [SelectChoice(seats.meeting.id, session_label(seats)) for seats in seat_list]

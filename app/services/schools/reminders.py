@@ -1,0 +1,45 @@
+"""A reminder before the day, asking the teacher to confirm the final headcount
+(`flask --app wsgi reminders send` sends these with the enrolment reminders), idempotent:
+each class is reminded once."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.models import ClassRegistration, ClassStatus, Offering, OfferingSession, OfferingStatus
+from app.services.enrolment import REMINDER_WINDOW
+from app.services.schools.seats import notify
+
+
+def remind_headcounts(
+    session: Session, now: datetime, within: timedelta = REMINDER_WINDOW
+) -> list[ClassRegistration]:
+    """Remind every confirmed class whose session starts within ``within``; each reminder
+    is claimed by a conditional UPDATE in the same transaction as its email."""
+    candidates = session.scalars(
+        select(ClassRegistration)
+        .join(OfferingSession, ClassRegistration.session_id == OfferingSession.id)
+        .join(Offering, ClassRegistration.offering_id == Offering.id)
+        .where(
+            ClassRegistration.status == ClassStatus.CONFIRMED,
+            ClassRegistration.reminded_at.is_(None),
+            Offering.status == OfferingStatus.PUBLISHED,
+            OfferingSession.starts_at > now,
+            OfferingSession.starts_at <= now + within,
+        )
+        .order_by(OfferingSession.starts_at, ClassRegistration.id)
+    ).all()
+    reminded = []
+    for reg in candidates:
+        claimed = session.execute(
+            update(ClassRegistration)
+            .where(ClassRegistration.id == reg.id, ClassRegistration.reminded_at.is_(None))
+            .values(reminded_at=now)
+        )
+        if claimed.rowcount != 1:
+            continue
+        notify(session, reg, "class_headcount_reminder")
+        reminded.append(reg)
+    session.flush()
+    return reminded
