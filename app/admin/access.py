@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Enrolment, Offering, Role, User
+from app.models import Application, ApplicationStatus, Enrolment, Offering, Role, User
 from app.services.errors import NotFound
 
 NOT_YOURS = _l("We could not find that among the offerings you manage.")
@@ -129,3 +129,19 @@ def get_enrolment_for(session: Session, user: User, enrolment_id: int) -> Enrolm
     if enrolment is None:
         raise NotFound(NOT_YOURS)
     return enrolment
+
+
+def get_application_for(session: Session, user: User, application_id: int) -> Application:
+    """A sent application to a call this person manages (drafts are the applicant's own)."""
+    application = session.scalar(
+        select(Application)
+        .join(Offering, Application.offering_id == Offering.id)
+        .where(
+            Application.id == application_id,
+            Application.status != ApplicationStatus.DRAFT,
+            offering_scope(user),
+        )
+    )
+    if application is None:
+        raise NotFound(NOT_YOURS)
+    return application
