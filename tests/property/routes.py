@@ -63,7 +63,9 @@ COMMON_KEYS = frozenset(
 # account and places as the resident who holds the world's place. Any other GET page that
 # sends an anonymous visitor to the login page is visited as that resident too.
 ADMIN_BLUEPRINTS = {"admin"}
-RESIDENT_BLUEPRINTS = {"account", "enrolment"}
+RESIDENT_BLUEPRINTS = {"account", "enrolment", "applications"}
+# The reviewer's pages of the applications area: the admin reviews the world's call.
+REVIEWER_ENDPOINTS = "applications.review"
 RESIDENT_ENDPOINTS = {"auth.logout"}  # POST only: no page to probe
 
 
@@ -93,7 +95,7 @@ def rule_for(app, endpoint: str, pattern: str) -> Rule:
 
 def persona_of(rule: Rule) -> str:
     blueprint = rule.endpoint.partition(".")[0] if "." in rule.endpoint else ""
-    if blueprint in ADMIN_BLUEPRINTS:
+    if blueprint in ADMIN_BLUEPRINTS or rule.endpoint.startswith(REVIEWER_ENDPOINTS):
         return "admin"
     if blueprint in RESIDENT_BLUEPRINTS or rule.endpoint in RESIDENT_ENDPOINTS:
         return "resident"

@@ -8,7 +8,14 @@ import pytest
 
 from app.admin.access import ROLE_PERMISSIONS, Permission
 from app.models import Role
-from tests.factories import make_offering, make_organisation, make_user
+from app.services import applications
+from tests.factories import (
+    make_application,
+    make_call,
+    make_offering,
+    make_organisation,
+    make_user,
+)
 
 ROLES = [None, *Role]  # None: nobody logged in
 
@@ -54,6 +61,8 @@ def world(app, session):
         role: make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
         for role in Role
     }
+    call = make_call(session, provider=own)
+    application = make_application(session, call)
     session.commit()
     return {
         "offering_id": offering.id,
@@ -62,6 +71,8 @@ def world(app, session):
         "user_id": participant.id,
         "session_id": offering.sessions[0].id,
         "entry_id": entry.id,
+        "application_id": application.id,
+        "criterion_id": applications.criteria(session, call.id)[0].id,
         "emails": {role: user.email for role, user in users.items()},
     }
 
