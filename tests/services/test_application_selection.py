@@ -287,3 +287,46 @@ def test_a_pending_acceptance_withdrawn_gives_its_seat_back(session, call):
     session.refresh(call)
     assert call.seats_taken == 0
     assert application.pending_decision is None
+
+
+def test_cancelling_an_applicants_place_withdraws_the_application_and_offers_the_reserve(
+    session, call
+):
+    staff = reviewer_of(session, call)
+    accepted, reserve_one, _, _ = decide_all(session, call, staff)
+    applications.send_decisions(session, call, actor_id=staff.id, now=now())
+    applications.confirm_place(session, accepted, now=now(), actor_id=accepted.user_id)
+
+    enrolment.cancel_place(session, accepted.enrolment, actor_id=staff.id, now=now())
+
+    assert accepted.status == ApplicationStatus.WITHDRAWN
+    assert reserve_one.status == ApplicationStatus.ACCEPTED
+    session.refresh(call)
+    assert call.seats_taken == 1
+
+
+def test_closing_the_account_withdraws_its_applications_and_deletes_the_pitch_deck(session, call):
+    from app.services import storage
+    from app.services.accounts import privacy
+    from tests.factories import DEFAULT_PASSWORD
+    from tests.services.test_applications import PDF
+
+    application = make_application(session, call)
+    applications.save_application(
+        session,
+        offering=call,
+        user=application.user,
+        answers=applications.ApplicationAnswers(project_name=application.project_name),
+        now=now(),
+        submit=False,
+        pitch_deck=applications.Upload(PDF),
+        application=application,
+    )
+    session.commit()
+    key = application.pitch_deck_key
+    privacy.erase_user(session, application.user_id, password=DEFAULT_PASSWORD, now=now())
+    session.commit()
+    assert application.status == ApplicationStatus.WITHDRAWN
+    assert application.submitted_at is not None  # still counted as an application
+    assert application.description is None and application.pitch_deck_key is None
+    assert not storage.storage().exists(key)

@@ -205,6 +205,23 @@ def save_application(
     return application
 
 
+def application_of_place(session: Session, enrolment: Enrolment) -> Application | None:
+    """The application a participant's place came from, if it came from one."""
+    return session.scalar(select(Application).where(Application.enrolment_id == enrolment.id))
+
+
+def give_up_place(
+    session: Session, enrolment: Enrolment, *, now: datetime, actor_id: int | None
+) -> bool:
+    """A place that came from an application is given up by withdrawing the application,
+    so its seat goes to the reserve list; False for any other place."""
+    application = application_of_place(session, enrolment)
+    if application is None:
+        return False
+    withdraw(session, application, now=now, actor_id=actor_id)
+    return True
+
+
 def pitch_deck(application: Application) -> bytes:
     if not application.pitch_deck_key:
         raise NotFound(_l("This application has no pitch deck."))
