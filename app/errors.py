@@ -3,7 +3,19 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, Response, abort, g, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -72,6 +84,12 @@ def submit(form, action: Callable[[], T], page: Callable[[int], object]) -> T:
         abort(make_response(page(error.status_code)))
     db.session.commit()
     return result
+
+
+def done(message, endpoint: str, **values) -> Response:
+    """A form page's happy end: say what happened (``message``) and go to ``endpoint``."""
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
 
 
 def wants_json() -> bool:

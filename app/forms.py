@@ -23,7 +23,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.localtime import MADRID
@@ -34,6 +34,7 @@ LATEST_DATE = date(2100, 12, 31)
 
 NUL_MESSAGE = _l("This text contains a character that cannot be saved (a NUL byte). Remove it.")
 BLANK_CHOICE_MESSAGE = _l("Choose one of the options.")
+PAGE_MESSAGE = _l("The page number must be a whole number, 1 or more.")
 CHOICE_FIELDS = (SelectField, SelectMultipleField, RadioField)
 
 
@@ -115,13 +116,41 @@ class SubForm(Form):
     with its own, so a row does not do it a second time."""
 
 
+class PageField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(PAGE_MESSAGE) from error
+
+
 class FilterForm(BaseForm):
-    """GET parameters of a list or a search: a search changes nothing, so no CSRF token."""
+    """GET parameters of a list or a search: a search changes nothing, so no CSRF token.
+    Every list has pages."""
 
     blank_choice_is_empty = True
+    page = PageField(
+        _l("Page"), default=1, validators=[Optional(), NumberRange(min=1, message=PAGE_MESSAGE)]
+    )
 
     class Meta:
         csrf = False
+
+
+def search_text(label, max_length: int = 100) -> StringField:
+    """A list's free-text search, trimmed."""
+    return StrippedField(label, validators=[Optional(), Length(max=max_length)])
+
+
+def enum_filter(label, enum_cls, any_label) -> SelectField:
+    """Narrow a list to one value of ``enum_cls``; the first option, ``any_label``, does not."""
+    return SelectField(
+        label,
+        coerce=optional_enum(enum_cls),
+        choices=lambda: [("", any_label), *enum_cls.choices()],
+        validators=[Optional()],
+        default="",
+    )
 
 
 class ConfirmForm(BaseForm):
@@ -179,14 +208,6 @@ class DayField(DateField):
             )
 
 
-class PageField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_("The page number must be a whole number, 1 or more.")) from error
-
-
 def madrid_to_utc(value: datetime | None) -> datetime | None:
     """What staff type (Madrid wall-clock time) as the UTC instant the services take."""
     return value.replace(tzinfo=MADRID).astimezone(UTC) if value else None
@@ -200,6 +221,18 @@ def utc_to_madrid(value: datetime | None) -> datetime | None:
 def first_view(data: dict) -> dict | None:
     """A form's values from the database at its first view; once sent, what was sent."""
     return None if request.method == "POST" else data
+
+
+def enum_choice(label, enum_cls) -> SelectField:
+    """A required choice of one value of ``enum_cls``, offered by its labels."""
+    return SelectField(
+        label, coerce=enum_cls, choices=enum_cls.choices, validators=[InputRequired()]
+    )
+
+
+def enum_checkboxes(label, enum_cls) -> CheckboxesField:
+    """Any number of values of ``enum_cls``, one checkbox each."""
+    return CheckboxesField(label, coerce=enum_cls, choices=enum_cls.choices)
 
 
 def optional_int(value) -> int | None:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.account import bp
 from app.account.forms import DeleteAccountForm, ProfileForm
-from app.errors import submit
+from app.errors import done, submit
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.services import enrolment
@@ -85,8 +85,7 @@ def delete():
     )
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
-    flash(
+    return done(
         _("Your account has been closed and your personal data erased. Thank you for taking part."),
-        "success",
+        "pages.home",
     )
-    return redirect(url_for("pages.home"))

@@ -6,7 +6,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.admin.organisations_forms import ANY, options
-from app.forms import DayField, FilterForm, PageField
+from app.forms import DayField, FilterForm
 from app.services.audit import AuditFilters
 
 # Words for the actions and entities services record; one not listed shows as recorded.
@@ -54,7 +54,6 @@ class AuditFilterForm(FilterForm):
     since = DayField(_l("From"), description=_l("Format: YYYY-MM-DD."))
     until = DayField(_l("To"), description=_l("Format: YYYY-MM-DD."))
     q = StringField(_l("Text in the summary"), validators=[Optional(), Length(max=100)])
-    page = PageField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
 
     def set_choices(self, actions: list[str], entity_types: list[str]) -> None:
         """What the log holds, and what we have words for (a link to the history of an

@@ -9,7 +9,7 @@ import only that organisation's offerings.
 import base64
 import zlib
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadData, SignatureExpired, TimestampSigner
@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.admin import bp
 from app.admin.access import Permission, requires, sees_everything
 from app.admin.imports_forms import IMPORT_MAX_BYTES, TOO_LARGE, ApplyForm, UploadForm
-from app.errors import form_status
+from app.errors import done, form_status
 from app.extensions import db
 from app.services import imports as importer
 
@@ -144,7 +144,7 @@ def import_apply():
         db.session.rollback()
         return _render(UploadForm(formdata=None), status=409, result=result, filename=filename)
     db.session.commit()
-    flash(
+    return done(
         _(
             "Import of %(file)s done: %(created)s new, %(updated)s updated, "
             "%(unchanged)s unchanged.",
@@ -153,6 +153,5 @@ def import_apply():
             updated=result.updated,
             unchanged=result.unchanged,
         ),
-        "success",
+        "admin.import_check",
     )
-    return redirect(url_for("admin.import_check"))

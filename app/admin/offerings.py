@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,7 +25,7 @@ from app.admin.offerings_forms import (
     OfferingFilterForm,
     OfferingForm,
 )
-from app.errors import submit
+from app.errors import done, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import localized
@@ -167,8 +168,27 @@ def offering_preview(offering_id):
     )
 
 
-def _status_action(offering_id: int, change, done_message: str):
-    """Publish, unpublish, archive: a refusal shows the edit page with the reason at its field."""
+# Publish, unpublish, archive: one POST each, the service call and what it says when done.
+_STATUS_CHANGES = {
+    "publish": (
+        lambda offering: offerings.publish(db.session, offering, actor_id=current_user.id),
+        _l("The offering is published."),
+    ),
+    "unpublish": (
+        lambda offering: offerings.unpublish(db.session, offering, actor_id=current_user.id),
+        _l("The offering is back to draft: it is no longer in the catalogue."),
+    ),
+    "archive": (
+        lambda offering: offerings.archive(
+            db.session, offering, actor_id=current_user.id, now=utcnow()
+        ),
+        _l("The offering is archived."),
+    ),
+}
+
+
+def _change_status(offering_id: int, change, done_message):
+    """A refusal shows the edit page with the reason at its field."""
     offering = offering_or_404(offering_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -186,35 +206,20 @@ def _status_action(offering_id: int, change, done_message: str):
     return redirect(url_for("admin.offering_edit", offering_id=offering_id))
 
 
-@bp.post("/offerings/<int:offering_id>/publish")
-@requires(Permission.MANAGE_OFFERINGS)
-def offering_publish(offering_id):
-    return _status_action(
-        offering_id,
-        lambda offering: offerings.publish(db.session, offering, actor_id=current_user.id),
-        _("The offering is published."),
-    )
+def _status_view(change, done_message):
+    @requires(Permission.MANAGE_OFFERINGS)
+    def view(offering_id):
+        return _change_status(offering_id, change, done_message)
+
+    return view
 
 
-@bp.post("/offerings/<int:offering_id>/unpublish")
-@requires(Permission.MANAGE_OFFERINGS)
-def offering_unpublish(offering_id):
-    return _status_action(
-        offering_id,
-        lambda offering: offerings.unpublish(db.session, offering, actor_id=current_user.id),
-        _("The offering is back to draft: it is no longer in the catalogue."),
-    )
-
-
-@bp.post("/offerings/<int:offering_id>/archive")
-@requires(Permission.MANAGE_OFFERINGS)
-def offering_archive(offering_id):
-    return _status_action(
-        offering_id,
-        lambda offering: offerings.archive(
-            db.session, offering, actor_id=current_user.id, now=utcnow()
-        ),
-        _("The offering is archived."),
+for _verb, (_change, _message) in _STATUS_CHANGES.items():
+    bp.add_url_rule(
+        f"/offerings/<int:offering_id>/{_verb}",
+        f"offering_{_verb}",
+        _status_view(_change, _message),
+        methods=["POST"],
     )
 
 
@@ -235,15 +240,15 @@ def offering_cancel(offering_id):
         lambda: offerings.cancel(db.session, offering, actor_id=current_user.id, now=utcnow()),
         page,
     )
-    flash(
+    return done(
         ngettext(
             "The offering is cancelled. %(num)d participant will be told by email.",
             "The offering is cancelled. %(num)d participants will be told by email.",
             len(ended),
         ),
-        "success",
+        "admin.offering_edit",
+        offering_id=offering_id,
     )
-    return redirect(url_for("admin.offering_edit", offering_id=offering_id))
 
 
 @bp.route("/offerings/<int:offering_id>/duplicate", methods=["GET", "POST"])
@@ -264,5 +269,8 @@ def offering_duplicate(offering_id):
         ),
         page,
     )
-    flash(_("A copy is ready as a draft: check it, then publish it."), "success")
-    return redirect(url_for("admin.offering_edit", offering_id=copy.id))
+    return done(
+        _("A copy is ready as a draft: check it, then publish it."),
+        "admin.offering_edit",
+        offering_id=copy.id,
+    )

@@ -25,30 +25,23 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from app.forms import (
     BaseForm,
-    CheckboxesField,
     EurosField,
     FilterForm,
     StrippedField,
     SubForm,
+    enum_checkboxes,
+    enum_choice,
+    enum_filter,
     madrid_to_utc,
     optional_enum,
     optional_int,
+    search_text,
     stripped,
     utc_to_madrid,
 )
 from app.i18n import LANGUAGES
 from app.localtime import MADRID
-from app.models import (
-    MAX_AGE,
-    MAX_CAPACITY,
-    Audience,
-    Format,
-    InstructionLanguage,
-    Kind,
-    Level,
-    Mode,
-    OfferingStatus,
-)
+from app.models import MAX_AGE, MAX_CAPACITY, enums
 from app.services.offerings import SKILL_SEPARATOR, TEXT_FIELDS, OfferingData, SessionRow
 
 BLANK_SESSION_ROWS = 3
@@ -133,25 +126,17 @@ class OfferingForm(BaseForm):
         description=_l("Leave it empty to number the offering automatically (MOT-…)."),
     )
     programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired()])
-    kind = SelectField(_l("Type"), coerce=Kind, choices=Kind.choices, validators=[InputRequired()])
-    mode = SelectField(
-        _l("How people join"), coerce=Mode, choices=Mode.choices, validators=[InputRequired()]
-    )
+    kind = enum_choice(_l("Type"), enums.Kind)
+    mode = enum_choice(_l("How people join"), enums.Mode)
     level = SelectField(
         _l("Level"),
-        coerce=optional_enum(Level),
-        choices=lambda: [("", _("Not stated")), *Level.choices()],
+        coerce=optional_enum(enums.Level),
+        choices=lambda: [("", _("Not stated")), *enums.Level.choices()],
         validators=[Optional()],
     )
-    format = SelectField(
-        _l("Format"), coerce=Format, choices=Format.choices, validators=[InputRequired()]
-    )
-    audiences = CheckboxesField(_l("Who it is for"), coerce=Audience, choices=Audience.choices)
-    languages = CheckboxesField(
-        _l("Language of instruction"),
-        coerce=InstructionLanguage,
-        choices=InstructionLanguage.choices,
-    )
+    format = enum_choice(_l("Format"), enums.Format)
+    audiences = enum_checkboxes(_l("Who it is for"), enums.Audience)
+    languages = enum_checkboxes(_l("Language of instruction"), enums.InstructionLanguage)
     skills = StrippedField(
         _l("Skills"),
         validators=[Length(max=SKILLS_LENGTH)],
@@ -312,25 +297,14 @@ class OfferingForm(BaseForm):
 class OfferingFilterForm(FilterForm):
     """The list's search and filters: GET parameters, shape only."""
 
-    q = StrippedField(_l("Title or reference"), validators=[Length(max=200)])
-    status = SelectField(
-        _l("Status"),
-        coerce=optional_enum(OfferingStatus),
-        choices=lambda: [("", _("Any status")), *OfferingStatus.choices()],
-        validators=[Optional()],
-    )
+    q = search_text(_l("Title or reference"), 200)
+    status = enum_filter(_l("Status"), enums.OfferingStatus, _l("Any status"))
     programme = SelectField(
         _l("Programme"),
         coerce=optional_int,
         validators=[Optional()],
     )
-    kind = SelectField(
-        _l("Type"),
-        coerce=optional_enum(Kind),
-        choices=lambda: [("", _("Any type")), *Kind.choices()],
-        validators=[Optional()],
-    )
-    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+    kind = enum_filter(_l("Type"), enums.Kind, _l("Any type"))
 
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)

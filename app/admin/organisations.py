@@ -1,7 +1,7 @@
 """The ecosystem map in the back office: find, add and edit organisations, and set their
 membership of the partnership (asks for the password again: it is a reported figure)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from app.admin.organisations_forms import (
     OrganisationForm,
     municipality_choices,
 )
-from app.errors import submit
+from app.errors import done, submit
 from app.extensions import db
 from app.forms import first_view
 from app.services import organisations
@@ -69,8 +69,11 @@ def organisation_create():
         ),
         lambda status: _render_form(form, None, status),
     )
-    flash(_("Organisation “%(name)s” added to the map.", name=organisation.name), "success")
-    return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
+    return done(
+        _("Organisation “%(name)s” added to the map.", name=organisation.name),
+        "admin.organisation_edit",
+        organisation_id=organisation.id,
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -85,8 +88,11 @@ def organisation_edit(organisation_id):
         ),
         lambda status: _render_form(form, organisation, status),
     )
-    flash(_("Changes to “%(name)s” saved.", name=organisation.name), "success")
-    return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
+    return done(
+        _("Changes to “%(name)s” saved.", name=organisation.name),
+        "admin.organisation_edit",
+        organisation_id=organisation.id,
+    )
 
 
 def _form_data(organisation) -> dict:
@@ -124,5 +130,8 @@ def organisation_membership(organisation_id):
             status,
         ),
     )
-    flash(_("Membership of “%(name)s” saved.", name=organisation.name), "success")
-    return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
+    return done(
+        _("Membership of “%(name)s” saved.", name=organisation.name),
+        "admin.organisation_edit",
+        organisation_id=organisation.id,
+    )

@@ -4,9 +4,9 @@ services.organisations, which sets each field from the plain values."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import BaseForm, DayField, FilterForm, PageField, optional_enum, optional_int
+from app.forms import BaseForm, DayField, FilterForm, enum_filter, optional_int, search_text
 from app.i18n import localized
 from app.models import OrganisationKind
 from app.services.organisations import OrganisationFilters
@@ -26,23 +26,19 @@ def municipality_choices(places, empty_label) -> list[SelectChoice]:
 
 
 class OrganisationFilterForm(FilterForm):
-    q = StringField(_l("Name or sector"), validators=[Optional(), Length(max=100)])
-    # default "": no value in the query string means "any", the empty option.
-    kind = SelectField(
-        _l("Kind"), choices=lambda: options(OrganisationKind.choices(), ANY), default=""
-    )
+    q = search_text(_l("Name or sector"))
+    kind = enum_filter(_l("Kind"), OrganisationKind, ANY)
     municipality = SelectField(_l("Municipality"), coerce=optional_int, default="")
     member = SelectField(
         _l("Partnership membership"),
         default="",
         choices=options([("yes", _l("Members")), ("no", _l("Not members"))], ANY),
     )
-    page = PageField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
 
     def filters(self) -> OrganisationFilters:
         return OrganisationFilters(
-            q=(self.q.data or "").strip(),
-            kind=optional_enum(OrganisationKind)(self.kind.data),
+            q=self.q.data or "",
+            kind=self.kind.data,
             municipality_id=self.municipality.data,
             member=MEMBERSHIP_CHOICES.get(self.member.data),
         )

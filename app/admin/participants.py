@@ -25,7 +25,7 @@ from app.admin.participants_forms import (
     MessageForm,
     ParticipantFilterForm,
 )
-from app.errors import form_status
+from app.errors import done, form_status
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Enrolment, EnrolmentStatus, utcnow
@@ -33,10 +33,6 @@ from app.services import enrolment
 from app.services import enrolment as places
 from app.services.enrolment import exports
 from app.services.errors import DomainError
-
-
-def _to_list(offering_id: int):
-    return redirect(url_for("admin.participants_index", offering_id=offering_id))
 
 
 @bp.app_template_global()
@@ -59,7 +55,7 @@ def participants_index(offering_id):
         db.session,
         offering.id,
         text=form.q.data or "",
-        status=form.chosen_status,
+        status=form.status.data,
         page=form.page.data or 1,
         per_page=form.per_page.data or enrolment.DEFAULT_PAGE_SIZE,
     )
@@ -116,7 +112,7 @@ def participant_enrol(offering_id):
         # Someone else (or the person) took this place in the same instant.
         db.session.rollback()
         flash(_("This person already has a place in this offering."), "info")
-        return _to_list(offering_id)
+        return redirect(url_for("admin.participants_index", offering_id=offering_id))
     except DomainError as error:
         db.session.rollback()
         error.apply_to(form)
@@ -124,8 +120,7 @@ def participant_enrol(offering_id):
             "admin/participants/enrol.html", offering=offering, form=form
         ), error.status_code
     db.session.commit()
-    flash(_enrolled_message(outcome), "success")
-    return _to_list(offering_id)
+    return done(_enrolled_message(outcome), "admin.participants_index", offering_id=offering_id)
 
 
 def _confirm_page(action: str, place: Enrolment, form, refusal: DomainError | None = None):
@@ -140,42 +135,37 @@ def _confirm_page(action: str, place: Enrolment, form, refusal: DomainError | No
     ), (refusal.status_code if refusal else 200)
 
 
+def _place_action(action: str, enrolment_id: int, change, said):
+    """Promote or cancel one place once staff confirm: ``change(place)`` is the service
+    call, ``said(place, its result)`` the message; a refusal is shown on the confirm page."""
+    place = get_enrolment_for(db.session, current_user, enrolment_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _confirm_page(action, place, form)
+    try:
+        result = change(place)
+    except DomainError as error:
+        db.session.rollback()
+        return _confirm_page(action, place, form, error)
+    db.session.commit()
+    return done(said(place, result), "admin.participants_index", offering_id=place.offering_id)
+
+
 @bp.route("/enrolments/<int:enrolment_id>/promote", methods=["GET", "POST"])
 @requires(Permission.MANAGE_PARTICIPANTS)
 def participant_promote(enrolment_id):
-    place = get_enrolment_for(db.session, current_user, enrolment_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _confirm_page("promote", place, form)
-    try:
-        enrolment.promote(db.session, place, actor_id=current_user.id, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        return _confirm_page("promote", place, form, error)
-    db.session.commit()
-    flash(
-        _(
+    return _place_action(
+        "promote",
+        enrolment_id,
+        lambda place: enrolment.promote(db.session, place, actor_id=current_user.id, now=utcnow()),
+        lambda place, _result: _(
             "%(name)s has a confirmed place and has been told by email.",
             name=participant_name(place),
         ),
-        "success",
     )
-    return _to_list(place.offering_id)
 
 
-@bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def participant_cancel(enrolment_id):
-    place = get_enrolment_for(db.session, current_user, enrolment_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _confirm_page("cancel", place, form)
-    try:
-        promoted = enrolment.cancel_place(db.session, place, actor_id=current_user.id, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        return _confirm_page("cancel", place, form, error)
-    db.session.commit()
+def _cancelled_message(place: Enrolment, promoted) -> str:
     message = _(
         "%(name)s's place is cancelled; they have been told by email.", name=participant_name(place)
     )
@@ -184,29 +174,43 @@ def participant_cancel(enrolment_id):
             "The place went to %(names)s, from the waiting list.",
             names=", ".join(participant_name(e) for e in promoted),
         )
-    flash(message, "success")
-    return _to_list(place.offering_id)
+    return message
 
 
-def _save_ticks(form, ticks, everyone, people, *, save, saved) -> int | None:
+@bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PARTICIPANTS)
+def participant_cancel(enrolment_id):
+    return _place_action(
+        "cancel",
+        enrolment_id,
+        lambda place: enrolment.cancel_place(
+            db.session, place, actor_id=current_user.id, now=utcnow()
+        ),
+        _cancelled_message,
+    )
+
+
+def _tick_page(template, form, ticks, everyone, people, ticked, *, save, saved, **context):
     """The bulk tick-list shared by attendance and completion: one checkbox per confirmed
-    participant, or everyone at once. Saves through ``save(chosen ids) -> (marked, total)``,
-    flashes ``saved(marked, total)`` and returns None when done (the caller redirects);
-    otherwise the status to render the form with."""
+    participant (``ticked`` at the first view), or everyone at once. Saves through
+    ``save(chosen ids) -> (marked, total)``, then says ``saved(marked, total)`` and comes
+    back to the same page; otherwise renders ``template`` with the form and ``context``."""
     ticks.choices = [SelectChoice(person.id, participant_name(person)) for person in people]
     status = form_status(form)
-    if not form.validate_on_submit():
-        return status
-    chosen = [person.id for person in people] if everyone.data else ticks.data or []
-    try:
-        marked, total = save(chosen)
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return error.status_code
-    db.session.commit()
-    flash(saved(marked, total), "success")
-    return None
+    if form.validate_on_submit():
+        chosen = [person.id for person in people] if everyone.data else ticks.data or []
+        try:
+            marked, total = save(chosen)
+        except DomainError as error:
+            db.session.rollback()
+            error.apply_to(form)
+            status = error.status_code
+        else:
+            db.session.commit()
+            return done(saved(marked, total), request.endpoint, **request.view_args)
+    if not form.is_submitted():
+        ticks.data = ticked
+    return render_template(template, form=form, **context), status
 
 
 @bp.route(
@@ -219,12 +223,15 @@ def session_attendance(offering_id, session_id):
     offering = offering_or_404(offering_id)
     meeting = enrolment.get_offering_session(db.session, offering, session_id)
     people = enrolment.confirmed_participants(db.session, offering.id)
+    marks = enrolment.attendance_marks(db.session, meeting.id)
     form = AttendanceForm()
-    status = _save_ticks(
+    return _tick_page(
+        "admin/participants/attendance.html",
         form,
         form.present,
         form.all_present,
         people,
+        {person.id for person in people if marks.get(person.id)},
         save=lambda chosen: enrolment.mark_attendance(
             db.session, meeting, present=chosen, actor_id=current_user.id, now=utcnow()
         ),
@@ -234,21 +241,10 @@ def session_attendance(offering_id, session_id):
             present,
             total=total,
         ),
-    )
-    if status is None:
-        return redirect(
-            url_for("admin.session_attendance", offering_id=offering.id, session_id=meeting.id)
-        )
-    marks = enrolment.attendance_marks(db.session, meeting.id)
-    if not form.is_submitted():
-        form.present.data = {person.id for person in people if marks.get(person.id)}
-    return render_template(
-        "admin/participants/attendance.html",
         offering=offering,
         meeting=meeting,
-        form=form,
         marked=len(marks),
-    ), status
+    )
 
 
 @bp.route("/offerings/<int:offering_id>/completion", methods=["GET", "POST"])
@@ -257,28 +253,24 @@ def offering_completion(offering_id):
     offering = offering_or_404(offering_id)
     people = enrolment.confirmed_participants(db.session, offering.id)
     form = CompletionForm()
-    status = _save_ticks(
+    return _tick_page(
+        "admin/participants/completion.html",
         form,
         form.completed,
         form.all_completed,
         people,
+        {person.id for person in people if person.completed_at},
         save=lambda chosen: enrolment.mark_completion(
             db.session, offering, completed=chosen, actor_id=current_user.id, now=utcnow()
         ),
-        saved=lambda done, total: ngettext(
+        saved=lambda completed, total: ngettext(
             "Completion saved: %(num)s person completed of %(total)s.",
             "Completion saved: %(num)s people completed of %(total)s.",
-            done,
+            completed,
             total=total,
         ),
+        offering=offering,
     )
-    if status is None:
-        return redirect(url_for("admin.offering_completion", offering_id=offering.id))
-    if not form.is_submitted():
-        form.completed.data = {person.id for person in people if person.completed_at}
-    return render_template(
-        "admin/participants/completion.html", offering=offering, form=form
-    ), status
 
 
 @bp.get("/offerings/<int:offering_id>/sessions/<int:session_id>/sign-in-sheet")
@@ -316,15 +308,15 @@ def participants_message(offering_id):
             status = error.status_code
         else:
             db.session.commit()
-            flash(
+            return done(
                 ngettext(
                     "Your message is on its way to %(num)s person.",
                     "Your message is on its way to %(num)s people.",
                     sent,
                 ),
-                "success",
+                "admin.participants_index",
+                offering_id=offering.id,
             )
-            return _to_list(offering.id)
     return render_template(
         "admin/participants/message.html",
         offering=offering,

@@ -1,12 +1,12 @@
 """Forms of the participants area: shape only; the rules live in services.participants."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.auth.forms import municipality_choices
-from app.forms import BaseForm, CheckboxesField, FilterForm, optional_int
+from app.forms import BaseForm, CheckboxesField, FilterForm, enum_filter, optional_int, search_text
 from app.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.models import EnrolmentStatus
 from app.services.enrolment import DEFAULT_PAGE_SIZE, MESSAGE_AUDIENCES, PAGE_SIZES
@@ -18,16 +18,8 @@ BODY_MAX = 5000
 class ParticipantFilterForm(FilterForm):
     """The list's GET parameters: a search, a status, a page."""
 
-    q = StringField(_l("Name or email"), validators=[Optional(), Length(max=100)])
-    status = SelectField(
-        _l("Status"),
-        choices=[
-            SelectChoice("", _l("All")),
-            *(SelectChoice(status.value, status.label) for status in EnrolmentStatus),
-        ],
-        validators=[Optional()],
-    )
-    page = IntegerField(validators=[Optional(), NumberRange(min=1)], default=1)
+    q = search_text(_l("Name or email"))
+    status = enum_filter(_l("Status"), EnrolmentStatus, _l("All"))
     per_page = SelectField(
         _l("Rows per page"),
         choices=[SelectChoice(size, str(size)) for size in PAGE_SIZES],
@@ -35,10 +27,6 @@ class ParticipantFilterForm(FilterForm):
         default=DEFAULT_PAGE_SIZE,
         validators=[Optional()],
     )
-
-    @property
-    def chosen_status(self) -> EnrolmentStatus | None:
-        return EnrolmentStatus(self.status.data) if self.status.data else None
 
 
 class EnrolOnBehalfForm(BaseForm):

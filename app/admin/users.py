@@ -1,7 +1,7 @@
 """Users and roles (administrators only): find accounts, change someone's role and
 organisation. Changing a role asks for the password again and is audited."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from app.admin import bp
 from app.admin.access import Permission, requires
 from app.admin.lists import filtered_page
 from app.admin.users_forms import RoleForm, UserFilterForm, organisation_choices
-from app.errors import submit
+from app.errors import done, submit
 from app.extensions import db
 from app.forms import first_view
 from app.models import Role
@@ -42,5 +42,4 @@ def user_role(user_id):
         ),
         lambda status: (render_template("admin/users/role.html", form=form, user=user), status),
     )
-    flash(_("The role of %(name)s is saved.", name=user.name), "success")
-    return redirect(url_for("admin.users_index"))
+    return done(_("The role of %(name)s is saved.", name=user.name), "admin.users_index")

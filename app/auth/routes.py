@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import confirm_login, current_user, login_required, login_user, logout_user
 from limits import parse as parse_limit
@@ -34,7 +35,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
-from app.errors import form_status, submit
+from app.errors import done, form_status, submit
 from app.extensions import db, limiter
 from app.models import User, utcnow
 from app.services import accounts
@@ -134,14 +135,17 @@ def sign_up():
         _page("sign_up.html", form=form),
     )
     # The same words whether the address was new or already had an account.
-    flash(
-        _(
-            "Check your inbox: we have sent a message to %(email)s to finish signing up.",
-            email=accounts.normalise_email(form.email.data),
-        ),
-        "success",
+    return _link_sent(
+        _l("Check your inbox: we have sent a message to %(email)s to finish signing up."),
+        form,
+        "auth.login",
     )
-    return redirect(url_for("auth.login"))
+
+
+def _link_sent(message, form, endpoint: str):
+    """Done, saying where the link went: ``message`` names the address (``%(email)s``) as
+    it is stored, whether or not it had an account."""
+    return done(message % {"email": accounts.normalise_email(form.email.data)}, endpoint)
 
 
 def _link(action):
@@ -159,8 +163,7 @@ def _link(action):
 @bp.get("/confirm/<token>")
 def confirm_email(token):
     _link(lambda: accounts.confirm_email(db.session, token, now=utcnow()))
-    flash(_("Your email address is confirmed. You can log in now."), "success")
-    return redirect(url_for("auth.login"))
+    return done(_("Your email address is confirmed. You can log in now."), "auth.login")
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -173,14 +176,11 @@ def resend_confirmation():
         lambda: accounts.resend_confirmation(db.session, form.email.data),
         _page("resend_confirmation.html", form=form),
     )
-    flash(
-        _(
-            "If %(email)s has an account waiting for confirmation, we have sent it a new link.",
-            email=accounts.normalise_email(form.email.data),
-        ),
-        "success",
+    return _link_sent(
+        _l("If %(email)s has an account waiting for confirmation, we have sent it a new link."),
+        form,
+        "auth.login",
     )
-    return redirect(url_for("auth.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -206,8 +206,7 @@ def logout():
         db.session.commit()
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
-    flash(_("You have logged out."), "success")
-    return redirect(url_for("pages.home"))
+    return done(_("You have logged out."), "pages.home")
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -221,7 +220,7 @@ def request_password_reset():
 
     submit(form, send_link, _page("request_reset.html", form=form))
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
-    flash(
+    return done(
         ngettext(
             "If %(email)s has an account, we have sent it a link to choose a new password. "
             "The link works for %(num)d hour.",
@@ -230,9 +229,8 @@ def request_password_reset():
             hours,
             email=accounts.normalise_email(form.email.data),
         ),
-        "success",
+        "auth.login",
     )
-    return redirect(url_for("auth.login"))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -248,8 +246,7 @@ def reset_password(token):
     _forget_failed_logins(user.email)
     session.clear()
     logout_user()
-    flash(_("Your new password is set. You can log in with it now."), "success")
-    return redirect(url_for("auth.login"))
+    return done(_("Your new password is set. You can log in with it now."), "auth.login")
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -271,8 +268,10 @@ def change_password():
     # Every other session has ended with the old token; this one carries on with the new.
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
     _start_session(user, remember=remembered)
-    flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
-    return redirect(url_for("account.index"))
+    return done(
+        _("Your password has been changed. You have been logged out everywhere else."),
+        "account.index",
+    )
 
 
 @bp.route("/email", methods=["GET", "POST"])
@@ -291,21 +290,20 @@ def change_email():
         ),
         _page("change_email.html", form=form),
     )
-    flash(
-        _(
-            "We have sent a link to %(email)s. Your address changes when you follow it.",
-            email=accounts.normalise_email(form.email.data),
-        ),
-        "success",
+    return _link_sent(
+        _l("We have sent a link to %(email)s. Your address changes when you follow it."),
+        form,
+        "account.index",
     )
-    return redirect(url_for("account.index"))
 
 
 @bp.get("/email/confirm/<token>")
 def confirm_email_change(token):
     user = _link(lambda: accounts.confirm_email_change(db.session, token, now=utcnow()))
-    flash(_("Your email address is now %(email)s.", email=user.email), "success")
-    return redirect(url_for("account.index" if current_user.is_authenticated else "auth.login"))
+    return done(
+        _("Your email address is now %(email)s.", email=user.email),
+        "account.index" if current_user.is_authenticated else "auth.login",
+    )
 
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])

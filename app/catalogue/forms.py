@@ -11,9 +11,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectMultipleField, StringField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, ValidationError
 
-from app.forms import DayField, FilterForm, PageField
+from app.forms import DayField, FilterForm
 from app.i18n import localized
 from app.models import Audience, Format, InstructionLanguage, Kind
 from app.services.catalogue import FACETS, MAX_QUERY_LENGTH, FilterOptions, Filters
@@ -91,14 +91,6 @@ class CatalogueFilterForm(FilterForm):
     date_to = DayField(_l("To"), name="to")
     available = FlagField(_l("Only with places left and enrolment open"))
     free = FlagField(_l("Only free of charge"))
-    page = PageField(
-        _l("Page"),
-        default=1,
-        validators=[
-            Optional(),
-            NumberRange(min=1, message=_l("The page number must be a whole number, 1 or more.")),
-        ],
-    )
 
     @classmethod
     def from_args(cls, args, options: FilterOptions) -> "CatalogueFilterForm":

@@ -3,13 +3,14 @@
 The rules (capacity, waiting list, eligibility, deadlines) live in services.enrolment; a
 refusal is shown on the confirm page with the status code that names it (409, 410)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from app.catalogue.calendar import calendar_download
 from app.enrolment import bp
+from app.errors import done
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.i18n import localized
@@ -75,8 +76,7 @@ def enrol(offering_id):
         return _render_confirm(offering, form, refusal=error)
     else:
         db.session.commit()
-    flash(_outcome(place), "success")
-    return redirect(url_for("account.index"))
+    return done(_outcome(place), "account.index")
 
 
 @bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
@@ -96,14 +96,13 @@ def cancel(enrolment_id):
             refusal = error
         else:
             db.session.commit()
-            flash(
+            return done(
                 _(
                     "Your enrolment in %(title)s has been cancelled.",
                     title=localized(place.offering, "title").text,
                 ),
-                "success",
+                "account.index",
             )
-            return redirect(url_for("account.index"))
     else:
         try:
             enrolment.check_cancellable(place, now)

@@ -6,17 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.enums import (
-    Audience,
-    Availability,
-    Format,
-    InstructionLanguage,
-    Kind,
-    Level,
-    Mode,
-    OfferingStatus,
-    OrganisationKind,
-)
+from app.models import enums
 from app.models.types import UTCDateTime, enum_column, utcnow
 
 # Facts of an offering that the back office, the spreadsheet import and the demo all check.
@@ -47,7 +37,7 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
+    kind: Mapped[enums.OrganisationKind] = mapped_column(enum_column(enums.OrganisationKind))
     sector: Mapped[str | None] = mapped_column(sa.String(120))
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"))
     website: Mapped[str | None] = mapped_column(sa.String(300))
@@ -109,10 +99,10 @@ class Offering(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(sa.String(80), unique=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
-    kind: Mapped[Kind] = mapped_column(enum_column(Kind), index=True)
-    mode: Mapped[Mode] = mapped_column(enum_column(Mode))
-    status: Mapped[OfferingStatus] = mapped_column(
-        enum_column(OfferingStatus), default=OfferingStatus.DRAFT
+    kind: Mapped[enums.Kind] = mapped_column(enum_column(enums.Kind), index=True)
+    mode: Mapped[enums.Mode] = mapped_column(enum_column(enums.Mode))
+    status: Mapped[enums.OfferingStatus] = mapped_column(
+        enum_column(enums.OfferingStatus), default=enums.OfferingStatus.DRAFT
     )
 
     title_es: Mapped[str] = mapped_column(sa.String(200))
@@ -124,8 +114,8 @@ class Offering(db.Model):
     prerequisites_es: Mapped[str | None] = mapped_column(sa.Text)
     prerequisites_en: Mapped[str | None] = mapped_column(sa.Text)
 
-    level: Mapped[Level | None] = mapped_column(enum_column(Level))
-    format: Mapped[Format] = mapped_column(enum_column(Format), index=True)
+    level: Mapped[enums.Level | None] = mapped_column(enum_column(enums.Level))
+    format: Mapped[enums.Format] = mapped_column(enum_column(enums.Format), index=True)
     skills: Mapped[str | None] = mapped_column(sa.String(500))  # "python|datos"
     provider_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
@@ -168,11 +158,11 @@ class Offering(db.Model):
         return f"<Offering {self.external_id}>"
 
     @property
-    def audiences(self) -> list[Audience]:
+    def audiences(self) -> list[enums.Audience]:
         return [row.audience for row in self.audience_rows]
 
     @property
-    def languages(self) -> list[InstructionLanguage]:
+    def languages(self) -> list[enums.InstructionLanguage]:
         return [row.language for row in self.language_rows]
 
     @property
@@ -199,21 +189,21 @@ class Offering(db.Model):
         """Enrolment closes at the stated time, or when the first session starts."""
         return self.enrolment_closes or self.starts_at
 
-    def availability(self, now: datetime) -> Availability:
-        if self.status == OfferingStatus.CANCELLED:
-            return Availability.CANCELLED
-        if self.status != OfferingStatus.PUBLISHED:
-            return Availability.CLOSED
+    def availability(self, now: datetime) -> enums.Availability:
+        if self.status == enums.OfferingStatus.CANCELLED:
+            return enums.Availability.CANCELLED
+        if self.status != enums.OfferingStatus.PUBLISHED:
+            return enums.Availability.CLOSED
         if self.enrolment_opens and now < self.enrolment_opens:
-            return Availability.NOT_YET_OPEN
+            return enums.Availability.NOT_YET_OPEN
         deadline = self.enrolment_deadline
         if deadline and now >= deadline:
-            return Availability.CLOSED
+            return enums.Availability.CLOSED
         if self.seats_left > 0:
-            return Availability.OPEN
-        if self.mode == Mode.INDIVIDUAL:
-            return Availability.WAITING_LIST
-        return Availability.CLOSED
+            return enums.Availability.OPEN
+        if self.mode == enums.Mode.INDIVIDUAL:
+            return enums.Availability.WAITING_LIST
+        return enums.Availability.CLOSED
 
 
 class OfferingAudience(db.Model):
@@ -222,7 +212,9 @@ class OfferingAudience(db.Model):
     offering_id: Mapped[int] = mapped_column(
         sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
     )
-    audience: Mapped[Audience] = mapped_column(enum_column(Audience), primary_key=True, index=True)
+    audience: Mapped[enums.Audience] = mapped_column(
+        enum_column(enums.Audience), primary_key=True, index=True
+    )
 
 
 class OfferingLanguage(db.Model):
@@ -231,8 +223,8 @@ class OfferingLanguage(db.Model):
     offering_id: Mapped[int] = mapped_column(
         sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
     )
-    language: Mapped[InstructionLanguage] = mapped_column(
-        enum_column(InstructionLanguage), primary_key=True, index=True
+    language: Mapped[enums.InstructionLanguage] = mapped_column(
+        enum_column(enums.InstructionLanguage), primary_key=True, index=True
     )
 
 

@@ -11,16 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.localtime import MADRID
-from app.models import (
-    Audience,
-    Format,
-    InstructionLanguage,
-    Kind,
-    Level,
-    Mode,
-    Municipality,
-    OfferingStatus,
-)
+from app.models import Municipality, enums
 from app.services.imports.columns import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
@@ -77,10 +68,10 @@ class ParsedRow:
     values: dict[str, Any]  # Offering attribute -> value
     provider: str | None
     municipality: Municipality | None
-    audiences: frozenset[Audience] | None
-    languages: frozenset[InstructionLanguage] | None
+    audiences: frozenset[enums.Audience] | None
+    languages: frozenset[enums.InstructionLanguage] | None
     sessions: list[tuple[datetime, datetime]] | None
-    status: OfferingStatus | None  # None: published, unless cancelled or archived
+    status: enums.OfferingStatus | None  # None: published, unless cancelled or archived
 
 
 class RowReader:
@@ -309,8 +300,8 @@ def read_row(reader: RowReader) -> ParsedRow:
     programme = reader.choice("programme", reader.programmes)
     if programme is not None:
         values["programme_id"] = programme.id
-    values["kind"] = reader.choice("kind", _lookup(Kind))
-    values["mode"] = reader.choice("mode", _lookup(Mode))
+    values["kind"] = reader.choice("kind", _lookup(enums.Kind))
+    values["mode"] = reader.choice("mode", _lookup(enums.Mode))
     for name in ("title_es", "summary_es", "description_es"):
         values[name] = reader.text(name)
     for name in (
@@ -323,14 +314,14 @@ def read_row(reader: RowReader) -> ParsedRow:
         if has(name):
             values[name] = reader.text(name)
     if has("level"):
-        values["level"] = reader.choice("level", _lookup(Level))
-    offering_format = reader.choice("format", _lookup(Format))
+        values["level"] = reader.choice("level", _lookup(enums.Level))
+    offering_format = reader.choice("format", _lookup(enums.Format))
     values["format"] = offering_format
     municipality = reader.choice("municipality", reader.municipalities)
     if municipality is not None:
         values["municipality_id"] = municipality.id
 
-    if offering_format in (Format.IN_PERSON, Format.HYBRID):
+    if offering_format in (enums.Format.IN_PERSON, enums.Format.HYBRID):
         if municipality is not None and municipality.slug == "online":
             reader.error(
                 "municipality",
@@ -407,8 +398,8 @@ def read_row(reader: RowReader) -> ParsedRow:
         values=values,
         provider=reader.text("provider"),
         municipality=municipality,
-        audiences=reader.choices("audience", _lookup(Audience)),
-        languages=reader.choices("language", _lookup(InstructionLanguage)),
+        audiences=reader.choices("audience", _lookup(enums.Audience)),
+        languages=reader.choices("language", _lookup(enums.InstructionLanguage)),
         sessions=_parse_sessions(reader),
         status=status,
     )

@@ -22,35 +22,17 @@ from app.models import (
 )
 from app.services import audit, enrolment
 from app.services.catalogue import search
-from app.services.offerings import notices
+from app.services.offerings import notices, rules
 from app.services.offerings.notices import OfferingChange
-from app.services.offerings.rules import (
-    AUDITED_COLUMNS,
-    EXTERNAL_ID_PREFIX,
-    PLACEHOLDER_PREFIX,
-    REQUIRED_SPANISH,
-    SKILL_SEPARATOR,
-    TEXT_FIELDS,
-    OfferingData,
-    OfferingInvalid,
-    Saved,
-    SessionRow,
-    audit_summary,
-    capacity_below_places,
-    check_data,
-    check_publishable,
-    offering_snapshot,
-    record_offering,
-)
 from app.services.offerings.sessions import set_sessions
 
 
-def _apply(offering: Offering, data: OfferingData) -> None:
+def _apply(offering: Offering, data: rules.OfferingData) -> None:
     """Set every field explicitly: no mass assignment onto a row with status and provider."""
-    for name in TEXT_FIELDS:
+    for name in rules.TEXT_FIELDS:
         for lang in ("es", "en"):
             value = (getattr(data, f"{name}_{lang}") or "").strip() or None
-            if lang == "es" and name in REQUIRED_SPANISH:
+            if lang == "es" and name in rules.REQUIRED_SPANISH:
                 value = value or ""  # NOT NULL columns: a draft may still be empty
             setattr(offering, f"{name}_{lang}", value)
     offering.programme_id = data.programme_id
@@ -58,7 +40,7 @@ def _apply(offering: Offering, data: OfferingData) -> None:
     offering.mode = data.mode
     offering.level = data.level
     offering.format = data.format
-    offering.skills = SKILL_SEPARATOR.join(data.skills) or None
+    offering.skills = rules.SKILL_SEPARATOR.join(data.skills) or None
     offering.provider_id = data.provider_id
     offering.municipality_id = data.municipality_id
     offering.venue = data.venue or None
@@ -92,7 +74,7 @@ def _external_id_taken(session: DbSession, external_id: str, offering_id: int | 
 
 def _set_external_id(session: DbSession, offering: Offering, wanted: str) -> None:
     if _external_id_taken(session, wanted, offering.id):
-        raise OfferingInvalid(
+        raise rules.OfferingInvalid(
             [("external_id", _l("Another offering already has this reference."))],
             status_code=409,
         )
@@ -104,7 +86,7 @@ def _new_offering(session: DbSession, external_id: str | None, capacity: int) ->
     in, then adds it to the session."""
     offering = Offering(
         status=OfferingStatus.DRAFT,
-        external_id=f"{PLACEHOLDER_PREFIX}{uuid.uuid4().hex}",
+        external_id=f"{rules.PLACEHOLDER_PREFIX}{uuid.uuid4().hex}",
         seats_taken=0,
         capacity=capacity,
     )
@@ -115,13 +97,13 @@ def _new_offering(session: DbSession, external_id: str | None, capacity: int) ->
 
 def _number(session: DbSession, offering: Offering) -> None:
     """Name a new row by its id, which exists once flushed under a unique placeholder."""
-    if not offering.external_id.startswith(PLACEHOLDER_PREFIX):
+    if not offering.external_id.startswith(rules.PLACEHOLDER_PREFIX):
         return
     session.flush()
-    candidate, suffix = f"{EXTERNAL_ID_PREFIX}{offering.id}", 1
+    candidate, suffix = f"{rules.EXTERNAL_ID_PREFIX}{offering.id}", 1
     while _external_id_taken(session, candidate, offering.id):  # an imported "MOT-7"
         suffix += 1
-        candidate = f"{EXTERNAL_ID_PREFIX}{offering.id}-{suffix}"
+        candidate = f"{rules.EXTERNAL_ID_PREFIX}{offering.id}-{suffix}"
     offering.external_id = candidate
 
 
@@ -162,7 +144,7 @@ def _set_capacity(session: DbSession, offering: Offering, capacity: int, now: da
     )
     if result.rowcount != 1:
         session.refresh(offering, ["seats_taken"])
-        raise capacity_below_places(offering.seats_taken)
+        raise rules.capacity_below_places(offering.seats_taken)
     raised = capacity > offering.capacity
     set_committed_value(offering, "capacity", capacity)
     if raised:
@@ -171,15 +153,15 @@ def _set_capacity(session: DbSession, offering: Offering, capacity: int, now: da
 
 def create_offering(
     session: DbSession,
-    data: OfferingData,
-    rows: Sequence[SessionRow],
+    data: rules.OfferingData,
+    rows: Sequence[rules.SessionRow],
     *,
     actor_id: int | None,
     source: str | None = None,
-) -> Saved:
+) -> rules.Saved:
     """A new draft offering with its sessions. ``source`` names where the change came from
     (an import's file) in the audit entry."""
-    warnings = check_data(data, rows)
+    warnings = rules.check_data(data, rows)
     offering = _new_offering(session, data.external_id, data.capacity)
     _apply(offering, data)
     session.add(offering)
@@ -187,50 +169,50 @@ def create_offering(
     _number(session, offering)
     session.flush()
     search.index_offering(session, offering)
-    record_offering(
+    rules.record_offering(
         session,
         offering,
         actor_id,
         "offering.create",
-        audit_summary(offering, offering.title_es, source),
-        after=offering_snapshot(offering),
+        rules.audit_summary(offering, offering.title_es, source),
+        after=rules.offering_snapshot(offering),
     )
-    return Saved(offering, warnings)
+    return rules.Saved(offering, warnings)
 
 
 def update_offering(
     session: DbSession,
     offering: Offering,
-    data: OfferingData,
-    rows: Sequence[SessionRow],
+    data: rules.OfferingData,
+    rows: Sequence[rules.SessionRow],
     *,
     actor_id: int | None,
     now: datetime,
     source: str | None = None,
-) -> Saved:
+) -> rules.Saved:
     """Change an offering and its sessions; participants hear of new dates or venues.
     Places freed by a higher capacity go to the waiting list in the same transaction."""
-    warnings = check_data(data, rows)
+    warnings = rules.check_data(data, rows)
     if offering.status == OfferingStatus.PUBLISHED:
-        check_publishable(data, has_sessions=bool(rows))
-    before = offering_snapshot(offering)
+        rules.check_publishable(data, has_sessions=bool(rows))
+    before = rules.offering_snapshot(offering)
     if data.external_id and data.external_id != offering.external_id:
         _set_external_id(session, offering, data.external_id)
     _set_capacity(session, offering, data.capacity, now)
     _apply(offering, data)
     set_sessions(session, offering, rows)
     session.flush()
-    after = offering_snapshot(offering)
+    after = rules.offering_snapshot(offering)
     if before == after:
-        return Saved(offering, warnings)
+        return rules.Saved(offering, warnings)
     search.index_offering(session, offering)
     old, new = audit.changed(before, after)
-    summary = audit_summary(offering, ", ".join(new), source)
-    record_offering(session, offering, actor_id, "offering.update", summary, old, new)
+    summary = rules.audit_summary(offering, ", ".join(new), source)
+    rules.record_offering(session, offering, actor_id, "offering.update", summary, old, new)
     changes = _changes_for_participants(before, after)
     if offering.status == OfferingStatus.PUBLISHED and changes:
         notices.notify_offering_changed(session, offering, now, changes)
-    return Saved(offering, warnings)
+    return rules.Saved(offering, warnings)
 
 
 def _shift(moment: datetime | None, days: int) -> datetime | None:
@@ -253,13 +235,13 @@ def duplicate(
     """A new draft like ``offering``, its sessions (and enrolment window) moved so the first
     session falls on ``first_day``; no participants."""
     if not offering.sessions:
-        raise OfferingInvalid(
+        raise rules.OfferingInvalid(
             [("first_day", _l("This offering has no sessions to move to new dates."))]
         )
     old_first = offering.sessions[0].starts_at.astimezone(MADRID).date()
     days = (first_day - old_first).days
     copy = _new_offering(session, None, offering.capacity)
-    for name in AUDITED_COLUMNS:
+    for name in rules.AUDITED_COLUMNS:
         if name not in ("external_id", "status", "capacity"):
             setattr(copy, name, getattr(offering, name))
     copy.enrolment_opens = _shift(offering.enrolment_opens, days)
@@ -271,7 +253,7 @@ def duplicate(
         session,
         copy,
         [
-            SessionRow(
+            rules.SessionRow(
                 _shift(item.starts_at, days), _shift(item.ends_at, days), item.venue, item.address
             )
             for item in offering.sessions
@@ -280,13 +262,13 @@ def duplicate(
     _number(session, copy)
     session.flush()
     search.index_offering(session, copy)
-    record_offering(
+    rules.record_offering(
         session,
         copy,
         actor_id,
         "offering.duplicate",
         f"{copy.external_id} <- {offering.external_id}",
         before={"source_id": offering.id, "source_external_id": offering.external_id},
-        after=offering_snapshot(copy),
+        after=rules.offering_snapshot(copy),
     )
     return copy

@@ -8,16 +8,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
-from app.models import (
-    LIST_SEPARATOR,
-    Audience,
-    Format,
-    InstructionLanguage,
-    Kind,
-    Level,
-    Mode,
-    Offering,
-)
+from app.models import LIST_SEPARATOR, Offering, enums
 from app.services import audit
 from app.services.errors import DomainError
 
@@ -66,9 +57,9 @@ class OfferingData:
     summary_es: str
     description_es: str
     programme_id: int
-    kind: Kind
-    mode: Mode
-    format: Format
+    kind: enums.Kind
+    mode: enums.Mode
+    format: enums.Format
     provider_id: int
     municipality_id: int
     capacity: int
@@ -77,9 +68,9 @@ class OfferingData:
     description_en: str | None = None
     prerequisites_es: str | None = None
     prerequisites_en: str | None = None
-    level: Level | None = None
-    audiences: frozenset[Audience] = frozenset()
-    languages: frozenset[InstructionLanguage] = frozenset()
+    level: enums.Level | None = None
+    audiences: frozenset[enums.Audience] = frozenset()
+    languages: frozenset[enums.InstructionLanguage] = frozenset()
     skills: tuple[str, ...] = ()
     venue: str | None = None
     address: str | None = None
@@ -240,7 +231,7 @@ def check_publishable(offering: Offering | OfferingData, *, has_sessions: bool) 
         problems.append(("audiences", _l("Choose who the offering is for before publishing.")))
     if not offering.languages:
         problems.append(("languages", _l("Choose the language of instruction before publishing.")))
-    if offering.format != Format.ONLINE and not (offering.venue and offering.address):
+    if offering.format != enums.Format.ONLINE and not (offering.venue and offering.address):
         problems.append(
             ("venue", _l("Give the venue and address of an in-person or hybrid offering."))
         )
