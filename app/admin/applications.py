@@ -3,9 +3,7 @@ spread and reviews (sorted and filtered), deciding one, sending every pending de
 once, the pitch deck, and the Excel-safe export. Calls and applications are reached only
 through the scoped helpers of app.admin.access."""
 
-import io
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,9 +11,9 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.access import Permission, get_application_for, offering_or_404, requires
 from app.admin.applications_forms import DecisionForm
-from app.applications.downloads import pitch_deck_download
-from app.applications.forms import CallFilterForm
-from app.errors import submit
+from app.admin.lists import spreadsheet_download
+from app.applications.views import call_rows, pitch_deck_download
+from app.errors import done, submit
 from app.extensions import db
 from app.forms import ConfirmForm, first_view
 from app.models import utcnow
@@ -27,12 +25,7 @@ from app.services.errors import DomainError
 @requires(Permission.MANAGE_PARTICIPANTS)
 def applications_index(offering_id):
     offering = offering_or_404(offering_id)
-    form = CallFilterForm(formdata=request.args)
-    rows = None
-    if form.validate():
-        rows = applications.call_applications(
-            db.session, offering.id, viewer_id=current_user.id, **form.filters()
-        )
+    form, rows = call_rows(offering)
     return render_template(
         "admin/applications/index.html",
         offering=offering,
@@ -87,11 +80,11 @@ def application_decide(application_id):
         ),
         lambda status: _decide_page(application, form, status),
     )
-    flash(
+    return done(
         _("The decision is saved. It is sent with the others when you send the decisions."),
-        "success",
+        "admin.applications_index",
+        offering_id=application.offering_id,
     )
-    return redirect(url_for("admin.applications_index", offering_id=application.offering_id))
 
 
 @bp.get("/applications/<int:application_id>/pitch-deck")
@@ -143,11 +136,4 @@ def applications_export(offering_id):
         now=utcnow(),
     )
     db.session.commit()
-    response = send_file(
-        io.BytesIO(result.content),
-        mimetype=result.mimetype,
-        as_attachment=True,
-        download_name=result.filename,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return spreadsheet_download(result)

@@ -1,22 +1,18 @@
 """A call's set-up in the back office: its published selection criteria (frozen once a
 review is scored) and its reviewers."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
 from app.admin.access import Permission, offering_or_404, requires
 from app.admin.applications_forms import CriterionForm, ReviewerForm
-from app.errors import form_status, submit
+from app.errors import done, form_status, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import utcnow
 from app.services import applications
-
-
-def _to_criteria(offering_id: int):
-    return redirect(url_for("admin.criteria_index", offering_id=offering_id))
 
 
 @bp.get("/offerings/<int:offering_id>/criteria")
@@ -51,8 +47,7 @@ def criterion_create(offering_id):
         ),
         lambda status: _criterion_page(offering, form, None, status),
     )
-    flash(_("The criterion is added."), "success")
-    return _to_criteria(offering.id)
+    return done(_("The criterion is added."), "admin.criteria_index", offering_id=offering.id)
 
 
 @bp.route("/offerings/<int:offering_id>/criteria/<int:criterion_id>", methods=["GET", "POST"])
@@ -68,8 +63,7 @@ def criterion_edit(offering_id, criterion_id):
         ),
         lambda status: _criterion_page(offering, form, criterion, status),
     )
-    flash(_("The criterion is saved."), "success")
-    return _to_criteria(offering.id)
+    return done(_("The criterion is saved."), "admin.criteria_index", offering_id=offering.id)
 
 
 @bp.route(
@@ -95,8 +89,7 @@ def criterion_delete(offering_id, criterion_id):
             status,
         ),
     )
-    flash(_("The criterion is deleted."), "success")
-    return _to_criteria(offering.id)
+    return done(_("The criterion is deleted."), "admin.criteria_index", offering_id=offering.id)
 
 
 def _reviewers_page(offering, form, status):
@@ -123,8 +116,11 @@ def reviewers_index(offering_id):
         ),
         lambda status: _reviewers_page(offering, form, status),
     )
-    flash(_("%(name)s reviews this call.", name=user.name), "success")
-    return redirect(url_for("admin.reviewers_index", offering_id=offering.id))
+    return done(
+        _("%(name)s reviews this call.", name=user.name),
+        "admin.reviewers_index",
+        offering_id=offering.id,
+    )
 
 
 @bp.post("/offerings/<int:offering_id>/reviewers/<int:user_id>/remove")
@@ -139,5 +135,8 @@ def reviewer_remove(offering_id, user_id):
         ),
         lambda status: _reviewers_page(offering, ReviewerForm(formdata=None), status),
     )
-    flash(_("The reviewer is removed from this call."), "success")
-    return redirect(url_for("admin.reviewers_index", offering_id=offering.id))
+    return done(
+        _("The reviewer is removed from this call."),
+        "admin.reviewers_index",
+        offering_id=offering.id,
+    )

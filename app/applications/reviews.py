@@ -4,19 +4,19 @@
 A call or application is reached only through services.applications' reviewer rule (an
 assignment to the call): any other is "not found", including another organisation's."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.applications import bp
-from app.applications.downloads import pitch_deck_download
-from app.applications.forms import CallFilterForm, CommentForm, score_form
-from app.errors import form_status
+from app.applications.forms import CommentForm, score_form
+from app.applications.views import call_rows, pitch_deck_download
+from app.errors import done, submit
 from app.extensions import db
 from app.models import Application, CallReviewer, Offering, utcnow
 from app.services import applications
 from app.services.applications.reviews import NOT_YOURS
-from app.services.errors import DomainError, NotFound
+from app.services.errors import NotFound
 
 
 def _reviewed_call(offering_id: int) -> Offering:
@@ -44,12 +44,7 @@ def reviews_index():
 @login_required
 def review_call(offering_id):
     offering = _reviewed_call(offering_id)
-    form = CallFilterForm(formdata=request.args)
-    rows = None
-    if form.validate():
-        rows = applications.call_applications(
-            db.session, offering.id, viewer_id=current_user.id, **form.filters()
-        )
+    form, rows = call_rows(offering)
     return render_template(
         "applications/reviews/call.html",
         offering=offering,
@@ -91,47 +86,41 @@ def review_edit(application_id):
         }
     form = score_form(criteria, data=data)
     comment_form = CommentForm(formdata=None)
-    if not form.validate_on_submit():
-        return _review_page(application, form, comment_form, form_status(form))
-    try:
-        applications.score(
+    submit(
+        form,
+        lambda: applications.score(
             db.session,
             application,
             current_user,
             scores={c.id: getattr(form, applications.score_field(c)).data for c in criteria},
             comment=form.comment.data or "",
             now=utcnow(),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(form)
-        return _review_page(application, form, comment_form, error.status_code)
-    db.session.commit()
-    flash(_("Your scores are saved. You can now see the other reviewers' scores."), "success")
-    return redirect(url_for("applications.review_edit", application_id=application.id))
+        ),
+        lambda status: _review_page(application, form, comment_form, status),
+    )
+    return done(
+        _("Your scores are saved. You can now see the other reviewers' scores."),
+        "applications.review_edit",
+        application_id=application.id,
+    )
 
 
-def _verdict(application_id: int, action, done: str):
+def _verdict(application_id: int, action, message: str):
     application = applications.get_application_to_review(db.session, current_user, application_id)
     comment_form = CommentForm()
     form = score_form(applications.criteria(db.session, application.offering_id), formdata=None)
-    if not comment_form.validate_on_submit():
-        return _review_page(application, form, comment_form, form_status(comment_form))
-    try:
-        action(
+    submit(
+        comment_form,
+        lambda: action(
             db.session,
             application,
             current_user,
             comment=comment_form.comment.data or "",
             now=utcnow(),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        error.apply_to(comment_form)
-        return _review_page(application, form, comment_form, error.status_code)
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("applications.review_call", offering_id=application.offering_id))
+        ),
+        lambda status: _review_page(application, form, comment_form, status),
+    )
+    return done(message, "applications.review_call", offering_id=application.offering_id)
 
 
 @bp.post("/reviews/<int:application_id>/abstain")

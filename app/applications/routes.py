@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.applications import bp
-from app.applications.downloads import pitch_deck_download
 from app.applications.forms import ApplicationForm
+from app.applications.views import pitch_deck_download
 from app.errors import submit
 from app.extensions import db
 from app.forms import ConfirmForm

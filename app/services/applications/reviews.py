@@ -136,31 +136,32 @@ def score(
     return review
 
 
-def abstain(
-    session: Session, application: Application, reviewer: User, *, comment: str, now: datetime
-) -> Review:
+def _verdict_without_scores(session, application, reviewer, status, comment, now) -> Review:
     review = _own_review(session, application, reviewer, now)
-    review.status = ReviewStatus.ABSTAINED
+    review.status = status
     review.comment = comment.strip() or None
     review.updated_at = now
     review.scores = []
     session.flush()
-    _record(session, application, reviewer, "review.abstain", {})
+    _record(session, application, reviewer, f"review.{status.value}", {})
     return review
+
+
+def abstain(
+    session: Session, application: Application, reviewer: User, *, comment: str, now: datetime
+) -> Review:
+    return _verdict_without_scores(
+        session, application, reviewer, ReviewStatus.ABSTAINED, comment, now
+    )
 
 
 def declare_conflict(
     session: Session, application: Application, reviewer: User, *, comment: str, now: datetime
 ) -> Review:
     """For good: from now on the reviewer neither scores nor sees this application's scores."""
-    review = _own_review(session, application, reviewer, now)
-    review.status = ReviewStatus.CONFLICT
-    review.comment = comment.strip() or None
-    review.updated_at = now
-    review.scores = []
-    session.flush()
-    _record(session, application, reviewer, "review.conflict", {})
-    return review
+    return _verdict_without_scores(
+        session, application, reviewer, ReviewStatus.CONFLICT, comment, now
+    )
 
 
 def _record(session, application, reviewer, action, after):
