@@ -25,15 +25,15 @@ from app.services.errors import DomainError
 @requires(Permission.MANAGE_PARTICIPANTS)
 def applications_index(offering_id):
     offering = offering_or_404(offering_id)
-    form, rows = call_rows(offering)
+    form, result = call_rows(offering)
     return render_template(
         "admin/applications/index.html",
         offering=offering,
         form=form,
-        rows=rows,
+        result=result,
         pending=len(applications.pending(db.session, offering.id)),
         frozen=applications.criteria_frozen(db.session, offering.id),
-    ), (200 if rows is not None else 400)
+    ), (200 if result is not None else 400)
 
 
 def _decide_page(application, form, status: int):

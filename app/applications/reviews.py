@@ -44,14 +44,14 @@ def reviews_index():
 @login_required
 def review_call(offering_id):
     offering = _reviewed_call(offering_id)
-    form, rows = call_rows(offering)
+    form, result = call_rows(offering)
     return render_template(
         "applications/reviews/call.html",
         offering=offering,
         form=form,
-        rows=rows,
+        result=result,
         sees_scores=applications.sees_scores,
-    ), (200 if rows is not None else 400)
+    ), (200 if result is not None else 400)
 
 
 def _review_page(application: Application, form, comment_form, status: int):

@@ -3,24 +3,37 @@ pitch deck leaves the storage only as a download (never shown inline, never cach
 call's list is filtered and sorted from its query string."""
 
 import io
+import math
 
-from flask import request, send_file
+from flask import current_app, request, send_file
 from flask_login import current_user
 
 from app.applications.forms import CallFilterForm
 from app.extensions import db
 from app.models import Application, Offering
 from app.services import applications
+from app.services.pagination import DEFAULT_PAGE_SIZE, Page
 
 
-def call_rows(offering: Offering) -> tuple[CallFilterForm, list[applications.Row] | None]:
-    """The filter form read from the query string, and the rows it selects (None when the
-    query string does not validate: the page answers 400)."""
+def call_rows(offering: Offering) -> tuple[CallFilterForm, Page | None]:
+    """The filter form read from the query string, and the page of rows it selects (None
+    when the query string does not validate: the page answers 400). The figures are worked
+    out for the whole call, to sort by them, then cut to a page."""
     form = CallFilterForm(formdata=request.args)
     if not form.validate():
         return form, None
-    return form, applications.call_applications(
+    rows = applications.call_applications(
         db.session, offering.id, viewer_id=current_user.id, **form.filters()
+    )
+    per_page = current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE)
+    pages = max(1, math.ceil(len(rows) / per_page))
+    page = min(form.page.data or 1, pages)
+    return form, Page(
+        items=rows[(page - 1) * per_page : page * per_page],
+        total=len(rows),
+        page=page,
+        pages=pages,
+        per_page=per_page,
     )
 
 

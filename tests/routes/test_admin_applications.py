@@ -185,3 +185,14 @@ def test_the_list_sorts_by_weighted_mean(client, auth, session, world):
     filtered = client.get(f"/en/admin/offerings/{world['call'].id}/applications?min_reviews=2")
     assert "No application matches." in filtered.text
     assert applications.pending(session, world["call"].id) == []
+
+
+def test_the_list_has_pages(app, client, auth, world, monkeypatch):
+    monkeypatch.setitem(app.config, "ADMIN_PAGE_SIZE", 1)
+    auth.login(world["staff"].email)
+    path = f"/en/admin/offerings/{world['call'].id}/applications?sort=name"
+    first, second = client.get(path), client.get(f"{path}&page=2")
+    assert 'aria-label="Pages of results"' in first.text
+    assert world["first"].project_name in first.text.replace("&#34;", '"')
+    assert world["second"].project_name in second.text
+    assert world["second"].project_name not in first.text

@@ -256,3 +256,18 @@ def test_an_applicant_never_reaches_another_ones_application(session):
     with pytest.raises(NotFound):
         applications.get_own_application(session, mine.id, other.id)
     assert applications.get_own_application(session, mine.id, mine.user_id) is mine
+
+
+def test_a_call_for_residents_or_adults_refuses_others_at_submission(session):
+    from app.services.enrolment import EnrolmentRefused
+
+    residents = make_call(session, residents_only=True)
+    outsider = make_user(session, municipality_slug="other")
+    with pytest.raises(EnrolmentRefused):
+        make_application(session, residents, outsider)
+    adults = make_call(session, min_age=18)
+    with pytest.raises(EnrolmentRefused) as refusal:
+        make_application(session, adults, make_user(session))  # no year of birth given
+    assert "año de nacimiento" in str(refusal.value.message)
+    draft = make_application(session, adults, make_user(session), submit=False)
+    assert draft.status == ApplicationStatus.DRAFT  # a draft can wait for the profile

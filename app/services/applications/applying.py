@@ -160,6 +160,8 @@ def save_application(
             raise AlreadyApplied()
     elif application.status not in EDITABLE:
         raise Conflict(_l("This application can no longer be changed."))
+    if submit:
+        places.check_person(offering, user, now)
     problems, status = _problems(answers, submit), DomainError.status_code
     if pitch_deck is not None:
         try:
