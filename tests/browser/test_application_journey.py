@@ -15,8 +15,10 @@ from app.models import (
     ApplicationStatus,
     CallReviewer,
     Decision,
+    Offering,
     OutboxMessage,
     Role,
+    User,
     utcnow,
 )
 from app.services import applications
@@ -134,30 +136,35 @@ def test_a_founder_applies_staff_score_and_accept_the_founder_confirms(
         assert confirmed.enrolment_id is not None
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
 def test_the_first_on_the_reserve_list_is_offered_the_place_when_a_founder_withdraws(
-    app, open_page, world
+    app, open_page, world, assert_accessible, lang
 ):
     with app.app_context():
         session = db.session
-        from app.models import Offering, User
-
         call = session.get(Offering, world["call"])
         staff = session.scalars(select(User).filter_by(email=world["staff"])).one()
         founder = session.scalars(select(User).filter_by(email=world["founder"])).one()
         first = make_application(session, call, founder)
-        second = make_application(session, call)
+        second = make_application(session, call, make_user(session, language=lang))
         applications.set_decision(session, first, Decision.ACCEPT, actor_id=staff.id)
         applications.set_decision(session, second, Decision.RESERVE, actor_id=staff.id)
         applications.send_decisions(session, call, actor_id=staff.id, now=utcnow())
         session.commit()
-        first_id, second_id, second_email = first.id, second.id, second.user.email
+        first_id, second_id = first.id, second.id
+        second_email = second.user.email
+    withdraw = f"/applications/{first_id}/withdraw"
 
+    # The page is checked with axe (which needs scripts), then used without them.
+    checked = open_page(locale="es-ES" if lang == "es" else "en-GB")
+    log_in(checked, world["founder"], lang=lang)
+    check_page(checked, assert_accessible, lang, withdraw)
     page = open_page(java_script_enabled=False)
-    log_in(page, world["founder"])
-    page.goto(f"/es/applications/{first_id}/withdraw")
+    log_in(page, world["founder"], lang=lang)
+    page.goto(f"/{lang}{withdraw}")
     tab_to(page, "main form[method=post] button[type=submit]")
     assert press_enter(page) == 200
-    assert path(page) == "/es/account/applications"
+    assert path(page) == f"/{lang}/account/applications"
 
     with app.app_context():
         assert db.session.get(Application, first_id).status == ApplicationStatus.WITHDRAWN
@@ -165,4 +172,10 @@ def test_the_first_on_the_reserve_list_is_offered_the_place_when_a_founder_withd
         told = db.session.scalars(
             select(OutboxMessage).filter_by(to_address=second_email).order_by(OutboxMessage.id)
         ).all()
-        assert "confirm" in told[-1].body_text.lower()
+    assert ("confirma" if lang == "es" else "confirm") in told[-1].body_text.lower()
+
+    # The second founder sees the offer in the account, with the date to confirm by.
+    other = open_page(locale="es-ES" if lang == "es" else "en-GB")
+    log_in(other, second_email, lang=lang)
+    check_page(other, assert_accessible, lang, "/account/applications")
+    assert other.locator(f"main a[href='/{lang}/applications/{second_id}/confirm']").count() == 1

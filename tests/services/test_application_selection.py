@@ -330,3 +330,43 @@ def test_closing_the_account_withdraws_its_applications_and_deletes_the_pitch_de
     assert application.submitted_at is not None  # still counted as an application
     assert application.description is None and application.pitch_deck_key is None
     assert not storage.storage().exists(key)
+
+
+def test_the_rows_count_applications_and_entrepreneurs_by_year_programme_and_municipality(
+    session, call
+):
+    """What the indicator store will read: submitted applications and confirmed places per
+    year of submission, programme and the applicant's municipality then, still there once
+    the applicant's account is erased."""
+    from app.models import Application, Municipality, Offering, Programme
+    from app.services.accounts import privacy
+    from tests.factories import DEFAULT_PASSWORD
+
+    staff = reviewer_of(session, call)
+    accepted, *_ = decide_all(session, call, staff)
+    applications.send_decisions(session, call, actor_id=staff.id, now=now())
+    applications.confirm_place(session, accepted, now=now(), actor_id=accepted.user_id)
+    session.commit()
+    # The programme has started: erasing the account keeps the participation as it is.
+    call.starts_at = now() - timedelta(days=1)
+    privacy.erase_user(session, accepted.user_id, password=DEFAULT_PASSWORD, now=now())
+    session.commit()
+
+    year = sa.extract("year", Application.submitted_at)
+    counts = session.execute(
+        sa.select(
+            year,
+            Programme.slug,
+            Municipality.slug,
+            sa.func.count(),
+            sa.func.count(Application.confirmed_at),
+        )
+        .join(Offering, Application.offering_id == Offering.id)
+        .join(Programme, Offering.programme_id == Programme.id)
+        .join(Municipality, Application.municipality_id == Municipality.id)
+        .where(Application.submitted_at.is_not(None))
+        .group_by(year, Programme.slug, Municipality.slug)
+    ).all()
+    assert [tuple(row) for row in counts] == [(now().year, "acceleration", "las-rozas", 4, 1)]
+    assert accepted.user.erased_at is not None
+    assert accepted.status == ApplicationStatus.CONFIRMED
