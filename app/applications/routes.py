@@ -12,8 +12,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.applications import bp
 from app.applications.forms import ApplicationForm
 from app.applications.views import pitch_deck_download
+from app.enrolment.routes import ENROL_LIMIT, person_key
 from app.errors import submit
-from app.extensions import db
+from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.i18n import localized
 from app.models import Application, ApplicationStatus, Offering, utcnow
@@ -130,6 +131,7 @@ def _save(offering: Offering, form, application: Application | None):
 
 @bp.route("/offerings/<int:offering_id>/apply", methods=["GET", "POST"])
 @login_required
+@limiter.limit(ENROL_LIMIT, key_func=person_key, methods=["POST"])
 def apply(offering_id):
     offering = catalogue.get_public(db.session, offering_id)
     own = applications.own_application(db.session, offering.id, current_user.id)
@@ -147,6 +149,7 @@ def apply(offering_id):
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
 @login_required
+@limiter.limit(ENROL_LIMIT, key_func=person_key, methods=["POST"])
 def application_edit(application_id):
     application = applications.get_own_application(db.session, application_id, current_user.id)
     form = ApplicationForm(obj=application)

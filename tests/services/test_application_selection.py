@@ -370,3 +370,11 @@ def test_the_rows_count_applications_and_entrepreneurs_by_year_programme_and_mun
     assert [tuple(row) for row in counts] == [(now().year, "acceleration", "las-rozas", 4, 1)]
     assert accepted.user.erased_at is not None
     assert accepted.status == ApplicationStatus.CONFIRMED
+
+
+def test_clearing_a_decision_that_was_never_made_changes_nothing(session, call):
+    staff = reviewer_of(session, call)
+    application = make_application(session, call)
+    applications.set_decision(session, application, None, actor_id=staff.id)
+    assert application.pending_decision is None
+    assert application.status == ApplicationStatus.SUBMITTED

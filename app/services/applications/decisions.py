@@ -63,7 +63,7 @@ def set_decision(
             _l("Tell the applicant why, in a few words: the message goes in their email."),
             "message",
         )
-    if decision == OUTCOME_OF.get(application.status):
+    if decision is not None and decision == OUTCOME_OF.get(application.status):
         raise Conflict(_l("The applicant has already been told this."), "decision")
     before = {
         "decision": application.pending_decision,
