@@ -8,7 +8,9 @@ bp = Blueprint("admin", __name__)
 bp.before_request(enforce)
 
 from app.admin import (  # noqa: E402
+    applications,  # noqa: F401
     audit,  # noqa: F401
+    calls,  # noqa: F401
     classes,  # noqa: F401
     imports,  # noqa: F401
     offerings,  # noqa: F401

@@ -1,8 +1,9 @@
 """The back-office lists: a filter form read from the query string, then one page."""
 
+import io
 from collections.abc import Callable
 
-from flask import current_app, render_template
+from flask import current_app, render_template, send_file
 
 from app.extensions import db
 from app.services.pagination import DEFAULT_PAGE_SIZE, Page
@@ -20,3 +21,15 @@ def filtered_page(template: str, form, search: Callable[..., Page]):
         per_page=current_app.config.get("ADMIN_PAGE_SIZE", DEFAULT_PAGE_SIZE),
     )
     return render_template(template, form=form, result=result)
+
+
+def spreadsheet_download(result):
+    """An export (services.enrolment.Export) as a download kept out of every cache."""
+    response = send_file(
+        io.BytesIO(result.content),
+        mimetype=result.mimetype,
+        as_attachment=True,
+        download_name=result.filename,
+    )
+    response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
+    return response

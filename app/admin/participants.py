@@ -3,9 +3,7 @@ cancelling by hand, attendance at the door, completion, the sign-in sheet, messa
 exports. Offerings and enrolments are reached only through the scoped helpers of
 app.admin.access: another organisation's are "not found"."""
 
-import io
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -18,6 +16,7 @@ from app.admin.access import (
     offering_or_404,
     requires,
 )
+from app.admin.lists import spreadsheet_download
 from app.admin.participants_forms import (
     AttendanceForm,
     CompletionForm,
@@ -339,11 +338,4 @@ def participants_export(offering_id):
         now=utcnow(),
     )
     db.session.commit()
-    response = send_file(
-        io.BytesIO(result.content),
-        mimetype=result.mimetype,
-        as_attachment=True,
-        download_name=result.filename,
-    )
-    response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
-    return response
+    return spreadsheet_download(result)

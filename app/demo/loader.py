@@ -1,4 +1,5 @@
-"""The demo offer, read from the TOML files beside this module.
+"""The demo offer, read from the TOML files beside this module (calls for applications:
+app/demo/calls.py).
 
 Organisations are upserted by name; offerings are written as rows of the import contract
 and go through the importer, so the demo takes the same path as a municipality's
@@ -18,6 +19,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.demo import calls
 from app.demo.classes import seed_classes
 from app.localtime import MADRID
 from app.models import (
@@ -193,5 +195,8 @@ def seed_demo(session: Session, today: date | None = None) -> ImportResult:
     for offering in result.offerings:
         _fill(session, offering, demos[offering.external_id], residents, now)
     seed_classes(session, load("schools"), now)
+    for call in load("applications")["call"]:
+        offering = session.scalar(select(Offering).where(Offering.external_id == call["offering"]))
+        calls.seed_call(session, offering, call, residents, now)
     session.flush()
     return result

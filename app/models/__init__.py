@@ -1,6 +1,16 @@
 """All models, imported here so that Alembic sees every table."""
 
 from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
+from app.models.applications import (
+    MAX_SCALE,
+    MAX_WEIGHT,
+    Application,
+    ApplicationCriterion,
+    ApplicationEvent,
+    CallReviewer,
+    Review,
+    ReviewScore,
+)
 from app.models.backoffice import Attendance, AuditEntry
 from app.models.catalogue import (
     LIST_SEPARATOR,
@@ -17,10 +27,13 @@ from app.models.catalogue import (
 )
 from app.models.enrolment import Enrolment, EnrolmentEvent
 from app.models.enums import (
+    CLOSED_APPLICATION_STATUSES,
     LIVE_ENROLMENT_STATUSES,
     AgeBand,
+    ApplicationStatus,
     Audience,
     Availability,
+    Decision,
     EducationLevel,
     EmploymentStatus,
     EnrolmentStatus,
@@ -33,6 +46,8 @@ from app.models.enums import (
     OfferingStatus,
     OrganisationKind,
     OutboxStatus,
+    ProjectStage,
+    ReviewStatus,
     Role,
 )
 from app.models.outbox import OutboxMessage
@@ -52,23 +67,32 @@ from app.models.schools import (
 from app.models.types import utcnow
 
 __all__ = [
+    "CLOSED_APPLICATION_STATUSES",
     "LIST_SEPARATOR",
     "LIVE_CLASS_STATUSES",
     "LIVE_ENROLMENT_STATUSES",
     "MAX_AGE",
     "MAX_CAPACITY",
+    "MAX_SCALE",
+    "MAX_WEIGHT",
     "STAFF_ROLES",
     "AgeBand",
+    "Application",
+    "ApplicationCriterion",
+    "ApplicationEvent",
+    "ApplicationStatus",
     "Attendance",
     "Audience",
     "AuditEntry",
     "Availability",
+    "CallReviewer",
     "ClassChoice",
     "ClassEvent",
     "ClassRegistration",
     "ClassRules",
     "ClassSession",
     "ClassStatus",
+    "Decision",
     "EducationLevel",
     "EmploymentStatus",
     "Enrolment",
@@ -93,6 +117,10 @@ __all__ = [
     "OutboxStatus",
     "ParticipantProfile",
     "Programme",
+    "ProjectStage",
+    "Review",
+    "ReviewScore",
+    "ReviewStatus",
     "Role",
     "SchoolMembership",
     "SchoolProposal",

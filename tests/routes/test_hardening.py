@@ -12,7 +12,7 @@ from app.models import Role, utcnow
 from app.security import MAX_ID, proxy_fix
 from app.services import enrolment
 from tests.conftest import csrf_token
-from tests.factories import make_offering, make_user
+from tests.factories import make_application, make_call, make_offering, make_user
 from tests.routes.test_admin_access import world  # noqa: F401  (the back office's fixture)
 from tests.routes.test_auth import link_path, outbox, post_form
 
@@ -61,11 +61,13 @@ def resident(app):
         place = enrolment.enrol(
             db.session, offering_id=offering.id, user_id=person.id, now=utcnow()
         )
+        application = make_application(db.session, make_call(db.session), person)
         db.session.commit()
         return {
             "email": person.email,
             "offering_id": offering.id,
             "enrolment_id": place.id,
+            "application_id": application.id,
             "token": "not-a-token",
             "fmt": "csv",
         }

@@ -58,6 +58,8 @@ def export_user_data(session: Session, user_id: int, now: datetime) -> dict:
 
     The password hash and the session token are left out: they are secrets, not information
     about the person, and a copy of them would only be a risk."""
+    from app.services.applications import privacy as applicant_data  # builds on accounts
+
     user = _active_user(session, user_id)
     profile = user.profile
     enrolment_rows = session.scalars(
@@ -118,6 +120,7 @@ def export_user_data(session: Session, user_id: int, now: datetime) -> dict:
             }
             for row in enrolment_rows
         ],
+        "applications": applicant_data.export_rows(session, user.id),
         "emails": [
             {
                 "to": message.to_address,
@@ -140,6 +143,10 @@ def erase_user(session: Session, user_id: int, *, password: str, now: datetime) 
     if not users.check_password(user, password):
         raise DomainError(_l("Your password is not correct."), "password")
     promoted = []
+    from app.services.applications import privacy as applicant_data  # builds on accounts
+
+    # First the applications (a confirmed applicant's place is given up through them).
+    applicant_data.erase_applicant(session, user.id, now=now)
     # Places still to come are given up; a confirmed place in an offering that has started
     # is participation, and stays as it is to be counted.
     to_release = session.scalars(

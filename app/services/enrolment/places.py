@@ -78,6 +78,12 @@ def check_eligibility(offering: Offering, user: User, now: datetime) -> None:
         raise EnrolmentRefused(_l("Enrolment has not opened yet."))
     if availability == Availability.CLOSED:
         raise EnrolmentGone(_l("Enrolment for this offering is closed."))
+    check_person(offering, user, now)
+
+
+def check_person(offering: Offering, user: User, now: datetime) -> None:
+    """Raise EnrolmentRefused when the offering is not for this person (residence, age),
+    whatever way in it has: an enrolment or an application."""
     if offering.residents_only and not (user.municipality and user.municipality.is_partner):
         raise EnrolmentRefused(
             _l(
