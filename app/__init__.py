@@ -103,7 +103,9 @@ def register_blueprints(app: Flask) -> None:
     from app.applications import bp as applications_bp
     from app.auth import bp as auth_bp
     from app.catalogue import bp as catalogue_bp
+    from app.ecosystem import bp as ecosystem_bp
     from app.enrolment import bp as enrolment_bp
+    from app.impact import bp as impact_bp
     from app.ops import bp as ops_bp
     from app.pages import bp as pages_bp
     from app.schools import bp as schools_bp
@@ -115,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(enrolment_bp, url_prefix="/<any(es,en):lang>")
     app.register_blueprint(schools_bp, url_prefix="/<any(es,en):lang>/schools")
     app.register_blueprint(applications_bp, url_prefix="/<any(es,en):lang>")
+    app.register_blueprint(impact_bp, url_prefix="/<any(es,en):lang>/impact")
+    app.register_blueprint(ecosystem_bp, url_prefix="/<any(es,en):lang>/ecosystem")
     app.register_blueprint(admin_bp, url_prefix="/<any(es,en):lang>/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(ops_bp)

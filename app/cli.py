@@ -447,6 +447,9 @@ def _fail(message) -> NoReturn:
 
 
 def register(app: Flask) -> None:
+    from app.cli_indicators import indicators_cli
+
+    app.cli.add_command(indicators_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)

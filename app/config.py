@@ -155,6 +155,9 @@ class Config:
     # Audit entries: then who did it and the people named in them are redacted.
     RETENTION_AUDIT_DAYS = _int("RETENTION_AUDIT_DAYS", 5 * 365)
 
+    # Public figures about people below this count show as "< N" (coordinators see them).
+    INDICATORS_THRESHOLD = _int("INDICATORS_THRESHOLD", 10)
+
     # "json": one JSON line per request and per log record (request id, status, duration).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 

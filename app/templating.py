@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import markdown as markdown_lib
 import nh3
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -60,4 +60,5 @@ def register(app: Flask) -> None:
         url_in_language=url_in_language,
         url_with=url_with,
         current_language=current_language,
+        format_decimal=format_decimal,
     )

@@ -35,7 +35,7 @@ from app.models import (
     Role,
     User,
 )
-from app.services import enrolment
+from app.services import enrolment, indicators
 from app.services.accounts.profile import ProfileAnswers, save_profile
 from app.services.errors import DomainError
 from app.services.imports import COLUMN_NAMES, ImportResult, import_offerings
@@ -198,5 +198,10 @@ def seed_demo(session: Session, today: date | None = None) -> ImportResult:
     for call in load("applications")["call"]:
         offering = session.scalar(select(Offering).where(Offering.external_id == call["offering"]))
         calls.seed_call(session, offering, call, residents, now)
+    # The feed counted every participation above; the offer and the map are counted here.
+    this_year = now.astimezone(MADRID).year
+    for year in (this_year - 1, this_year):
+        if not indicators.is_frozen(session, year):
+            indicators.rebuild(session, year, now=now)
     session.flush()
     return result

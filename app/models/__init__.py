@@ -50,6 +50,13 @@ from app.models.enums import (
     ReviewStatus,
     Role,
 )
+from app.models.indicators import (
+    IndicatorValue,
+    IndicatorYear,
+    ParticipantYear,
+    QualitativeEntry,
+    SearchMiss,
+)
 from app.models.outbox import OutboxMessage
 from app.models.schools import (
     LIVE_CLASS_STATUSES,
@@ -100,6 +107,8 @@ __all__ = [
     "EnrolmentStatus",
     "Format",
     "Gender",
+    "IndicatorValue",
+    "IndicatorYear",
     "InstructionLanguage",
     "Kind",
     "Level",
@@ -116,14 +125,17 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ParticipantProfile",
+    "ParticipantYear",
     "Programme",
     "ProjectStage",
+    "QualitativeEntry",
     "Review",
     "ReviewScore",
     "ReviewStatus",
     "Role",
     "SchoolMembership",
     "SchoolProposal",
+    "SearchMiss",
     "SearchTerm",
     "Stage",
     "User",

@@ -5,7 +5,8 @@ Erasure keeps the account row and its enrolments, emptied of everything that poi
 person, so that "how many took part in this offering, this year" does not change. What is
 dropped and why:
 - name, email, password, login times, role and organisation: they identify the person;
-- the inclusion profile: personal (and, for disability, health) data;
+- the inclusion profile, and the answers the indicator store recorded from it each year the
+  person took part: personal (and, for disability, health) data;
 - the municipality of residence: with the offerings and dates of the kept enrolments it can
   single someone out (the only participant from outside the three towns, say), so it is not
   anonymous; the figures already reported keep it, in the indicator store's frozen years;
@@ -24,6 +25,7 @@ from app.models import (
     EnrolmentStatus,
     Offering,
     OutboxMessage,
+    ParticipantYear,
     Role,
     User,
 )
@@ -197,6 +199,12 @@ def _anonymise(session: Session, user: User, now: datetime, *, farewell: bool) -
             closed_at=now,
         )
     user.profile = None
+    # The answers recorded when they took part go too; frozen years keep their figures.
+    session.execute(
+        delete(ParticipantYear)
+        .where(ParticipantYear.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    )
     user.name = ERASED_NAME
     user.email = None
     user.password_hash = None

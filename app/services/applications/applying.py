@@ -24,7 +24,7 @@ from app.models import (
     ProjectStage,
     User,
 )
-from app.services import storage
+from app.services import indicators, storage
 from app.services.applications.calls import check_call_open
 from app.services.applications.seats import free_place
 from app.services.applications.states import transition
@@ -309,6 +309,7 @@ def confirm_place(
     )
     session.add(enrolment)
     session.flush()
+    indicators.place_confirmed(session, enrolment.offering_id, enrolment.user_id, waited=False)
     application.enrolment_id = enrolment.id
     session.flush()
     places.notify(session, enrolment, "enrolment_confirmed")

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import Application, ApplicationEvent, ApplicationStatus
+from app.services import indicators
+from app.services.indicators.definitions import APPLICATIONS
 from app.services.mail import outbox
 
 # The reserve list moves in this order: the rank staff gave, then the older application.
@@ -42,6 +44,7 @@ def transition(
             application_id=application.id, status=status, at=now, actor_id=actor_id, reason=reason
         )
     )
+    indicators.offering_changed(session, application.offering_id, APPLICATIONS)
     return True
 
 

@@ -29,6 +29,7 @@ from app.models import (
     OfferingStatus,
     User,
 )
+from app.services import indicators
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import outbox
 
@@ -183,6 +184,13 @@ def transition(
     if result.rowcount != 1:
         session.refresh(enrolment)
         return False
+    if status == EnrolmentStatus.CONFIRMED:
+        indicators.place_confirmed(
+            session,
+            enrolment.offering_id,
+            enrolment.user_id,
+            waited=enrolment.status == EnrolmentStatus.WAITING,
+        )
     set_committed_value(enrolment, "status", status)
     set_committed_value(enrolment, "updated_at", now)
     enrolment.events.append(EnrolmentEvent(status=status, at=now, actor_id=actor_id, reason=reason))
@@ -277,6 +285,10 @@ def _insert_place(
             enrolment_id=enrolment_id, status=status, at=now, actor_id=actor_id, reason="enrolled"
         )
     )
+    if status == EnrolmentStatus.CONFIRMED:
+        indicators.place_confirmed(session, offering.id, user.id, waited=False)
+    else:
+        indicators.place_waiting(session, offering.id)
     enrolment = Enrolment(id=enrolment_id, **values, reminded_at=None, completed_at=None)
     make_transient_to_detached(enrolment)
     session.add(enrolment)
