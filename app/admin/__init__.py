@@ -13,6 +13,7 @@ from app.admin import (  # noqa: E402
     calls,  # noqa: F401
     classes,  # noqa: F401
     imports,  # noqa: F401
+    indicators,  # noqa: F401
     offerings,  # noqa: F401
     organisations,  # noqa: F401
     participants,  # noqa: F401

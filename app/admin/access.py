@@ -41,6 +41,8 @@ class Permission(enum.StrEnum):
     MANAGE_ORGANISATIONS = "manage-organisations"
     MANAGE_USERS = "manage-users"
     READ_AUDIT_LOG = "read-audit-log"
+    MANAGE_INDICATORS = "manage-indicators"  # exact figures, freezing, the qualitative record
+    UNFREEZE_INDICATORS = "unfreeze-indicators"  # admins only: a reported year reopened
 
 
 _ORGANISATION_STAFF = frozenset(
@@ -52,7 +54,11 @@ _ORGANISATION_STAFF = frozenset(
         Permission.IMPORT_OFFERINGS,
     }
 )
-_COORDINATOR = _ORGANISATION_STAFF | {Permission.MANAGE_ORGANISATIONS, Permission.READ_AUDIT_LOG}
+_COORDINATOR = _ORGANISATION_STAFF | {
+    Permission.MANAGE_ORGANISATIONS,
+    Permission.READ_AUDIT_LOG,
+    Permission.MANAGE_INDICATORS,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.RESIDENT: frozenset(),

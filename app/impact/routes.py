@@ -53,6 +53,8 @@ def dashboard():
         previous=previous,
         rows=comparison(figures, previous),
         charts=charts_of(figures, previous, labels),
+        entries=indicators.entries(db.session, year),
+        lines=indicators.LINES,
     )
 
 

@@ -91,6 +91,7 @@ def world(app):
             "schools.invitation_accept:token": invitation,
             "admin.participant_promote:enrolment_id": queued.id,
             "fmt": "csv",
+            "year": utcnow().year,
             "filename": "css/site.css",
             "bootstrap.static:filename": "css/bootstrap.min.css",
             "auth.confirm_email:token": confirmation_token(unconfirmed),

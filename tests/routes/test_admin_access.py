@@ -94,6 +94,7 @@ def world(app, session):
         "membership_id": membership.id,
         "application_id": application.id,
         "criterion_id": applications.criteria(session, call.id)[0].id,
+        "year": utcnow().year,
         "emails": {role: user.email for role, user in users.items()},
     }
 

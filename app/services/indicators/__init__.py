@@ -17,6 +17,7 @@ from app.services.indicators.publish import (
     as_rows,
     year_figures,
 )
+from app.services.indicators.qualitative import LINES, EntryText, add_entry, entries
 from app.services.indicators.store import (
     FIRST_YEAR,
     Change,
@@ -33,16 +34,20 @@ __all__ = [
     "BY_CODE",
     "FIRST_YEAR",
     "INDICATORS",
+    "LINES",
     "PUBLIC",
     "Cell",
     "Change",
+    "EntryText",
     "Figure",
     "Indicator",
     "YearFigures",
     "YearFrozen",
+    "add_entry",
     "as_json",
     "as_rows",
     "check_year",
+    "entries",
     "freeze",
     "is_frozen",
     "names",
