@@ -17,6 +17,7 @@ matplotlib.use("Agg")  # no display on a server
 # Text stays text (readable, selectable, translated), and ids are the same on every run.
 matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "mot"})
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 SVG = "http://www.w3.org/2000/svg"
 ElementTree.register_namespace("", SVG)
@@ -134,6 +135,7 @@ def bar_chart(
         )
     axes.set_yticks([row + width * (len(series) - 1) / 2 for row in range(len(labels))], labels)
     axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts, and whole per cents
     axes.tick_params(colors=TEXT)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
