@@ -4,7 +4,7 @@ charts drawn on the server, downloads, and the methodology."""
 import csv
 import io
 
-from flask import current_app, jsonify, render_template, request
+from flask import abort, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -35,13 +35,18 @@ def public_figures(year: int) -> indicators.YearFigures:
     )
 
 
+def _year_or_400(now) -> int:
+    """The year asked for, or the page that says what is wrong with it (400)."""
+    try:
+        return requested_year(request.args.get("year"), now)
+    except DomainError as error:
+        abort(make_response(render_template("impact/bad_year.html", message=error.message), 400))
+
+
 @bp.get("/")
 def dashboard():
     now = utcnow()
-    try:
-        year = requested_year(request.args.get("year"), now)
-    except DomainError as error:
-        return render_template("impact/bad_year.html", message=error.message), 400
+    year = _year_or_400(now)
     figures = public_figures(year)
     previous = public_figures(year - 1) if year > indicators.FIRST_YEAR else None
     labels = Labels(db.session)
@@ -60,11 +65,7 @@ def dashboard():
 
 @bp.get("/indicators.<any(csv,json):fmt>")
 def download(fmt):
-    now = utcnow()
-    try:
-        year = requested_year(request.args.get("year"), now)
-    except DomainError as error:
-        return render_template("impact/bad_year.html", message=error.message), 400
+    year = _year_or_400(utcnow())
     figures = public_figures(year)
     name = f"mot-indicators-{year}.{fmt}"
     if fmt == "json":

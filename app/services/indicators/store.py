@@ -118,6 +118,20 @@ def rebuild(
     return changes
 
 
+def _record_year(session: Session, row: IndicatorYear, actor_id: int, action, summary, *changes):
+    """An audit entry for a year of the store (its id is the year)."""
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action=action,
+        entity_type="indicator_year",
+        entity_id=row.year,
+        summary=summary,
+        before=changes[0] if changes else None,
+        after=changes[1] if changes else None,
+    )
+
+
 def freeze(session: Session, year: int, *, actor: User, now: datetime) -> IndicatorYear:
     """The year's figures as reported: rebuilt one last time, then never written again."""
     if is_frozen(session, year):
@@ -127,14 +141,7 @@ def freeze(session: Session, year: int, *, actor: User, now: datetime) -> Indica
     row.frozen_at, row.frozen_by_id = now, actor.id
     session.add(row)
     session.flush()
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="indicators.freeze",
-        entity_type="indicator_year",
-        entity_id=year,
-        summary=f"Indicators of {year} frozen",
-    )
+    _record_year(session, row, actor.id, "indicators.freeze", f"Indicators of {year} frozen")
     return row
 
 
@@ -151,13 +158,6 @@ def unfreeze(session: Session, year: int, *, actor: User, reason: str) -> None:
     before = {"frozen_at": row.frozen_at}
     row.frozen_at, row.frozen_by_id = None, None
     session.flush()
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="indicators.unfreeze",
-        entity_type="indicator_year",
-        entity_id=year,
-        summary=f"Indicators of {year} unfrozen: {reason}",
-        before=before,
-        after={"frozen_at": None, "reason": reason},
-    )
+    summary = f"Indicators of {year} unfrozen: {reason}"
+    after = {"frozen_at": None, "reason": reason}
+    _record_year(session, row, actor.id, "indicators.unfreeze", summary, before, after)
