@@ -41,7 +41,7 @@ i18n-check: $(STAMP)
 
 # Extract, merge, and fill the English catalogue where its msgid is already English.
 i18n-update: $(STAMP)
-	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --omit-header --sort-output .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/python -m tools.i18n_check --fill-english
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.access import Permission, get_application_for, offering_or_404, requires
 from app.admin.applications_forms import DecisionForm
-from app.admin.lists import spreadsheet_download
+from app.admin.downloads import personal_data_file
 from app.applications.views import call_rows, pitch_deck_download
 from app.errors import done, submit
 from app.extensions import db
@@ -136,4 +136,4 @@ def applications_export(offering_id):
         now=utcnow(),
     )
     db.session.commit()
-    return spreadsheet_download(result)
+    return personal_data_file(result)

@@ -3,9 +3,7 @@ class registration and each session's capacity, and what staff do with one class
 move to another session, decline with a reason, mark the pupils who came). Offerings and
 registrations are reached only through the scoped helpers of app.admin.access."""
 
-import io
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +16,8 @@ from app.admin.classes_forms import (
     MoveClassForm,
     PresentForm,
 )
+from app.admin.downloads import personal_data_file
+from app.admin.lists import filtered_page
 from app.errors import submit
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -48,18 +48,16 @@ def class_registrations_index(offering_id):
     seats = schools.session_seats(db.session, offering)
     form = ClassFilterForm(formdata=request.args)
     form.session.choices = [("", _("All")), *session_choices(seats)]
-    context = dict(
+    return filtered_page(
+        "admin/classes/index.html",
+        form,
+        lambda session, filters, **page: schools.list_classes(
+            session, offering.id, filters, **page
+        ),
         offering=offering,
-        form=form,
         seats=seats,
         counts=schools.class_counts(db.session, offering.id),
     )
-    if not form.validate():
-        return render_template("admin/classes/index.html", result=None, **context), 400
-    result = schools.list_classes(
-        db.session, offering.id, form.filters(), page=form.page_number, per_page=form.per_page
-    )
-    return render_template("admin/classes/index.html", result=result, **context)
 
 
 @bp.get("/offerings/<int:offering_id>/classes/export")
@@ -75,14 +73,7 @@ def class_registrations_export(offering_id):
         now=utcnow(),
     )
     db.session.commit()
-    response = send_file(
-        io.BytesIO(result.content),
-        mimetype=result.mimetype,
-        as_attachment=True,
-        download_name=result.filename,
-    )
-    response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
-    return response
+    return personal_data_file(result)
 
 
 @bp.route("/offerings/<int:offering_id>/classes/rules", methods=["GET", "POST"])

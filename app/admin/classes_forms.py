@@ -1,34 +1,26 @@
 """Forms of the class registrations area: shape only; the rules live in services.schools."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import FieldList, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.forms import BaseForm, CheckboxesField, FilterForm, optional_enum, optional_int
+from app.forms import (
+    BaseForm,
+    FilterForm,
+    enum_checkboxes,
+    enum_filter,
+    optional_int,
+    search_text,
+)
 from app.models import MAX_CAPACITY, ClassStatus, Stage
-from app.services.enrolment import DEFAULT_PAGE_SIZE
 from app.services.schools import ClassFilters
-
-ALL = SelectChoice("", _l("All"))
 
 
 class ClassFilterForm(FilterForm):
-    q = StringField(_l("Class or school"), validators=[Optional(), Length(max=100)])
-    status = SelectField(
-        _l("Status"),
-        choices=[ALL, *(SelectChoice(s.value, s.label) for s in ClassStatus)],
-        coerce=optional_enum(ClassStatus),
-        validators=[Optional()],
-    )
+    q = search_text(_l("Class or school"))
+    status = enum_filter(_l("Status"), ClassStatus, _l("All"))
     session = SelectField(_l("Session"), coerce=optional_int, validators=[Optional()])
-    stage = SelectField(
-        _l("Stage"),
-        choices=[ALL, *(SelectChoice(s.value, s.label) for s in Stage)],
-        coerce=optional_enum(Stage),
-        validators=[Optional()],
-    )
-    page = IntegerField(validators=[Optional(), NumberRange(min=1)], default=1)
+    stage = enum_filter(_l("Stage"), Stage, _l("All"))
 
     def filters(self) -> ClassFilters:
         return ClassFilters(
@@ -37,12 +29,6 @@ class ClassFilterForm(FilterForm):
             session_id=self.session.data,
             stage=self.stage.data,
         )
-
-    @property
-    def page_number(self) -> int:
-        return self.page.data or 1
-
-    per_page = DEFAULT_PAGE_SIZE
 
 
 class MoveClassForm(BaseForm):
@@ -76,11 +62,7 @@ def _positive(label, description):
 
 
 class ClassRulesForm(BaseForm):
-    stages = CheckboxesField(
-        _l("Stages it is for"),
-        choices=[SelectChoice(s.value, s.label) for s in Stage],
-        coerce=optional_enum(Stage),
-    )
+    stages = enum_checkboxes(_l("Stages it is for"), Stage)
     max_classes_per_school = _positive(
         _l("Classes per school at most"), _l("Empty: as many as the sessions hold.")
     )

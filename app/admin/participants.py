@@ -16,7 +16,7 @@ from app.admin.access import (
     offering_or_404,
     requires,
 )
-from app.admin.lists import spreadsheet_download
+from app.admin.downloads import personal_data_file
 from app.admin.participants_forms import (
     AttendanceForm,
     CompletionForm,
@@ -24,7 +24,7 @@ from app.admin.participants_forms import (
     MessageForm,
     ParticipantFilterForm,
 )
-from app.errors import done, form_status
+from app.errors import done, form_status, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Enrolment, EnrolmentStatus, utcnow
@@ -134,33 +134,9 @@ def _confirm_page(action: str, place: Enrolment, form, refusal: DomainError | No
     ), (refusal.status_code if refusal else 200)
 
 
-def _place_action(action: str, enrolment_id: int, change, said):
-    """Promote or cancel one place once staff confirm: ``change(place)`` is the service
-    call, ``said(place, its result)`` the message; a refusal is shown on the confirm page."""
-    place = get_enrolment_for(db.session, current_user, enrolment_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _confirm_page(action, place, form)
-    try:
-        result = change(place)
-    except DomainError as error:
-        db.session.rollback()
-        return _confirm_page(action, place, form, error)
-    db.session.commit()
-    return done(said(place, result), "admin.participants_index", offering_id=place.offering_id)
-
-
-@bp.route("/enrolments/<int:enrolment_id>/promote", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def participant_promote(enrolment_id):
-    return _place_action(
-        "promote",
-        enrolment_id,
-        lambda place: enrolment.promote(db.session, place, actor_id=current_user.id, now=utcnow()),
-        lambda place, _result: _(
-            "%(name)s has a confirmed place and has been told by email.",
-            name=participant_name(place),
-        ),
+def _promoted_message(place: Enrolment, _result) -> str:
+    return _(
+        "%(name)s has a confirmed place and has been told by email.", name=participant_name(place)
     )
 
 
@@ -176,16 +152,40 @@ def _cancelled_message(place: Enrolment, promoted) -> str:
     return message
 
 
-@bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def participant_cancel(enrolment_id):
-    return _place_action(
-        "cancel",
-        enrolment_id,
-        lambda place: enrolment.cancel_place(
-            db.session, place, actor_id=current_user.id, now=utcnow()
-        ),
-        _cancelled_message,
+# Staff promote or cancel one place once they confirm: the service call and what is said.
+_PLACE_ACTIONS = {
+    "promote": (enrolment.promote, _promoted_message),
+    "cancel": (enrolment.cancel_place, _cancelled_message),
+}
+
+
+def _place_view(action: str):
+    change, said = _PLACE_ACTIONS[action]
+
+    @requires(Permission.MANAGE_PARTICIPANTS)
+    def view(enrolment_id):
+        """A refusal is shown on the confirm page."""
+        place = get_enrolment_for(db.session, current_user, enrolment_id)
+        form = ConfirmForm()
+        if not form.validate_on_submit():
+            return _confirm_page(action, place, form)
+        try:
+            result = change(db.session, place, actor_id=current_user.id, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            return _confirm_page(action, place, form, error)
+        db.session.commit()
+        return done(said(place, result), "admin.participants_index", offering_id=place.offering_id)
+
+    return view
+
+
+for _action in _PLACE_ACTIONS:
+    bp.add_url_rule(
+        f"/enrolments/<int:enrolment_id>/{_action}",
+        f"participant_{_action}",
+        _place_view(_action),
+        methods=["GET", "POST"],
     )
 
 
@@ -195,21 +195,14 @@ def _tick_page(template, form, ticks, everyone, people, ticked, *, save, saved, 
     ``save(chosen ids) -> (marked, total)``, then says ``saved(marked, total)`` and comes
     back to the same page; otherwise renders ``template`` with the form and ``context``."""
     ticks.choices = [SelectChoice(person.id, participant_name(person)) for person in people]
-    status = form_status(form)
-    if form.validate_on_submit():
-        chosen = [person.id for person in people] if everyone.data else ticks.data or []
-        try:
-            marked, total = save(chosen)
-        except DomainError as error:
-            db.session.rollback()
-            error.apply_to(form)
-            status = error.status_code
-        else:
-            db.session.commit()
-            return done(saved(marked, total), request.endpoint, **request.view_args)
     if not form.is_submitted():
         ticks.data = ticked
-    return render_template(template, form=form, **context), status
+    marked, total = submit(
+        form,
+        lambda: save([person.id for person in people] if everyone.data else ticks.data or []),
+        lambda status: (render_template(template, form=form, **context), status),
+    )
+    return done(saved(marked, total), request.endpoint, **request.view_args)
 
 
 @bp.route(
@@ -290,38 +283,35 @@ def session_sign_in_sheet(offering_id, session_id):
 def participants_message(offering_id):
     offering = offering_or_404(offering_id)
     form = MessageForm()
-    status = form_status(form)
-    if form.validate_on_submit():
-        try:
-            sent = enrolment.message_participants(
-                db.session,
-                offering,
-                statuses=[EnrolmentStatus(value) for value in form.audience.data],
-                subject=form.subject.data,
-                body=form.body.data,
-                actor_id=current_user.id,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            error.apply_to(form)
-            status = error.status_code
-        else:
-            db.session.commit()
-            return done(
-                ngettext(
-                    "Your message is on its way to %(num)s person.",
-                    "Your message is on its way to %(num)s people.",
-                    sent,
-                ),
-                "admin.participants_index",
-                offering_id=offering.id,
-            )
-    return render_template(
-        "admin/participants/message.html",
-        offering=offering,
-        form=form,
-        counts=enrolment.status_counts(db.session, offering.id),
-    ), status
+    sent = submit(
+        form,
+        lambda: enrolment.message_participants(
+            db.session,
+            offering,
+            statuses=[EnrolmentStatus(value) for value in form.audience.data],
+            subject=form.subject.data,
+            body=form.body.data,
+            actor_id=current_user.id,
+        ),
+        lambda status: (
+            render_template(
+                "admin/participants/message.html",
+                offering=offering,
+                form=form,
+                counts=enrolment.status_counts(db.session, offering.id),
+            ),
+            status,
+        ),
+    )
+    return done(
+        ngettext(
+            "Your message is on its way to %(num)s person.",
+            "Your message is on its way to %(num)s people.",
+            sent,
+        ),
+        "admin.participants_index",
+        offering_id=offering.id,
+    )
 
 
 @bp.get("/offerings/<int:offering_id>/participants/export")
@@ -338,4 +328,4 @@ def participants_export(offering_id):
         now=utcnow(),
     )
     db.session.commit()
-    return spreadsheet_download(result)
+    return personal_data_file(result)

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import current_language
 from app.models import utcnow
+from app.schools.access import decide_request
 from app.schools.forms import SchoolInviteForm
 from app.services import schools
 
@@ -38,35 +39,32 @@ def teachers_index():
     return _page(200)
 
 
-def _decide(membership_id: int, decide, message: str):
-    membership = schools.get_membership_for(db.session, current_user, membership_id)
-    submit(
-        ConfirmForm(),
-        lambda: decide(db.session, membership, actor=current_user, now=utcnow()),
-        _page,
-    )
-    flash(message % {"name": membership.user.name, "school": membership.organisation.name})
-    return _to_index()
-
-
 @bp.post("/teachers/<int:membership_id>/approve")
 @requires(Permission.MANAGE_ORGANISATIONS)
 def teacher_approve(membership_id):
-    return _decide(
-        membership_id,
-        schools.approve_membership,
-        _("%(name)s is now a teacher of %(school)s; they are told by email."),
+    membership = decide_request(membership_id, True, _page)
+    flash(
+        _(
+            "%(name)s is now a teacher of %(school)s; they are told by email.",
+            name=membership.user.name,
+            school=membership.organisation.name,
+        )
     )
+    return _to_index()
 
 
 @bp.post("/teachers/<int:membership_id>/decline")
 @requires(Permission.MANAGE_ORGANISATIONS)
 def teacher_decline(membership_id):
-    return _decide(
-        membership_id,
-        schools.decline_membership,
-        _("The request of %(name)s to join %(school)s is declined; they are told by email."),
+    membership = decide_request(membership_id, False, _page)
+    flash(
+        _(
+            "The request of %(name)s to join %(school)s is declined; they are told by email.",
+            name=membership.user.name,
+            school=membership.organisation.name,
+        )
     )
+    return _to_index()
 
 
 @bp.post("/teachers/invite")

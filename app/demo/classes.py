@@ -14,13 +14,11 @@ from app.models import (
     LIST_SEPARATOR,
     ClassRegistration,
     ClassRules,
-    MembershipStatus,
     Municipality,
     Offering,
     Organisation,
     OrganisationKind,
     Role,
-    SchoolMembership,
     Stage,
     User,
 )
@@ -50,17 +48,7 @@ def _person(session: Session, name: str, number: int, now: datetime) -> User:
 
 def _teacher(session: Session, user: User, school: Organisation, coordinator: bool, now) -> None:
     if schools.live_membership(session, user.id) is None:
-        session.add(
-            SchoolMembership(
-                user=user,
-                organisation=school,
-                status=MembershipStatus.APPROVED,
-                coordinator=coordinator,
-                created_at=now,
-                decided_at=now,
-            )
-        )
-    user.role, user.organisation = Role.SCHOOL_STAFF, school
+        schools.add_teacher(session, user, school, coordinator=coordinator, now=now)
 
 
 def _rules(session: Session, offering: Offering, demo: dict) -> None:

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app.errors import submit
 from app.extensions import db
-from app.models import ClassRegistration, Organisation
+from app.forms import ConfirmForm
+from app.models import ClassRegistration, Organisation, utcnow
 from app.services import schools
 
 
@@ -54,3 +56,17 @@ def session_label(seats: schools.SessionSeats) -> str:
 
 def session_choices(seat_list) -> list[SelectChoice]:
     return [SelectChoice(seats.meeting.id, session_label(seats)) for seats in seat_list]
+
+
+def decide_request(membership_id: int, approve: bool, page):
+    """Approve or decline a request to join a school that the current person may decide
+    (app.errors.submit: ``page(status)`` on a refusal)."""
+    membership = schools.get_membership_for(db.session, current_user, membership_id)
+    submit(
+        ConfirmForm(),
+        lambda: schools.decide_membership(
+            db.session, membership, approve=approve, actor=current_user, now=utcnow()
+        ),
+        page,
+    )
+    return membership

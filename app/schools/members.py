@@ -9,9 +9,8 @@ from app.errors import submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import current_language
-from app.models import utcnow
 from app.schools import bp
-from app.schools.access import current_school, teacher_required
+from app.schools.access import current_school, decide_request, teacher_required
 from app.schools.forms import InviteForm
 from app.services import schools
 
@@ -34,31 +33,20 @@ def members_index():
     return _page(200)
 
 
-def _decide(membership_id: int, decide, message: str):
-    membership = schools.get_membership_for(db.session, current_user, membership_id)
-    submit(
-        ConfirmForm(),
-        lambda: decide(db.session, membership, actor=current_user, now=utcnow()),
-        _page,
-    )
-    flash(message % {"name": membership.user.name}, "success")
-    return redirect(url_for("schools.members_index"))
-
-
 @bp.post("/teachers/<int:membership_id>/approve")
 @teacher_required
 def member_approve(membership_id):
-    return _decide(
-        membership_id, schools.approve_membership, _("%(name)s is now a teacher of the school.")
-    )
+    membership = decide_request(membership_id, True, _page)
+    flash(_("%(name)s is now a teacher of the school.", name=membership.user.name), "success")
+    return redirect(url_for("schools.members_index"))
 
 
 @bp.post("/teachers/<int:membership_id>/decline")
 @teacher_required
 def member_decline(membership_id):
-    return _decide(
-        membership_id, schools.decline_membership, _("The request of %(name)s is declined.")
-    )
+    membership = decide_request(membership_id, False, _page)
+    flash(_("The request of %(name)s is declined.", name=membership.user.name), "success")
+    return redirect(url_for("schools.members_index"))
 
 
 @bp.post("/teachers/invite")

@@ -15,7 +15,7 @@ from app.models import (
     Stage,
     utcnow,
 )
-from app.services import schools
+from app.services import offerings, schools
 from app.services.errors import DomainError, Forbidden, NotFound
 from tests.factories import (
     class_details,
@@ -351,3 +351,17 @@ def test_staff_raise_a_session_capacity_and_the_waiting_class_is_confirmed(
             now=utcnow(),
         )
     assert refusal.value.field == "capacities-0"
+
+
+def test_a_session_that_classes_chose_is_never_removed(session, offering, teacher):
+    first, second = offering.sessions
+    register(session, offering, teacher, choices=[first.id])
+    kept = [offerings.SessionRow(second.starts_at, second.ends_at, id=second.id)]
+
+    with pytest.raises(DomainError) as refusal:
+        offerings.set_sessions(session, offering, kept)
+
+    assert (refusal.value.field, refusal.value.status_code) == ("sessions", 409)
+    assert offerings.set_sessions(
+        session, offering, [offerings.SessionRow(first.starts_at, first.ends_at, id=first.id)]
+    )

@@ -103,7 +103,7 @@ def test_a_session_with_attendance_cannot_be_dropped_by_import(session):
     assert not result.ok
     [error] = result.errors
     assert (error.row, error.column) == (2, "sessions")
-    assert "attendance" in error.describe()
+    assert "asistencia" in error.describe()  # the Spanish of the request
     session.rollback()
     assert len(session.scalars(select(OfferingSession)).all()) == 3
     assert attendance_count(session) == 1

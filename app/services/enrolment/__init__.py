@@ -75,6 +75,7 @@ from app.services.enrolment.places import (
 )
 from app.services.enrolment.reminders import (
     REMINDER_WINDOW,
+    remind_once,
     remind_upcoming,
 )
 
@@ -131,6 +132,7 @@ __all__ = [
     "promote_chosen",
     "promote_waitlist",
     "release",
+    "remind_once",
     "remind_upcoming",
     "spreadsheet",
     "status_counts",

@@ -1,6 +1,7 @@
 """Reminders before an offering starts (`flask --app wsgi reminders send`), idempotent:
 each place is reminded once."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -22,8 +23,7 @@ def remind_upcoming(
 ) -> list[Enrolment]:
     """Remind every confirmed participant of a published offering starting within ``within``.
 
-    Each reminder is claimed by a conditional UPDATE of ``reminded_at`` in the same
-    transaction as its outbox row, so running this twice, even at the same time, reminds once.
+    Each place is reminded once (``remind_once``), however often this runs.
     """
     candidates = session.scalars(
         select(Enrolment)
@@ -37,16 +37,29 @@ def remind_upcoming(
         )
         .order_by(Offering.starts_at, Enrolment.id)
     ).all()
+    return remind_once(
+        session,
+        Enrolment,
+        candidates,
+        now,
+        lambda enrolment: notify(session, enrolment, "enrolment_reminder", now=now),
+    )
+
+
+def remind_once(session: Session, model, rows, now: datetime, send: Callable) -> list:
+    """``send(row)`` for each of ``rows`` (of ``model``, with a ``reminded_at`` column) not
+    reminded yet: each is claimed by a conditional UPDATE in the same transaction as its
+    email, so a second run, even at the same moment, sends nothing twice."""
     reminded = []
-    for enrolment in candidates:
+    for row in rows:
         claimed = session.execute(
-            update(Enrolment)
-            .where(Enrolment.id == enrolment.id, Enrolment.reminded_at.is_(None))
+            update(model)
+            .where(model.id == row.id, model.reminded_at.is_(None))
             .values(reminded_at=now)
         )
         if claimed.rowcount != 1:
             continue
-        notify(session, enrolment, "enrolment_reminder", now=now)
-        reminded.append(enrolment)
+        send(row)
+        reminded.append(row)
     session.flush()
     return reminded

@@ -5,45 +5,62 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from flask_babel import lazy_ngettext
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session as DbSession
 
 from app.models import (
     Attendance,
+    ClassChoice,
+    ClassEvent,
     Offering,
     OfferingSession,
 )
 from app.services.offerings.rules import OfferingInvalid, SessionRow, session_spans
 
 
+def _keep_sessions(problem) -> None:
+    raise OfferingInvalid([("sessions", problem)], status_code=409)
+
+
 def set_sessions(session: DbSession, offering: Offering, rows: Sequence[SessionRow]) -> bool:
     """Make the offering's sessions exactly ``rows``, keeping stored ones by id (their
-    attendance stays with them). A session with attendance marked is never removed.
+    attendance stays with them). A session with attendance marked, or that classes chose, is
+    never removed.
     Returns whether anything changed. The rows are assumed checked (see check_data)."""
     stored = {item.id: item for item in offering.sessions}
     kept_ids = {row.id for row in rows if row.id in stored}
     removed = [item for item_id, item in stored.items() if item_id not in kept_ids]
     if removed:
+        removed_ids = [item.id for item in removed]
         marked = session.scalars(
-            select(Attendance.session_id)
-            .where(Attendance.session_id.in_([item.id for item in removed]))
-            .distinct()
+            select(Attendance.session_id).where(Attendance.session_id.in_(removed_ids)).distinct()
         ).all()
         if marked:
-            raise OfferingInvalid(
-                [
-                    (
-                        "sessions",
-                        lazy_ngettext(
-                            "%(num)d session you removed already has attendance marked; "
-                            "keep it, or change its date instead.",
-                            "%(num)d sessions you removed already have attendance marked; "
-                            "keep them, or change their dates instead.",
-                            len(marked),
-                        ),
-                    )
-                ],
-                status_code=409,
+            _keep_sessions(
+                lazy_ngettext(
+                    "%(num)d session you removed already has attendance marked; "
+                    "keep it, or change its date instead.",
+                    "%(num)d sessions you removed already have attendance marked; "
+                    "keep them, or change their dates instead.",
+                    len(marked),
+                )
+            )
+        # A class's chosen sessions and every session its history names.
+        booked = session.scalars(
+            union(
+                select(ClassChoice.session_id).where(ClassChoice.session_id.in_(removed_ids)),
+                select(ClassEvent.session_id).where(ClassEvent.session_id.in_(removed_ids)),
+            )
+        ).all()
+        if booked:
+            _keep_sessions(
+                lazy_ngettext(
+                    "%(num)d session you removed has classes registered for it; keep "
+                    "it, or change its date instead.",
+                    "%(num)d sessions you removed have classes registered for them; "
+                    "keep them, or change their dates instead.",
+                    len(booked),
+                )
             )
     before = session_spans(offering)
     sessions = []

@@ -222,33 +222,40 @@ def _make_teacher(user: User, school: Organisation) -> None:
     user.organisation = school
 
 
-def approve_membership(
-    session: Session, membership: SchoolMembership, *, actor: User, now: datetime
+def add_teacher(
+    session: Session, user: User, school: Organisation, *, coordinator: bool, now: datetime
 ) -> SchoolMembership:
-    _decide(session, membership, MembershipStatus.APPROVED, actor.id, now)
-    _make_teacher(membership.user, membership.organisation)
-    session.flush()
-    send_to_user(
-        session,
-        membership.user,
-        "school_membership_decided",
-        school=membership.organisation,
-        approved=True,
+    """Make ``user`` a teacher of ``school`` at once (an invitation, or an operator)."""
+    membership = SchoolMembership(
+        user=user,
+        organisation=school,
+        status=MembershipStatus.APPROVED,
+        coordinator=coordinator,
+        created_at=now,
+        decided_at=now,
     )
+    session.add(membership)
+    _make_teacher(user, school)
+    session.flush()
     return membership
 
 
-def decline_membership(
-    session: Session, membership: SchoolMembership, *, actor: User, now: datetime
+def decide_membership(
+    session: Session, membership: SchoolMembership, *, approve: bool, actor: User, now: datetime
 ) -> SchoolMembership:
-    _decide(session, membership, MembershipStatus.DECLINED, actor.id, now)
+    """Approve (the person becomes a teacher of the school) or decline a request, and tell
+    the person by email."""
+    status = MembershipStatus.APPROVED if approve else MembershipStatus.DECLINED
+    _decide(session, membership, status, actor.id, now)
+    if approve:
+        _make_teacher(membership.user, membership.organisation)
     session.flush()
     send_to_user(
         session,
         membership.user,
         "school_membership_decided",
         school=membership.organisation,
-        approved=False,
+        approved=approve,
     )
     return membership
 
@@ -327,18 +334,7 @@ def accept_invitation(session: Session, token: str, *, user: User, now: datetime
         session.flush()
         return current
     _check_can_join(session, user)
-    membership = SchoolMembership(
-        user=user,
-        organisation=school,
-        status=MembershipStatus.APPROVED,
-        coordinator=coordinator,
-        created_at=now,
-        decided_at=now,
-    )
-    session.add(membership)
-    _make_teacher(user, school)
-    session.flush()
-    return membership
+    return add_teacher(session, user, school, coordinator=coordinator, now=now)
 
 
 def pending_proposals(session: Session) -> list[SchoolProposal]:

@@ -4,19 +4,18 @@ each class is reminded once."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ClassRegistration, ClassStatus, Offering, OfferingSession, OfferingStatus
-from app.services.enrolment import REMINDER_WINDOW
+from app.services.enrolment import REMINDER_WINDOW, remind_once
 from app.services.schools.seats import notify
 
 
 def remind_headcounts(
     session: Session, now: datetime, within: timedelta = REMINDER_WINDOW
 ) -> list[ClassRegistration]:
-    """Remind every confirmed class whose session starts within ``within``; each reminder
-    is claimed by a conditional UPDATE in the same transaction as its email."""
+    """Remind every confirmed class whose session starts within ``within``, once."""
     candidates = session.scalars(
         select(ClassRegistration)
         .join(OfferingSession, ClassRegistration.session_id == OfferingSession.id)
@@ -30,16 +29,10 @@ def remind_headcounts(
         )
         .order_by(OfferingSession.starts_at, ClassRegistration.id)
     ).all()
-    reminded = []
-    for reg in candidates:
-        claimed = session.execute(
-            update(ClassRegistration)
-            .where(ClassRegistration.id == reg.id, ClassRegistration.reminded_at.is_(None))
-            .values(reminded_at=now)
-        )
-        if claimed.rowcount != 1:
-            continue
-        notify(session, reg, "class_headcount_reminder")
-        reminded.append(reg)
-    session.flush()
-    return reminded
+    return remind_once(
+        session,
+        ClassRegistration,
+        candidates,
+        now,
+        lambda reg: notify(session, reg, "class_headcount_reminder"),
+    )
