@@ -238,9 +238,11 @@ def make_call(
     return offering
 
 
-def make_application(session, offering, user=None, *, submit=True, now=None, **answers):
+def make_application(
+    session, offering, user=None, *, submit=True, now=None, pitch_deck=None, **answers
+):
     """A complete application by ``user`` (a new resident by default), submitted unless
-    ``submit`` is False."""
+    ``submit`` is False, with the ``pitch_deck`` bytes if given."""
     from app.models import ProjectStage
     from app.services import applications
 
@@ -262,4 +264,5 @@ def make_application(session, offering, user=None, *, submit=True, now=None, **a
         answers=applications.ApplicationAnswers(**fields),
         now=now or datetime.now(UTC),
         submit=submit,
+        pitch_deck=applications.Upload(pitch_deck) if pitch_deck is not None else None,
     )

@@ -112,17 +112,7 @@ def _calls_world(session, own, resident, admin) -> dict:
     pending decision on another; a second call open to the resident; a third where the
     resident has a place offered to confirm."""
     call = make_call(session, provider=own)
-    mine = make_application(session, call, resident)
-    applications.save_application(
-        session,
-        offering=call,
-        user=resident,
-        answers=applications.ApplicationAnswers(project_name=mine.project_name),
-        now=utcnow(),
-        submit=False,
-        pitch_deck=applications.Upload(PDF),
-        application=mine,
-    )
+    mine = make_application(session, call, resident, pitch_deck=PDF)
     session.add(CallReviewer(offering_id=call.id, user_id=admin.id))
     other = make_application(session, call)
     applications.set_decision(session, other, Decision.SHORTLIST, actor_id=admin.id)

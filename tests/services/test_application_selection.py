@@ -311,17 +311,7 @@ def test_closing_the_account_withdraws_its_applications_and_deletes_the_pitch_de
     from tests.factories import DEFAULT_PASSWORD
     from tests.services.test_applications import PDF
 
-    application = make_application(session, call)
-    applications.save_application(
-        session,
-        offering=call,
-        user=application.user,
-        answers=applications.ApplicationAnswers(project_name=application.project_name),
-        now=now(),
-        submit=False,
-        pitch_deck=applications.Upload(PDF),
-        application=application,
-    )
+    application = make_application(session, call, pitch_deck=PDF)
     session.commit()
     key = application.pitch_deck_key
     privacy.erase_user(session, application.user_id, password=DEFAULT_PASSWORD, now=now())

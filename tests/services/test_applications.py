@@ -271,3 +271,19 @@ def test_a_call_for_residents_or_adults_refuses_others_at_submission(session):
     assert "año de nacimiento" in str(refusal.value.message)
     draft = make_application(session, adults, make_user(session), submit=False)
     assert draft.status == ApplicationStatus.DRAFT  # a draft can wait for the profile
+
+
+def test_a_submitted_application_cannot_be_emptied_by_saving_it_as_a_draft(session):
+    call = make_call(session)
+    application = make_application(session, call)
+    with pytest.raises(DomainError) as refusal:
+        applications.save_application(
+            session,
+            offering=call,
+            user=application.user,
+            answers=applications.ApplicationAnswers(project_name="Vacía"),
+            now=now(),
+            submit=False,
+            application=application,
+        )
+    assert "description" in dict(refusal.value.problems)

@@ -117,12 +117,12 @@ def check_pitch_deck(upload: Upload) -> None:
         )
 
 
-def _problems(answers: ApplicationAnswers, submitting: bool) -> list[tuple[str, object]]:
+def _problems(answers: ApplicationAnswers, complete: bool) -> list[tuple[str, object]]:
     problems = []
     for name in ("project_name", "description", "sector", "expectations"):
         if MARKUP.search(getattr(answers, name) or ""):
             problems.append((name, _l("Write plain text, without HTML tags.")))
-    if submitting:
+    if complete:
         for name in ("description", "stage", "sector", "team_size", "expectations"):
             value = getattr(answers, name)
             if value is None or (isinstance(value, str) and not value.strip()):
@@ -160,9 +160,11 @@ def save_application(
             raise AlreadyApplied()
     elif application.status not in EDITABLE:
         raise Conflict(_l("This application can no longer be changed."))
-    if submit:
+    # A submitted application stays complete, whichever button sent the change.
+    complete = submit or (application is not None and application.status != ApplicationStatus.DRAFT)
+    if complete:
         places.check_person(offering, user, now)
-    problems, status = _problems(answers, submit), DomainError.status_code
+    problems, status = _problems(answers, complete), DomainError.status_code
     if pitch_deck is not None:
         try:
             check_pitch_deck(pitch_deck)
