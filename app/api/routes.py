@@ -68,13 +68,10 @@ def offering_list():
 
 @bp.get("/indicators")
 def indicator_list():
-    """A year's public figures, suppressed as on the dashboard (the shape is a contract)."""
-    now = utcnow()
-    raw = request.args.get("year")
-    if raw is None:
-        return _invalid_parameter("year", _("Give the year as YYYY."))
+    """A year's public figures (this year's without ``year``), suppressed as on the
+    dashboard; the shape is a contract."""
     try:
-        year = requested_year(raw, now)
+        year = requested_year(request.args.get("year"), utcnow())
     except DomainError as error:
         return _invalid_parameter("year", error.message)
     return jsonify(indicators.as_json(public_figures(year)))
