@@ -113,8 +113,11 @@ def place_confirmed(session: Session, offering_id: int, user_id: int, *, waited:
             .where(User.id == user_id),
         )
         .on_conflict_do_nothing(index_elements=["year", "user_id"])
+        .returning(ParticipantYear.user_id)
     )
-    first_time = session.execute(snapshot).rowcount == 1
+    # RETURNING, not rowcount: an INSERT ... SELECT's rowcount is not reported alike by
+    # every driver.
+    first_time = session.execute(snapshot).first() is not None
     person = session.execute(
         select(*INCLUSION_COLUMNS.values()).where(
             ParticipantYear.year == year, ParticipantYear.user_id == user_id
