@@ -10,9 +10,18 @@ from werkzeug.routing import IntegerConverter
 from app.extensions import db
 from app.models import Role, utcnow
 from app.security import MAX_ID, proxy_fix
-from app.services import enrolment
+from app.services import enrolment, schools
 from tests.conftest import csrf_token
-from tests.factories import make_application, make_call, make_offering, make_user
+from tests.factories import (
+    class_details,
+    make_application,
+    make_call,
+    make_class_offering,
+    make_offering,
+    make_school,
+    make_teacher,
+    make_user,
+)
 from tests.routes.test_admin_access import world  # noqa: F401  (the back office's fixture)
 from tests.routes.test_auth import link_path, outbox, post_form
 
@@ -54,7 +63,8 @@ def build(rule, lang, values):
 
 @pytest.fixture
 def resident(app):
-    """A resident with a place, so that every page of theirs has something to show."""
+    """A resident with a place, so that every page of theirs has something to show, and a
+    teacher with a class (the schools pages)."""
     with app.app_context():
         offering = make_offering(db.session, title_es="Robótica\neducativa")
         person = make_user(db.session, email="ines@example.org")
@@ -62,12 +72,24 @@ def resident(app):
             db.session, offering_id=offering.id, user_id=person.id, now=utcnow()
         )
         application = make_application(db.session, make_call(db.session), person)
+        teacher = make_teacher(db.session, make_school(db.session), email="profe@example.org")
+        classes = make_class_offering(db.session)
+        registration = schools.register_class(
+            db.session,
+            offering_id=classes.id,
+            teacher_id=teacher.id,
+            session_ids=[classes.sessions[0].id],
+            details=class_details(),
+            now=utcnow(),
+        )
         db.session.commit()
         return {
             "email": person.email,
+            "teacher": teacher.email,
             "offering_id": offering.id,
             "enrolment_id": place.id,
             "application_id": application.id,
+            "reg_id": registration.id,
             "token": "not-a-token",
             "fmt": "csv",
         }
@@ -83,12 +105,14 @@ def failures(client, paths):
     return wrong
 
 
-@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "resident"])
+@pytest.mark.parametrize(
+    "who", [None, "email", "teacher"], ids=["anonymous", "resident", "teacher"]
+)
 def test_no_public_or_personal_page_fails_on_hostile_query_parameters(
-    app, client, auth, resident, logged_in
+    app, client, auth, resident, who
 ):
-    if logged_in:
-        auth.login(resident["email"])
+    if who:
+        auth.login(resident[who])
     paths = [build(rule, lang, resident) for rule in page_rules(app) for lang in LANGS]
     assert len(paths) > 20
     assert failures(client, paths) == []
@@ -245,14 +269,16 @@ def test_the_import_keeps_its_larger_limit(client, auth, world):  # noqa: F811
 def test_pages_of_a_logged_in_person_are_never_stored(app, client, auth, resident):
     anonymous = client.get("/es/offerings/")
     assert "no-store" not in anonymous.headers.get("Cache-Control", "")
-    auth.login(resident["email"])
-    paths = [build(rule, "es", resident) for rule in page_rules(app)]
-    wrong = [
-        path
-        for path in paths
-        if "no-store" not in client.get(path).headers.get("Cache-Control", "")
-    ]
-    assert wrong == []
+    for who in ("email", "teacher"):
+        auth.login(resident[who])
+        paths = [build(rule, "es", resident) for rule in page_rules(app)]
+        wrong = [
+            path
+            for path in paths
+            if "no-store" not in client.get(path).headers.get("Cache-Control", "")
+        ]
+        assert wrong == []
+        auth.logout()
     for static in ("/static/css/site.css", "/bootstrap/static/css/bootstrap.min.css"):
         response = client.get(static)
         assert response.status_code == 200, static
