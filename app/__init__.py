@@ -17,6 +17,7 @@ from app.extensions import (
 )
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, init_language_prefix, localized, select_locale
 from app.ops import logs
+from app.services import storage
 
 # Bootstrap-Flask serves its own files; nothing is loaded from another host.
 CONTENT_SECURITY_POLICY = {
@@ -72,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     init_language_prefix(app)
     init_login(app)
     logs.init_app(app)
+    storage.init_app(app)
 
 
 def init_login(app: Flask) -> None:
@@ -98,9 +100,12 @@ def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.applications import bp as applications_bp
     from app.auth import bp as auth_bp
     from app.catalogue import bp as catalogue_bp
+    from app.ecosystem import bp as ecosystem_bp
     from app.enrolment import bp as enrolment_bp
+    from app.impact import bp as impact_bp
     from app.ops import bp as ops_bp
     from app.pages import bp as pages_bp
     from app.schools import bp as schools_bp
@@ -111,6 +116,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/<any(es,en):lang>/account")
     app.register_blueprint(enrolment_bp, url_prefix="/<any(es,en):lang>")
     app.register_blueprint(schools_bp, url_prefix="/<any(es,en):lang>/schools")
+    app.register_blueprint(applications_bp, url_prefix="/<any(es,en):lang>")
+    app.register_blueprint(impact_bp, url_prefix="/<any(es,en):lang>/impact")
+    app.register_blueprint(ecosystem_bp, url_prefix="/<any(es,en):lang>/ecosystem")
     app.register_blueprint(admin_bp, url_prefix="/<any(es,en):lang>/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(ops_bp)

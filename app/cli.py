@@ -17,7 +17,7 @@ from app.extensions import db
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.models import Offering, Role, utcnow
 from app.ops import backup
-from app.services import accounts, enrolment, schools
+from app.services import accounts, applications, enrolment, schools
 from app.services import imports as importer
 from app.services.accounts import retention
 from app.services.errors import DomainError
@@ -203,6 +203,35 @@ def send_reminders_command(hours: int, lang: str) -> None:
                 "%(num)d class asked to confirm its headcount.",
                 "%(num)d classes asked to confirm their headcount.",
                 len(classes),
+            )
+        )
+
+
+applications_cli = AppGroup("applications", help="Calls for applications.")
+
+
+@applications_cli.command("expire")
+@lang_option
+def expire_applications_command(lang: str) -> None:
+    """Offered places not confirmed by their date pass to the reserve list (from cron).
+
+    Each lapsed place is handled once, however often this runs; `outbox deliver` sends the
+    emails.
+    """
+    lapsed, offered = applications.expire_unconfirmed(db.session, now=utcnow())
+    db.session.commit()
+    with force_locale(lang):
+        click.echo(
+            ngettext(
+                "%(num)d offered place lapsed;",
+                "%(num)d offered places lapsed;",
+                lapsed,
+            )
+            + " "
+            + ngettext(
+                "%(num)d place offered to the reserve list.",
+                "%(num)d places offered to the reserve list.",
+                offered,
             )
         )
 
@@ -418,11 +447,15 @@ def _fail(message) -> NoReturn:
 
 
 def register(app: Flask) -> None:
+    from app.cli_indicators import indicators_cli
+
+    app.cli.add_command(indicators_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(applications_cli)
     app.cli.add_command(offerings_cli)
     app.cli.add_command(seed_demo_command)

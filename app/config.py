@@ -124,6 +124,22 @@ class Config:
 
     HOME_UPCOMING_LIMIT = 6
 
+    # Calls for applications. A pitch deck is a PDF of at most this many bytes; an accepted
+    # applicant confirms the place within this many days of being told (never after the
+    # programme starts), or the place goes to the first on the reserve list.
+    PITCH_DECK_MAX_BYTES = _int("PITCH_DECK_MAX_BYTES", 10 * 1024 * 1024)
+    APPLICATION_CONFIRM_DAYS = _int("APPLICATION_CONFIRM_DAYS", 7)
+
+    # Uploaded files (services/storage): "folder" (one host; outside the web root) or "s3"
+    # (any S3-compatible object storage, for several hosts). The S3 credentials come from
+    # boto3's usual environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "folder")
+    STORAGE_FOLDER = os.environ.get("STORAGE_FOLDER", str(INSTANCE_DIR / "uploads"))
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION", "eu-south-2")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+
     # How long personal data is kept, per purpose, in days (`flask privacy purge`, daily from
     # cron; the privacy notice states these values). See services/accounts/retention.py.
     # Sign-ups never confirmed, from sign-up or the last email to the address: then deleted.
@@ -138,6 +154,9 @@ class Config:
     RETENTION_OUTBOX_DAYS = _int("RETENTION_OUTBOX_DAYS", 90)
     # Audit entries: then who did it and the people named in them are redacted.
     RETENTION_AUDIT_DAYS = _int("RETENTION_AUDIT_DAYS", 5 * 365)
+
+    # Public figures about people below this count show as "< N" (coordinators see them).
+    INDICATORS_THRESHOLD = _int("INDICATORS_THRESHOLD", 10)
 
     # "json": one JSON line per request and per log record (request id, status, duration).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")

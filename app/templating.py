@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import markdown as markdown_lib
 import nh3
 from flask import Flask, request, url_for
+from flask_babel import format_decimal
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -69,4 +70,5 @@ def register(app: Flask) -> None:
         url_in_language=url_in_language,
         url_with=url_with,
         current_language=current_language,
+        format_decimal=format_decimal,
     )

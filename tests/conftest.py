@@ -70,7 +70,15 @@ def app(tmp_path_factory):
     settings = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
     # Flask-Limiter sets up its storage only when enabled at init: enable, then switch it off
     # (TestConfig's intent) until a test asks for it with the ``rate_limits`` fixture.
-    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": True})
+    uploads = str(tmp_path_factory.mktemp("uploads"))
+    app = create_app(
+        {
+            **settings,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": True,
+            "STORAGE_FOLDER": uploads,
+        }
+    )
     limiter.enabled = False
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -192,3 +192,77 @@ def class_details(**fields) -> ClassDetails:
         phone="600 000 000",
     )
     return ClassDetails(**(defaults | fields))
+
+
+def make_call(
+    session,
+    *,
+    capacity=2,
+    opens_in=timedelta(days=-7),
+    closes_in=timedelta(days=7),
+    criteria=((3, 5), (1, 10)),
+    **fields,
+):
+    """A published acceleration call (an application-mode offering) open now, with
+    ``criteria`` as (weight, scale) pairs."""
+    from app.models import ApplicationCriterion
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    offering = make_offering(
+        session,
+        programme_slug="acceleration",
+        kind=Kind.ACCELERATION,
+        mode=Mode.APPLICATION,
+        audiences=(Audience.ENTREPRENEURS,),
+        capacity=capacity,
+        enrolment_opens=now + opens_in,
+        enrolment_closes=now + closes_in,
+        starts_in=fields.pop("starts_in", timedelta(days=30)),
+        **fields,
+    )
+    session.flush()
+    for position, (weight, scale) in enumerate(criteria):
+        session.add(
+            ApplicationCriterion(
+                offering_id=offering.id,
+                name_es=f"Criterio {position + 1}",
+                name_en=f"Criterion {position + 1}",
+                description_es="Qué se valora",
+                description_en="What is valued",
+                weight=weight,
+                scale_max=scale,
+                position=position,
+            )
+        )
+    session.flush()
+    return offering
+
+
+def make_application(
+    session, offering, user=None, *, submit=True, now=None, pitch_deck=None, **answers
+):
+    """A complete application by ``user`` (a new resident by default), submitted unless
+    ``submit`` is False, with the ``pitch_deck`` bytes if given."""
+    from app.models import ProjectStage
+    from app.services import applications
+
+    user = user or make_user(session)
+    fields = dict(
+        project_name=f"Proyecto {next(_sequence)}",
+        description="Una plataforma para comercios de barrio.",
+        stage=ProjectStage.PROTOTYPE,
+        sector="Comercio",
+        team_size=2,
+        website="https://example.org",
+        expectations="Mentoría y contactos.",
+    )
+    fields.update(answers)
+    return applications.save_application(
+        session,
+        offering=offering,
+        user=user,
+        answers=applications.ApplicationAnswers(**fields),
+        now=now or datetime.now(UTC),
+        submit=submit,
+        pitch_deck=applications.Upload(pitch_deck) if pitch_deck is not None else None,
+    )

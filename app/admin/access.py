@@ -18,7 +18,15 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import ClassRegistration, Enrolment, Offering, Role, User
+from app.models import (
+    Application,
+    ApplicationStatus,
+    ClassRegistration,
+    Enrolment,
+    Offering,
+    Role,
+    User,
+)
 from app.services.errors import NotFound
 
 NOT_YOURS = _l("We could not find that among the offerings you manage.")
@@ -33,6 +41,8 @@ class Permission(enum.StrEnum):
     MANAGE_ORGANISATIONS = "manage-organisations"
     MANAGE_USERS = "manage-users"
     READ_AUDIT_LOG = "read-audit-log"
+    MANAGE_INDICATORS = "manage-indicators"  # exact figures, freezing, the qualitative record
+    UNFREEZE_INDICATORS = "unfreeze-indicators"  # admins only: a reported year reopened
 
 
 _ORGANISATION_STAFF = frozenset(
@@ -44,7 +54,11 @@ _ORGANISATION_STAFF = frozenset(
         Permission.IMPORT_OFFERINGS,
     }
 )
-_COORDINATOR = _ORGANISATION_STAFF | {Permission.MANAGE_ORGANISATIONS, Permission.READ_AUDIT_LOG}
+_COORDINATOR = _ORGANISATION_STAFF | {
+    Permission.MANAGE_ORGANISATIONS,
+    Permission.READ_AUDIT_LOG,
+    Permission.MANAGE_INDICATORS,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.RESIDENT: frozenset(),
@@ -141,3 +155,19 @@ def get_class_registration_for(session: Session, user: User, reg_id: int) -> Cla
     if reg is None:
         raise NotFound(NOT_YOURS)
     return reg
+
+
+def get_application_for(session: Session, user: User, application_id: int) -> Application:
+    """A sent application to a call this person manages (drafts are the applicant's own)."""
+    application = session.scalar(
+        select(Application)
+        .join(Offering, Application.offering_id == Offering.id)
+        .where(
+            Application.id == application_id,
+            Application.status != ApplicationStatus.DRAFT,
+            offering_scope(user),
+        )
+    )
+    if application is None:
+        raise NotFound(NOT_YOURS)
+    return application

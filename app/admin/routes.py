@@ -15,6 +15,7 @@ AREAS = [
     ("admin.teachers_index", Permission.MANAGE_ORGANISATIONS, _l("Teachers and schools")),
     ("admin.users_index", Permission.MANAGE_USERS, _l("Users and roles")),
     ("admin.import_check", Permission.IMPORT_OFFERINGS, _l("Import offerings")),
+    ("admin.indicators_index", Permission.MANAGE_INDICATORS, _l("Indicators")),
     ("admin.audit_index", Permission.READ_AUDIT_LOG, _l("Audit log")),
 ]
 

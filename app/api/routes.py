@@ -4,13 +4,15 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp
-from app.api.serializers import offering_to_json
+from app.api.serializers import offering_to_json, organisation_to_json
 from app.catalogue.forms import CatalogueFilterForm
 from app.errors import api_error
 from app.extensions import db
 from app.i18n import LANGUAGES
+from app.impact.routes import public_figures, requested_year
 from app.models.types import utcnow
-from app.services import catalogue
+from app.services import catalogue, indicators, organisations
+from app.services.errors import DomainError
 
 
 @bp.before_request
@@ -62,6 +64,24 @@ def offering_list():
         pages=result.pages,
         per_page=result.per_page,
     )
+
+
+@bp.get("/indicators")
+def indicator_list():
+    """A year's public figures (this year's without ``year``), suppressed as on the
+    dashboard; the shape is a contract."""
+    try:
+        year = requested_year(request.args.get("year"), utcnow())
+    except DomainError as error:
+        return _invalid_parameter("year", error.message)
+    return jsonify(indicators.as_json(public_figures(year)))
+
+
+@bp.get("/organisations")
+def organisation_list():
+    """The public ecosystem directory: members and mapped agents."""
+    entries = organisations.directory(db.session, organisations.DirectoryFilters())
+    return jsonify(items=[organisation_to_json(entry) for entry in entries], total=len(entries))
 
 
 def _per_page() -> int | None:

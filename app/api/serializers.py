@@ -59,3 +59,27 @@ def offering_to_json(offering: Offering, now: datetime) -> dict:
         ],
         "updated_at": local_isoformat(offering.updated_at),
     }
+
+
+def organisation_to_json(entry) -> dict:
+    organisation = entry.organisation
+    place = organisation.municipality
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "kind": organisation.kind.value,
+        "sector": organisation.sector,
+        "municipality": place.slug if place is not None else None,
+        "member": organisation.is_member,
+        "member_since": organisation.member_since.isoformat()
+        if organisation.member_since
+        else None,
+        "member_until": organisation.member_until.isoformat()
+        if organisation.member_until
+        else None,
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+        "offerings": [
+            {"id": offering.id, "url": offering_urls(offering.id)} for offering in entry.offerings
+        ],
+    }

@@ -12,7 +12,7 @@ from app.i18n import current_language, format_euros, localized
 from app.models import Enrolment, Mode
 from app.models.types import utcnow
 from app.schools.offering import class_registration
-from app.services import catalogue, enrolment, imports
+from app.services import catalogue, enrolment, imports, indicators
 from app.services.catalogue import offering_json_ld
 from app.urls import offering_urls
 
@@ -36,6 +36,11 @@ def index():
         return render_template(
             "catalogue/index.html", form=form, result=None, last_page=error.pages
         ), error.status_code
+    if form.q.data and result.total == 0:
+        # The talent observatory counts what nobody offers: the words, never who asked.
+        words = sorted({catalogue.fold(word) for word in catalogue.words(form.q.data)})
+        indicators.search_found_nothing(db.session, words, indicators.year_of(now))
+        db.session.commit()
     return render_template("catalogue/index.html", form=form, result=result, now=now)
 
 

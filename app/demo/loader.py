@@ -1,4 +1,5 @@
-"""The demo offer, read from the TOML files beside this module.
+"""The demo offer, read from the TOML files beside this module (calls for applications:
+app/demo/calls.py).
 
 Organisations are upserted by name; offerings are written as rows of the import contract
 and go through the importer, so the demo takes the same path as a municipality's
@@ -18,6 +19,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.demo import calls
 from app.demo.classes import seed_classes
 from app.localtime import MADRID
 from app.models import (
@@ -33,7 +35,7 @@ from app.models import (
     Role,
     User,
 )
-from app.services import enrolment
+from app.services import enrolment, indicators
 from app.services.accounts.profile import ProfileAnswers, save_profile
 from app.services.errors import DomainError
 from app.services.imports import COLUMN_NAMES, ImportResult, import_offerings
@@ -193,5 +195,13 @@ def seed_demo(session: Session, today: date | None = None) -> ImportResult:
     for offering in result.offerings:
         _fill(session, offering, demos[offering.external_id], residents, now)
     seed_classes(session, load("schools"), now)
+    for call in load("applications")["call"]:
+        offering = session.scalar(select(Offering).where(Offering.external_id == call["offering"]))
+        calls.seed_call(session, offering, call, residents, now)
+    # The feed counted every participation above; the offer and the map are counted here.
+    this_year = now.astimezone(MADRID).year
+    for year in (this_year - 1, this_year):
+        if not indicators.is_frozen(session, year):
+            indicators.rebuild(session, year, now=now)
     session.flush()
     return result

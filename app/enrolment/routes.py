@@ -22,7 +22,7 @@ from app.services.errors import DomainError
 ENROL_LIMIT = "20/minute"
 
 
-def _person_key() -> str:
+def person_key() -> str:
     """Count per account: many neighbours may share one public IP (a library, a school)."""
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
@@ -49,7 +49,7 @@ def _render_confirm(offering: Offering, form, refusal: DomainError | None = None
 
 @bp.route("/offerings/<int:offering_id>/enrol", methods=["GET", "POST"])
 @login_required
-@limiter.limit(ENROL_LIMIT, key_func=_person_key, methods=["POST"])
+@limiter.limit(ENROL_LIMIT, key_func=person_key, methods=["POST"])
 def enrol(offering_id):
     offering = catalogue.get_public(db.session, offering_id)
     form = ConfirmForm()

@@ -1,6 +1,16 @@
 """All models, imported here so that Alembic sees every table."""
 
 from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
+from app.models.applications import (
+    MAX_SCALE,
+    MAX_WEIGHT,
+    Application,
+    ApplicationCriterion,
+    ApplicationEvent,
+    CallReviewer,
+    Review,
+    ReviewScore,
+)
 from app.models.backoffice import Attendance, AuditEntry
 from app.models.catalogue import (
     LIST_SEPARATOR,
@@ -17,10 +27,13 @@ from app.models.catalogue import (
 )
 from app.models.enrolment import Enrolment, EnrolmentEvent
 from app.models.enums import (
+    CLOSED_APPLICATION_STATUSES,
     LIVE_ENROLMENT_STATUSES,
     AgeBand,
+    ApplicationStatus,
     Audience,
     Availability,
+    Decision,
     EducationLevel,
     EmploymentStatus,
     EnrolmentStatus,
@@ -33,7 +46,16 @@ from app.models.enums import (
     OfferingStatus,
     OrganisationKind,
     OutboxStatus,
+    ProjectStage,
+    ReviewStatus,
     Role,
+)
+from app.models.indicators import (
+    IndicatorValue,
+    IndicatorYear,
+    ParticipantYear,
+    QualitativeEntry,
+    SearchMiss,
 )
 from app.models.outbox import OutboxMessage
 from app.models.schools import (
@@ -52,23 +74,32 @@ from app.models.schools import (
 from app.models.types import utcnow
 
 __all__ = [
+    "CLOSED_APPLICATION_STATUSES",
     "LIST_SEPARATOR",
     "LIVE_CLASS_STATUSES",
     "LIVE_ENROLMENT_STATUSES",
     "MAX_AGE",
     "MAX_CAPACITY",
+    "MAX_SCALE",
+    "MAX_WEIGHT",
     "STAFF_ROLES",
     "AgeBand",
+    "Application",
+    "ApplicationCriterion",
+    "ApplicationEvent",
+    "ApplicationStatus",
     "Attendance",
     "Audience",
     "AuditEntry",
     "Availability",
+    "CallReviewer",
     "ClassChoice",
     "ClassEvent",
     "ClassRegistration",
     "ClassRules",
     "ClassSession",
     "ClassStatus",
+    "Decision",
     "EducationLevel",
     "EmploymentStatus",
     "Enrolment",
@@ -76,6 +107,8 @@ __all__ = [
     "EnrolmentStatus",
     "Format",
     "Gender",
+    "IndicatorValue",
+    "IndicatorYear",
     "InstructionLanguage",
     "Kind",
     "Level",
@@ -92,10 +125,17 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ParticipantProfile",
+    "ParticipantYear",
     "Programme",
+    "ProjectStage",
+    "QualitativeEntry",
+    "Review",
+    "ReviewScore",
+    "ReviewStatus",
     "Role",
     "SchoolMembership",
     "SchoolProposal",
+    "SearchMiss",
     "SearchTerm",
     "Stage",
     "User",

@@ -150,3 +150,55 @@ class EducationLevel(LabelledEnum):
     VOCATIONAL_HIGHER = "vocational-higher", _l("Higher vocational training")
     UNIVERSITY = "university", _l("University degree")
     UNDISCLOSED = "undisclosed", _l("I prefer not to say")
+
+
+class ApplicationStatus(LabelledEnum):
+    """Where an entrepreneur's application to a call stands, as the applicant reads it."""
+
+    DRAFT = "draft", _l("Draft (not sent)")
+    SUBMITTED = "submitted", _l("Submitted")
+    UNDER_REVIEW = "under-review", _l("Under review")
+    SHORTLISTED = "shortlisted", _l("Shortlisted")
+    ACCEPTED = "accepted", _l("Accepted: confirm your place")
+    CONFIRMED = "confirmed", _l("Accepted and confirmed")
+    RESERVE = "reserve", _l("On the reserve list")
+    NOT_SELECTED = "not-selected", _l("Not selected")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    LAPSED = "lapsed", _l("Place not confirmed in time")
+
+    @property
+    def holds_place(self) -> bool:
+        return self in (ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED)
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED_APPLICATION_STATUSES
+
+
+CLOSED_APPLICATION_STATUSES = (
+    ApplicationStatus.NOT_SELECTED,
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.LAPSED,
+)
+
+
+class Decision(LabelledEnum):
+    """What staff decide for an application; it waits until they send every decision."""
+
+    SHORTLIST = "shortlist", _l("Shortlist")
+    ACCEPT = "accept", _l("Accept")
+    RESERVE = "reserve", _l("Reserve list")
+    NOT_SELECTED = "not-selected", _l("Not selected")
+
+
+class ProjectStage(LabelledEnum):
+    IDEA = "idea", _l("Idea")
+    PROTOTYPE = "prototype", _l("Prototype")
+    FIRST_CUSTOMERS = "first-customers", _l("First customers")
+    GROWTH = "growth", _l("Growth")
+
+
+class ReviewStatus(LabelledEnum):
+    SCORED = "scored", _l("Scored")
+    ABSTAINED = "abstained", _l("Abstained")
+    CONFLICT = "conflict", _l("Conflict of interest declared")

@@ -45,6 +45,12 @@ PAGES = {
     "sign-up": ("/auth/signup", 200),
     "password-reset": ("/auth/reset", 200),
     "resend-confirmation": ("/auth/confirm", 200),
+    "impact": ("/impact/", 200),
+    "impact-empty-year": ("/impact/?year=2001", 200),
+    "impact-bad-year": ("/impact/?year=20x1", 400),
+    "impact-methodology": ("/impact/methodology", 200),
+    "ecosystem": ("/ecosystem/", 200),
+    "ecosystem-filtered": ("/ecosystem/?kind=company&member=yes", 200),
 }
 
 

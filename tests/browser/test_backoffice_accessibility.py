@@ -176,3 +176,16 @@ def test_import_pages(page, admin_page, lang):
         )
         assert submit(page, "main form[enctype='multipart/form-data']") == status
         check()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_indicator_pages(page, admin_page, world, lang):
+    url, check = admin_page(lang)
+    year = utcnow().year
+
+    check(url("admin.indicators_index", year=year))
+    check(url("admin.indicators_index", year=year, breakdown="programme"))
+    page.fill("#outcome_es", "")
+    assert submit(page, "form:has(#outcome_es)") == 422  # no outcome
+    check()
+    check(url("admin.indicators_report", year=year))

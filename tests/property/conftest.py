@@ -1,12 +1,14 @@
 import pytest
 
 from app.extensions import db
-from app.models import Role, utcnow
-from app.services import audit, enrolment, schools
+from app.models import CallReviewer, Decision, Role, utcnow
+from app.services import applications, audit, enrolment, schools
 from app.services.accounts.tokens import confirmation_token, email_change_token, reset_token
 from tests.factories import (
     DEFAULT_PASSWORD,
     class_details,
+    make_application,
+    make_call,
     make_class_offering,
     make_offering,
     make_organisation,
@@ -63,6 +65,7 @@ def world(app):
         # A free place beside the waiting list (capacity raised behind the service's back),
         # so that staff may promote by hand.
         offering.capacity = 2
+        calls = _calls_world(session, own, resident, admin)
         entry = audit.record(
             session,
             actor_id=admin.id,
@@ -88,11 +91,13 @@ def world(app):
             "schools.invitation_accept:token": invitation,
             "admin.participant_promote:enrolment_id": queued.id,
             "fmt": "csv",
+            "year": utcnow().year,
             "filename": "css/site.css",
             "bootstrap.static:filename": "css/bootstrap.min.css",
             "auth.confirm_email:token": confirmation_token(unconfirmed),
             "auth.reset_password:token": reset_token(forgetful),
             "auth.confirm_email_change:token": email_change_token(resident, "new@example.net"),
+            **calls,
             "password": DEFAULT_PASSWORD,
             "emails": {
                 "resident": resident.email,
@@ -100,6 +105,48 @@ def world(app):
                 "teacher": teacher.email,
             },
         }
+
+
+def _calls_world(session, own, resident, admin) -> dict:
+    """A call the admin reviews, with the resident's application (and pitch deck) in it, a
+    pending decision on another; a second call open to the resident; a third where the
+    resident has a place offered to confirm."""
+    call = make_call(session, provider=own)
+    mine = make_application(session, call, resident, pitch_deck=PDF)
+    session.add(CallReviewer(offering_id=call.id, user_id=admin.id))
+    other = make_application(session, call)
+    applications.set_decision(session, other, Decision.SHORTLIST, actor_id=admin.id)
+    open_call = make_call(session, provider=own)
+    offered_call = make_call(session, provider=own)
+    offered = make_application(session, offered_call, resident)
+    applications.set_decision(session, offered, Decision.ACCEPT, actor_id=admin.id)
+    applications.send_decisions(session, offered_call, actor_id=admin.id, now=utcnow())
+    criterion = applications.criteria(session, call.id)[0]
+    keys = {
+        "application_id": mine.id,
+        "applications.apply:offering_id": open_call.id,
+        "applications.application_confirm:application_id": offered.id,
+        "applications.review_call:offering_id": call.id,
+        "admin.reviewer_remove:user_id": admin.id,
+        "criterion_id": criterion.id,
+    }
+    for endpoint in CALL_ENDPOINTS:
+        keys[f"admin.{endpoint}:offering_id"] = call.id
+    return keys
+
+
+CALL_ENDPOINTS = (
+    "applications_index",
+    "applications_send",
+    "applications_export",
+    "criteria_index",
+    "criterion_create",
+    "criterion_edit",
+    "criterion_delete",
+    "reviewers_index",
+    "reviewer_remove",
+)
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture

@@ -63,9 +63,11 @@ COMMON_KEYS = frozenset(
 # account and places as the resident who holds the world's place. Any other GET page that
 # sends an anonymous visitor to the login page is visited as that resident too.
 ADMIN_BLUEPRINTS = {"admin"}
-RESIDENT_BLUEPRINTS = {"account", "enrolment"}
+RESIDENT_BLUEPRINTS = {"account", "enrolment", "applications"}
 # Asking to join a school is for someone who is not a teacher yet.
 RESIDENT_ENDPOINTS = {"auth.logout", "schools.membership_create"}  # logout: POST only
+# The reviewer's pages of the applications area: the admin reviews the world's call.
+REVIEWER_ENDPOINTS = "applications.review"
 # The schools area as the coordinating teacher of the world's school.
 TEACHER_BLUEPRINTS = {"schools"}
 
@@ -96,7 +98,7 @@ def rule_for(app, endpoint: str, pattern: str) -> Rule:
 
 def persona_of(rule: Rule) -> str:
     blueprint = rule.endpoint.partition(".")[0] if "." in rule.endpoint else ""
-    if blueprint in ADMIN_BLUEPRINTS:
+    if blueprint in ADMIN_BLUEPRINTS or rule.endpoint.startswith(REVIEWER_ENDPOINTS):
         return "admin"
     if blueprint in RESIDENT_BLUEPRINTS or rule.endpoint in RESIDENT_ENDPOINTS:
         return "resident"

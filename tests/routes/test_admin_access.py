@@ -8,8 +8,11 @@ import pytest
 
 from app.admin.access import ROLE_PERMISSIONS, Permission
 from app.models import Role
+from app.services import applications
 from tests.factories import (
     class_details,
+    make_application,
+    make_call,
     make_class_offering,
     make_offering,
     make_organisation,
@@ -77,6 +80,8 @@ def world(app, session):
         role: make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
         for role in Role
     }
+    call = make_call(session, provider=own)
+    application = make_application(session, call)
     session.commit()
     return {
         "offering_id": offering.id,
@@ -87,6 +92,9 @@ def world(app, session):
         "entry_id": entry.id,
         "reg_id": registration.id,
         "membership_id": membership.id,
+        "application_id": application.id,
+        "criterion_id": applications.criteria(session, call.id)[0].id,
+        "year": utcnow().year,
         "emails": {role: user.email for role, user in users.items()},
     }
 

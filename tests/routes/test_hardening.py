@@ -14,6 +14,8 @@ from app.services import enrolment, schools
 from tests.conftest import csrf_token
 from tests.factories import (
     class_details,
+    make_application,
+    make_call,
     make_class_offering,
     make_offering,
     make_school,
@@ -69,6 +71,7 @@ def resident(app):
         place = enrolment.enrol(
             db.session, offering_id=offering.id, user_id=person.id, now=utcnow()
         )
+        application = make_application(db.session, make_call(db.session), person)
         teacher = make_teacher(db.session, make_school(db.session), email="profe@example.org")
         classes = make_class_offering(db.session)
         registration = schools.register_class(
@@ -85,6 +88,7 @@ def resident(app):
             "teacher": teacher.email,
             "offering_id": offering.id,
             "enrolment_id": place.id,
+            "application_id": application.id,
             "reg_id": registration.id,
             "token": "not-a-token",
             "fmt": "csv",

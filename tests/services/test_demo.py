@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from app.demo import loader as demo
 from app.localtime import MADRID
 from app.models import (
+    Application,
+    ApplicationStatus,
     Availability,
     ClassRegistration,
     ClassSession,
@@ -54,6 +56,20 @@ def places(session, status) -> dict[str, int]:
             .group_by(Offering.external_id)
         ).all()
     )
+
+
+def places_held(session) -> dict[str, int]:
+    """Confirmed places, and a call's places offered to applicants who have not confirmed
+    yet (held for them until they do, or the date passes)."""
+    held = places(session, EnrolmentStatus.CONFIRMED)
+    offered = session.execute(
+        select(Offering.external_id)
+        .join(Application, Application.offering_id == Offering.id)
+        .where(Application.status == ApplicationStatus.ACCEPTED)
+    )
+    for (reference,) in offered:
+        held[reference] += 1
+    return held
 
 
 def test_the_data_files_load_and_every_offering_passes_the_import_contract(session):
@@ -126,6 +142,12 @@ def test_the_partner_organisations_include_members_and_mapped_agents(session, se
 
 def test_every_place_taken_is_a_confirmed_enrolment_of_a_demo_resident(session, seeded):
     confirmed = places(session, EnrolmentStatus.CONFIRMED)
+    # A call's place offered to an applicant is held until they confirm it (or not).
+    for (offering_id,) in session.execute(
+        select(Application.offering_id).where(Application.status == ApplicationStatus.ACCEPTED)
+    ):
+        reference = session.get(Offering, offering_id).external_id
+        confirmed[reference] += 1
 
     assert {offering.external_id: offering.seats_taken for offering in seeded} == confirmed
     assert sum(confirmed.values()) > 500
@@ -135,7 +157,8 @@ def test_every_place_taken_is_a_confirmed_enrolment_of_a_demo_resident(session, 
     assert all(user.password_hash is None for user in residents)
     assert all(user.email.endswith("@example.org") for user in residents)
     teachers = count(session, User, User.email.like("demo.teacher.%"))
-    assert count(session, User) == len(residents) + teachers
+    reviewers = count(session, User, User.email.like("demo.reviewer.%"))
+    assert count(session, User) == len(residents) + teachers + reviewers
     assert count(session, EnrolmentEvent) == count(session, Enrolment)
 
 
@@ -235,5 +258,24 @@ def test_loading_it_again_duplicates_nothing_and_keeps_the_places_taken(session)
         enrolments
     )
     assert dict(session.execute(select(Offering.external_id, Offering.seats_taken)).all()) == taken
-    assert taken == places(session, EnrolmentStatus.CONFIRMED)
+    assert taken == places_held(session)
     assert set(session.execute(select(ClassRegistration.id, ClassRegistration.status))) == classes
+
+
+def test_the_demo_has_an_open_call_with_scored_applications_and_a_decided_one(session, seeded):
+    from app.services import applications
+
+    by_reference = {offering.external_id: offering for offering in seeded}
+    open_call, decided = by_reference["MOT-AC-001"], by_reference["MOT-AC-003"]
+    rows = applications.call_applications(session, open_call.id, viewer_id=0)
+    assert len(rows) >= 4
+    assert any(row.standing.reviews >= 2 for row in rows)
+    assert any(row.standing.conflicts for row in rows)
+    statuses = [
+        row.application.status
+        for row in applications.call_applications(session, decided.id, viewer_id=0)
+    ]
+    assert ApplicationStatus.CONFIRMED in statuses
+    assert statuses.count(ApplicationStatus.RESERVE) == 2
+    assert ApplicationStatus.NOT_SELECTED in statuses
+    assert applications.criteria(session, open_call.id)

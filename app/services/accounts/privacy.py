@@ -5,7 +5,8 @@ Erasure keeps the account row and its enrolments, emptied of everything that poi
 person, so that "how many took part in this offering, this year" does not change. What is
 dropped and why:
 - name, email, password, login times, role and organisation: they identify the person;
-- the inclusion profile: personal (and, for disability, health) data;
+- the inclusion profile, and the answers the indicator store recorded from it each year the
+  person took part: personal (and, for disability, health) data;
 - the municipality of residence: with the offerings and dates of the kept enrolments it can
   single someone out (the only participant from outside the three towns, say), so it is not
   anonymous; the figures already reported keep it, in the indicator store's frozen years;
@@ -24,6 +25,7 @@ from app.models import (
     EnrolmentStatus,
     Offering,
     OutboxMessage,
+    ParticipantYear,
     Role,
     User,
 )
@@ -58,6 +60,8 @@ def export_user_data(session: Session, user_id: int, now: datetime) -> dict:
 
     The password hash and the session token are left out: they are secrets, not information
     about the person, and a copy of them would only be a risk."""
+    from app.services.applications import privacy as applicant_data  # builds on accounts
+
     user = _active_user(session, user_id)
     profile = user.profile
     enrolment_rows = session.scalars(
@@ -118,6 +122,7 @@ def export_user_data(session: Session, user_id: int, now: datetime) -> dict:
             }
             for row in enrolment_rows
         ],
+        "applications": applicant_data.export_rows(session, user.id),
         "emails": [
             {
                 "to": message.to_address,
@@ -140,6 +145,10 @@ def erase_user(session: Session, user_id: int, *, password: str, now: datetime) 
     if not users.check_password(user, password):
         raise DomainError(_l("Your password is not correct."), "password")
     promoted = []
+    from app.services.applications import privacy as applicant_data  # builds on accounts
+
+    # First the applications (a confirmed applicant's place is given up through them).
+    applicant_data.erase_applicant(session, user.id, now=now)
     # Places still to come are given up; a confirmed place in an offering that has started
     # is participation, and stays as it is to be counted.
     to_release = session.scalars(
@@ -190,6 +199,12 @@ def _anonymise(session: Session, user: User, now: datetime, *, farewell: bool) -
             closed_at=now,
         )
     user.profile = None
+    # The answers recorded when they took part go too; frozen years keep their figures.
+    session.execute(
+        delete(ParticipantYear)
+        .where(ParticipantYear.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    )
     user.name = ERASED_NAME
     user.email = None
     user.password_hash = None

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Attendance, Enrolment, Offering, OfferingSession
-from app.services import audit
+from app.services import audit, indicators
 from app.services.enrolment.participants import confirmed_participants
 from app.services.errors import DomainError
+from app.services.indicators.definitions import LEARNING
 
 _record_session = audit.recorder("session")
 _record_offering = audit.recorder("offering")
@@ -68,6 +69,7 @@ def mark_attendance(
         row.marked_at = now
         row.marked_by_id = actor_id
     session.flush()
+    indicators.offering_changed(session, offering_session.offering_id, LEARNING)
     count = sum(1 for participant in participants if participant.id in present)
     summary = (
         f"Attendance of session {offering_session.id} (offering "
@@ -98,6 +100,7 @@ def mark_completion(
         participant.completed_at = now if done else None
         after[participant.id] = audit.snapshot(participant, ["completed_at"])["completed_at"]
     session.flush()
+    indicators.offering_changed(session, offering.id, LEARNING)
     count = sum(1 for participant in participants if participant.id in completed)
     summary = f"Completion of offering {offering.id}: {count} of {len(participants)}"
     _record_offering(session, offering, actor_id, "enrolment.complete", summary, before, after)

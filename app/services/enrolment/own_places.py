@@ -90,8 +90,11 @@ def cancel_enrolment(
     actor_id: int | None = None,
 ) -> Enrolment:
     """Give a place back; a confirmed seat passes at once to the first person waiting."""
+    from app.services.applications.applying import give_up_place  # it builds on this package
+
     enrolment = get_own_enrolment(session, enrolment_id, user_id)
     check_cancellable(enrolment, now)
-    release(session, enrolment, now=now, status=EnrolmentStatus.CANCELLED, actor_id=actor_id)
+    if not give_up_place(session, enrolment, now=now, actor_id=actor_id):
+        release(session, enrolment, now=now, status=EnrolmentStatus.CANCELLED, actor_id=actor_id)
     notify(session, enrolment, "enrolment_cancelled")
     return enrolment

@@ -288,15 +288,20 @@ def cancel_place(
 ) -> list[Enrolment]:
     """End a live place for the person (at any time: the deadline binds participants, not
     staff). A freed seat goes to the waiting list; everyone concerned is emailed."""
+    from app.services.applications.applying import give_up_place  # it builds on this package
+
     before = enrolment.status
-    promoted = places.release(
-        session,
-        enrolment,
-        now=now,
-        status=EnrolmentStatus.CANCELLED,
-        actor_id=actor_id,
-        reason="cancelled-by-staff",
-    )
+    promoted = []
+    # A place from a call's application: its seat goes to the call's reserve list instead.
+    if not give_up_place(session, enrolment, now=now, actor_id=actor_id):
+        promoted = places.release(
+            session,
+            enrolment,
+            now=now,
+            status=EnrolmentStatus.CANCELLED,
+            actor_id=actor_id,
+            reason="cancelled-by-staff",
+        )
     places.notify(session, enrolment, "enrolment_cancelled_by_staff")
     _record_enrolment(
         session,

@@ -29,6 +29,7 @@ from app.models import (
     OfferingStatus,
     User,
 )
+from app.services import indicators
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.mail import outbox
 
@@ -78,6 +79,12 @@ def check_eligibility(offering: Offering, user: User, now: datetime) -> None:
         raise EnrolmentRefused(_l("Enrolment has not opened yet."))
     if availability == Availability.CLOSED:
         raise EnrolmentGone(_l("Enrolment for this offering is closed."))
+    check_person(offering, user, now)
+
+
+def check_person(offering: Offering, user: User, now: datetime) -> None:
+    """Raise EnrolmentRefused when the offering is not for this person (residence, age),
+    whatever way in it has: an enrolment or an application."""
     if offering.residents_only and not (user.municipality and user.municipality.is_partner):
         raise EnrolmentRefused(
             _l(
@@ -177,6 +184,13 @@ def transition(
     if result.rowcount != 1:
         session.refresh(enrolment)
         return False
+    if status == EnrolmentStatus.CONFIRMED:
+        indicators.place_confirmed(
+            session,
+            enrolment.offering_id,
+            enrolment.user_id,
+            waited=enrolment.status == EnrolmentStatus.WAITING,
+        )
     set_committed_value(enrolment, "status", status)
     set_committed_value(enrolment, "updated_at", now)
     enrolment.events.append(EnrolmentEvent(status=status, at=now, actor_id=actor_id, reason=reason))
@@ -271,6 +285,10 @@ def _insert_place(
             enrolment_id=enrolment_id, status=status, at=now, actor_id=actor_id, reason="enrolled"
         )
     )
+    if status == EnrolmentStatus.CONFIRMED:
+        indicators.place_confirmed(session, offering.id, user.id, waited=False)
+    else:
+        indicators.place_waiting(session, offering.id)
     enrolment = Enrolment(id=enrolment_id, **values, reminded_at=None, completed_at=None)
     make_transient_to_detached(enrolment)
     session.add(enrolment)

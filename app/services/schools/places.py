@@ -17,9 +17,10 @@ from app.models import (
     Offering,
     User,
 )
-from app.services import audit
+from app.services import audit, indicators
 from app.services.enrolment import lock_offering
 from app.services.errors import Conflict, DomainError, Forbidden
+from app.services.indicators.definitions import CLASSES
 from app.services.schools.membership import school_of
 from app.services.schools.rules import (
     ClassDetails,
@@ -185,6 +186,7 @@ def register_class(
             _l("Your school has already registered a class of this name for this session."),
             "group_name",
         ) from error
+    indicators.offering_changed(session, reg.offering_id, CLASSES)
     notify(session, reg, "class_confirmed" if placed else "class_waiting")
     return reg
 

@@ -21,8 +21,9 @@ from app.models import (
     OfferingSession,
     Programme,
 )
-from app.services import audit
+from app.services import audit, indicators
 from app.services.errors import Conflict, DomainError
+from app.services.indicators.definitions import CLASSES
 
 _record_class = audit.recorder("class_registration")
 
@@ -41,6 +42,7 @@ def mark_present(
     before = {"pupils_present": reg.pupils_present}
     reg.pupils_present = pupils_present
     session.flush()
+    indicators.offering_changed(session, reg.offering_id, CLASSES)
     summary = f"{reg.group_name}: {pupils_present} of {reg.pupils} pupils present"
     _record_class(
         session,

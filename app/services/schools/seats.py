@@ -28,8 +28,10 @@ from app.models import (
     Offering,
     OfferingStatus,
 )
+from app.services import indicators
 from app.services.enrolment import lock_offering
 from app.services.errors import Conflict
+from app.services.indicators.definitions import CLASSES
 from app.services.mail import outbox
 
 NOT_LIVE = _l("This registration is no longer live: it was cancelled or declined.")
@@ -97,6 +99,7 @@ def transition(
     for name, value in {**values, "updated_at": now}.items():
         set_committed_value(reg, name, value)
     record_event(reg, now, actor_id, reason)
+    indicators.offering_changed(session, reg.offering_id, CLASSES)
     return True
 
 
