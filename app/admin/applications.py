@@ -3,7 +3,7 @@ spread and reviews (sorted and filtered), deciding one, sending every pending de
 once, the pitch deck, and the Excel-safe export. Calls and applications are reached only
 through the scoped helpers of app.admin.access."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.access import Permission, get_application_for, offering_or_404, requires
 from app.admin.applications_forms import DecisionForm
-from app.admin.downloads import personal_data_file
+from app.admin.downloads import offering_export
 from app.applications.views import call_rows, pitch_deck_download
 from app.errors import done, submit
 from app.extensions import db
@@ -127,13 +127,4 @@ def applications_send(offering_id):
 @requires(Permission.EXPORT_PERSONAL_DATA, fresh=True)
 def applications_export(offering_id):
     """?format=xlsx|csv"""
-    offering = offering_or_404(offering_id)
-    result = applications.export_applications(
-        db.session,
-        offering,
-        fmt=request.args.get("format", "xlsx"),
-        actor_id=current_user.id,
-        now=utcnow(),
-    )
-    db.session.commit()
-    return personal_data_file(result)
+    return offering_export(offering_id, applications.export_applications)

@@ -16,7 +16,7 @@ from app.admin.classes_forms import (
     MoveClassForm,
     PresentForm,
 )
-from app.admin.downloads import personal_data_file
+from app.admin.downloads import offering_export
 from app.admin.lists import filtered_page
 from app.errors import submit
 from app.extensions import db
@@ -64,16 +64,7 @@ def class_registrations_index(offering_id):
 @requires(Permission.EXPORT_PERSONAL_DATA, fresh=True)
 def class_registrations_export(offering_id):
     """?format=xlsx|csv"""
-    offering = offering_or_404(offering_id)
-    result = schools.export_classes(
-        db.session,
-        offering,
-        fmt=request.args.get("format", "xlsx"),
-        actor_id=current_user.id,
-        now=utcnow(),
-    )
-    db.session.commit()
-    return personal_data_file(result)
+    return offering_export(offering_id, schools.export_classes)
 
 
 @bp.route("/offerings/<int:offering_id>/classes/rules", methods=["GET", "POST"])

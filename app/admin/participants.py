@@ -16,7 +16,7 @@ from app.admin.access import (
     offering_or_404,
     requires,
 )
-from app.admin.downloads import personal_data_file
+from app.admin.downloads import offering_export
 from app.admin.participants_forms import (
     AttendanceForm,
     CompletionForm,
@@ -318,14 +318,6 @@ def participants_message(offering_id):
 @requires(Permission.EXPORT_PERSONAL_DATA, fresh=True)
 def participants_export(offering_id):
     """?what=participants|attendance|waiting-list&format=xlsx|csv"""
-    offering = offering_or_404(offering_id)
-    result = exports.export(
-        db.session,
-        offering,
-        kind=request.args.get("what", exports.Kind.PARTICIPANTS.value),
-        fmt=request.args.get("format", exports.Format.XLSX.value),
-        actor_id=current_user.id,
-        now=utcnow(),
+    return offering_export(
+        offering_id, exports.export, kind=request.args.get("what", exports.Kind.PARTICIPANTS.value)
     )
-    db.session.commit()
-    return personal_data_file(result)
