@@ -51,6 +51,7 @@ from app.models.enums import (
     Role,
 )
 from app.models.indicators import (
+    IndicatorDelta,
     IndicatorValue,
     IndicatorYear,
     ParticipantYear,
@@ -107,6 +108,7 @@ __all__ = [
     "EnrolmentStatus",
     "Format",
     "Gender",
+    "IndicatorDelta",
     "IndicatorValue",
     "IndicatorYear",
     "InstructionLanguage",

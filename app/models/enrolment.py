@@ -14,6 +14,11 @@ from app.models.types import UTCDateTime, enum_column, utcnow
 LIVE = "status IN ('confirmed', 'waiting')"
 
 
+def _first_status_is(status: EnrolmentStatus):
+    """A column default: whether the place starts with ``status``."""
+    return lambda context: context.get_current_parameters()["status"] == status
+
+
 class Enrolment(db.Model):
     """A person's place (confirmed or waiting) in an offering.
 
@@ -43,6 +48,14 @@ class Enrolment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whether the place was ever confirmed / ever on the waiting list (its events say so too;
+    # these let a year's figures be counted without reading every event back).
+    ever_confirmed: Mapped[bool] = mapped_column(
+        default=_first_status_is(EnrolmentStatus.CONFIRMED), server_default=sa.false()
+    )
+    ever_waited: Mapped[bool] = mapped_column(
+        default=_first_status_is(EnrolmentStatus.WAITING), server_default=sa.false()
+    )
 
     offering: Mapped[Offering] = relationship()
     user: Mapped[User | None] = relationship()

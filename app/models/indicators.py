@@ -28,6 +28,24 @@ class IndicatorValue(db.Model):
     value: Mapped[int] = mapped_column(sa.BigInteger)
 
 
+class IndicatorDelta(db.Model):
+    """A change to a figure written by the feed as it happens: added, never updated, so a
+    rush of enrolments in different offerings shares no row to wait on. A figure is its
+    ``IndicatorValue`` plus its deltas; a rebuild or ``indicators compact`` folds them in."""
+
+    __tablename__ = "indicator_delta"
+    __table_args__ = (sa.Index("ix_indicator_delta_year_code", "year", "code"),)
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
+    year: Mapped[int]
+    code: Mapped[str] = mapped_column(sa.String(40))
+    dimension: Mapped[str] = mapped_column(sa.String(40), default=TOTAL)
+    key: Mapped[str] = mapped_column(sa.String(120), default=TOTAL)
+    value: Mapped[int] = mapped_column(sa.BigInteger)
+
+
 class IndicatorYear(db.Model):
     """A year once reported: frozen, its values never change again, whatever is erased."""
 

@@ -11,8 +11,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from app.extensions import db
-from app.models import Enrolment, EnrolmentStatus, Offering, OutboxMessage, utcnow
+from app.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Offering,
+    OfferingSession,
+    OutboxMessage,
+    utcnow,
+)
 from app.services import enrolment as service
+from app.services import indicators
+from app.services.indicators import store as indicators_store
 from tests.factories import make_offering, make_user
 
 CAPACITY = 5
@@ -189,3 +198,78 @@ def test_people_leaving_the_waiting_list_while_it_moves_never_leak_a_seat(app, e
     status = {id_: status for id_, _user, status in after}
     assert [status[id_] for id_, _user in confirmed + waiting] == [EnrolmentStatus.CANCELLED] * 6
     assert seats == list(status.values()).count(EnrolmentStatus.CONFIRMED) == CAPACITY
+
+
+def year_figures(app, year):
+    """The year's figures as stored (values and deltas), then as a rebuild counts them."""
+    with app.app_context():
+        stored = indicators_store.stored_values(db.session, year)
+        indicators.rebuild(db.session, year, now=utcnow())
+        rebuilt = indicators_store.stored_values(db.session, year)
+        db.session.commit()
+        return stored, rebuilt
+
+
+def test_a_rush_over_several_offerings_with_a_rebuild_and_a_compaction_counts_everyone(app, engine):
+    """Enrolments in three offerings at once write no figure in common (they append deltas),
+    while a rebuild and a compaction of the same year run beside them: nothing is lost or
+    counted twice."""
+    with app.app_context():
+        offerings = [make_offering(db.session, capacity=3) for _ in range(3)]
+        users = [make_user(db.session) for _ in range(12)]
+        db.session.commit()
+        year = indicators.year_of(offerings[0].starts_at)
+        jobs = [enrol_job(offerings[i % 3].id, user.id) for i, user in enumerate(users)]
+
+    def rebuild(session):
+        return indicators.rebuild(session, year, now=utcnow())
+
+    def compact(session):
+        return indicators.compact(session, year)
+
+    outcomes = run_together(app, engine, [*jobs, rebuild, compact])
+
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    stored, rebuilt = year_figures(app, year)
+    assert stored == rebuilt
+    assert stored[("enrolments", "", "")] == 9
+    assert stored[("unmet_waiting", "", "")] == 3
+    assert stored[("participants", "", "")] == 9
+
+
+def test_two_staff_recording_attendance_at_once_both_land_in_the_figures(app, engine):
+    """Two re-counts of one group of one year take turns instead of both replacing it."""
+    with app.app_context():
+        offerings = [make_offering(db.session, capacity=2) for _ in range(2)]
+        for offering in offerings:
+            for _ in range(2):
+                service.enrol(
+                    db.session,
+                    offering_id=offering.id,
+                    user_id=make_user(db.session).id,
+                    now=utcnow(),
+                )
+        db.session.commit()
+        year = indicators.year_of(offerings[0].starts_at)
+        session_ids = [offering.sessions[0].id for offering in offerings]
+
+    def mark(session_id):
+        def job(session):
+            offering_session = session.get(OfferingSession, session_id)
+            people = service.confirmed_participants(session, offering_session.offering_id)
+            return service.mark_attendance(
+                session,
+                offering_session,
+                present=[place.id for place in people],
+                actor_id=None,
+                now=utcnow(),
+            )
+
+        return job
+
+    outcomes = run_together(app, engine, [mark(session_id) for session_id in session_ids])
+
+    assert outcomes == [(2, 2), (2, 2)]
+    stored, rebuilt = year_figures(app, year)
+    assert stored == rebuilt
+    assert stored[("attendance_present", "", "")] == 4

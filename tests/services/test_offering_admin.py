@@ -25,7 +25,7 @@ from app.models import (
     SearchTerm,
     utcnow,
 )
-from app.services import enrolment, offerings
+from app.services import enrolment, indicators, offerings
 from app.services.errors import Conflict
 from app.services.offerings import OfferingData, OfferingInvalid, SessionRow
 from tests.factories import make_offering, make_organisation, make_user, municipality, programme
@@ -526,3 +526,30 @@ def test_a_page_of_the_list_costs_the_same_queries_whatever_its_size(session, co
         assert len(shown) == per_page
         counts.append(len(queries))
     assert counts[0] == counts[1] == 2
+
+
+def test_the_offer_in_the_figures_follows_each_committed_change(session):
+    """Offerings run, places and hours are counted again as each change commits, including
+    the capacity and the cancellation that the service writes as plain UPDATEs."""
+    offering = make_offering(session, capacity=10)
+    session.commit()
+    year = indicators.year_of(offering.starts_at)
+
+    def figure(code):
+        return indicators.year_figures(session, year, threshold=1)[code].value
+
+    assert (figure("offerings"), figure("places")) == (1, 10)
+    assert figure("hours") > 0
+    offerings.update_offering(
+        session,
+        offering,
+        data_of(offering, capacity=25),
+        rows_of(offering),
+        actor_id=None,
+        now=utcnow(),
+    )
+    session.commit()
+    assert figure("places") == 25
+    offerings.cancel(session, offering, actor_id=None, now=utcnow())
+    session.commit()
+    assert (figure("offerings"), figure("places"), figure("hours")) == (0, 0, 0)

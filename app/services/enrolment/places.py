@@ -162,12 +162,6 @@ def _release_seat(session: Session, offering_id: int) -> None:
     )
 
 
-def _record(enrolment: Enrolment, status: EnrolmentStatus, now: datetime, actor_id, reason):
-    enrolment.status = status
-    enrolment.updated_at = now
-    enrolment.events.append(EnrolmentEvent(status=status, at=now, actor_id=actor_id, reason=reason))
-
-
 def transition(
     session: Session, enrolment: Enrolment, status: EnrolmentStatus, now: datetime, actor_id, reason
 ) -> bool:
@@ -175,10 +169,14 @@ def transition(
 
     False (and the enrolment reloaded) when a concurrent transaction changed it first: a
     double-clicked cancel, or a waiting place promoted while its owner was cancelling it."""
+    ever = {
+        EnrolmentStatus.CONFIRMED: {"ever_confirmed": True},
+        EnrolmentStatus.WAITING: {"ever_waited": True},
+    }.get(status, {})
     result = session.execute(
         update(Enrolment)
         .where(Enrolment.id == enrolment.id, Enrolment.status == enrolment.status)
-        .values(status=status, updated_at=now)
+        .values(status=status, updated_at=now, **ever)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -191,8 +189,8 @@ def transition(
             enrolment.user_id,
             waited=enrolment.status == EnrolmentStatus.WAITING,
         )
-    set_committed_value(enrolment, "status", status)
-    set_committed_value(enrolment, "updated_at", now)
+    for name, value in {"status": status, "updated_at": now, **ever}.items():
+        set_committed_value(enrolment, name, value)
     enrolment.events.append(EnrolmentEvent(status=status, at=now, actor_id=actor_id, reason=reason))
     return True
 
@@ -241,6 +239,7 @@ def enrol(
         if offering.seats_left == 0
         else None
     )
+    feed = indicators.PlaceFeed(session, offering_id)
 
     offering = lock_offering(session, offering_id)
     check_eligibility(offering, user, now)  # again: staff may have cancelled it meanwhile
@@ -249,7 +248,7 @@ def enrol(
     status = EnrolmentStatus.CONFIRMED if seated else EnrolmentStatus.WAITING
     if status == EnrolmentStatus.WAITING and offering.mode != Mode.INDIVIDUAL:
         raise EnrolmentRefused(_l("There are no places left."))
-    enrolment = _insert_place(session, offering, user, status, now, actor_id)
+    enrolment = _insert_place(session, offering, user, status, now, actor_id, feed)
     if seated:
         set_committed_value(offering, "seats_taken", offering.seats_taken + 1)
     if status == EnrolmentStatus.CONFIRMED:
@@ -263,7 +262,13 @@ def enrol(
 
 
 def _insert_place(
-    session: Session, offering: Offering, user: User, status: EnrolmentStatus, now, actor_id
+    session: Session,
+    offering: Offering,
+    user: User,
+    status: EnrolmentStatus,
+    now,
+    actor_id,
+    feed: indicators.PlaceFeed,
 ) -> Enrolment:
     """The new place and its first event as two plain INSERTs, and the place as a loaded
     object: under the offering's lock no unit of work runs, only SQL."""
@@ -273,6 +278,8 @@ def _insert_place(
         "status": status,
         "created_at": now,
         "updated_at": now,
+        "ever_confirmed": status == EnrolmentStatus.CONFIRMED,
+        "ever_waited": status == EnrolmentStatus.WAITING,
     }
     try:
         enrolment_id = session.execute(
@@ -286,9 +293,9 @@ def _insert_place(
         )
     )
     if status == EnrolmentStatus.CONFIRMED:
-        indicators.place_confirmed(session, offering.id, user.id, waited=False)
+        feed.confirmed(user.id, waited=False)
     else:
-        indicators.place_waiting(session, offering.id)
+        feed.waiting()
     enrolment = Enrolment(id=enrolment_id, **values, reminded_at=None, completed_at=None)
     make_transient_to_detached(enrolment)
     session.add(enrolment)

@@ -4,11 +4,13 @@ and the figures shown (suppressed in public)."""
 from app.services.indicators.compute import year_bounds, year_of
 from app.services.indicators.definitions import BY_CODE, INDICATORS, PUBLIC, Indicator, names
 from app.services.indicators.feed import (
+    PlaceFeed,
     offering_changed,
     place_confirmed,
     place_waiting,
     search_found_nothing,
 )
+from app.services.indicators.offer import mark_offering
 from app.services.indicators.publish import (
     Cell,
     Figure,
@@ -23,11 +25,13 @@ from app.services.indicators.store import (
     Change,
     YearFrozen,
     check_year,
+    compact,
     freeze,
     is_frozen,
     rebuild,
     refresh,
     unfreeze,
+    years_with_changes,
 )
 
 __all__ = [
@@ -41,15 +45,18 @@ __all__ = [
     "EntryText",
     "Figure",
     "Indicator",
+    "PlaceFeed",
     "YearFigures",
     "YearFrozen",
     "add_entry",
     "as_json",
     "as_rows",
     "check_year",
+    "compact",
     "entries",
     "freeze",
     "is_frozen",
+    "mark_offering",
     "names",
     "offering_changed",
     "place_confirmed",
@@ -61,4 +68,5 @@ __all__ = [
     "year_bounds",
     "year_figures",
     "year_of",
+    "years_with_changes",
 ]

@@ -19,8 +19,6 @@ from app.models import (
     ClassRegistration,
     ClassStatus,
     Enrolment,
-    EnrolmentEvent,
-    EnrolmentStatus,
     Municipality,
     Offering,
     OfferingSession,
@@ -87,37 +85,18 @@ def _columns(query: Select, count: int) -> list[list]:
     return [[(row[0], row[i + 1]) for row in rows] for i in range(count)]
 
 
-def _place_history(year: int):
-    """Per enrolment of the year: ever confirmed, ever waiting."""
-    confirmed = func.max(case((EnrolmentEvent.status == EnrolmentStatus.CONFIRMED, 1), else_=0))
-    waited = func.max(case((EnrolmentEvent.status == EnrolmentStatus.WAITING, 1), else_=0))
-    return (
-        select(
-            Enrolment.id.label("enrolment_id"),
-            Enrolment.offering_id,
-            Enrolment.user_id,
-            Enrolment.completed_at,
-            confirmed.label("confirmed"),
-            waited.label("waited"),
-        )
-        .join(Offering, Enrolment.offering_id == Offering.id)
-        .join(EnrolmentEvent, EnrolmentEvent.enrolment_id == Enrolment.id)
-        .where(in_year(year))
-        .group_by(Enrolment.id, Enrolment.offering_id, Enrolment.user_id, Enrolment.completed_at)
-        .subquery()
-    )
-
-
 def places(session: Session, year: int, keys) -> Values:
     """Enrolments, places left waiting, and the participants (with their demographics)."""
-    history = _place_history(year)
     enrolments, unmet = _columns(
         session.execute(
             select(
-                history.c.offering_id,
-                func.sum(history.c.confirmed),
-                func.sum(case((history.c.confirmed == 0, history.c.waited), else_=0)),
-            ).group_by(history.c.offering_id)
+                Enrolment.offering_id,
+                func.sum(case((Enrolment.ever_confirmed, 1), else_=0)),
+                func.sum(case((Enrolment.ever_waited & ~Enrolment.ever_confirmed, 1), else_=0)),
+            )
+            .join(Offering, Enrolment.offering_id == Offering.id)
+            .where(in_year(year))
+            .group_by(Enrolment.offering_id)
         ),
         2,
     )
@@ -133,13 +112,7 @@ def _confirmed_people(year: int, *where) -> Select:
     return (
         select(Enrolment.user_id)
         .join(Offering, Enrolment.offering_id == Offering.id)
-        .join(EnrolmentEvent, EnrolmentEvent.enrolment_id == Enrolment.id)
-        .where(
-            in_year(year),
-            EnrolmentEvent.status == EnrolmentStatus.CONFIRMED,
-            Enrolment.user_id.is_not(None),
-            *where,
-        )
+        .where(in_year(year), Enrolment.ever_confirmed, Enrolment.user_id.is_not(None), *where)
     )
 
 

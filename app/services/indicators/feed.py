@@ -1,17 +1,17 @@
 """The feed: each event adds itself to its year's figures in the transaction that records it.
 
-A place confirmed or put on a waiting list is counted as it happens (a few conditional
-upserts, in one order, after the offering's lock), since a rush of enrolments cannot re-count
-a year each time; staff actions (attendance, completion, classes, applications) re-count
-their small group of the year from the facts. Either way the result is what
-``rebuild`` counts from the same facts, which the tests check after random sequences."""
+A place confirmed or put on a waiting list, and a search that found nothing, append deltas
+(plain INSERTs under the year's shared lock): a rush of enrolments in different offerings
+writes no row in common, so none waits for another. Staff actions (attendance, completion,
+classes, applications) re-count their small group of the year from the facts, one at a time.
+Either way the result is what ``rebuild`` counts from the same facts, which the tests check
+after random sequences."""
 
-from sqlalchemy import delete, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
-    IndicatorValue,
+    IndicatorDelta,
     Municipality,
     Offering,
     ParticipantProfile,
@@ -30,35 +30,33 @@ from app.services.indicators.compute import (
     snapshot_select,
     year_of,
 )
-from app.services.indicators.store import is_frozen, refresh
-
-DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+from app.services.indicators.store import dialect_insert, is_frozen, lock_year, refresh
 
 
-def _insert(session: Session, model):
-    return DIALECT_INSERT[session.get_bind().dialect.name](model)
+class _Deltas:
+    """The deltas of one event, appended in one statement."""
 
+    def __init__(self, year: int):
+        self.year, self.rows = year, []
 
-def _bump(session: Session, year: int, code: str, cells: list[tuple[str, str]], by: int) -> None:
-    """Add ``by`` to the total and the given (dimension, key) cells, in sorted order (so two
-    transactions lock the rows they share in the same order)."""
-    table = IndicatorValue.__table__
-    for dimension, key in sorted({(TOTAL, TOTAL), *cells}):
-        statement = _insert(session, IndicatorValue).values(
-            code=code, year=year, dimension=dimension, key=key, value=by
-        )
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["code", "year", "dimension", "key"],
-                set_={"value": table.c.value + statement.excluded.value},
+    def add(self, code: str, cells: list[tuple[str, str]], by: int) -> None:
+        """``by`` added to the total and the given (dimension, key) cells."""
+        for dimension, key in [(TOTAL, TOTAL), *cells]:
+            self.rows.append(
+                {"year": self.year, "code": code, "dimension": dimension, "key": key, "value": by}
             )
-        )
-    if by < 0:  # a figure back to zero is not stored (as a rebuild would not store it)
-        session.execute(
-            delete(IndicatorValue).where(
-                IndicatorValue.code == code, IndicatorValue.year == year, IndicatorValue.value == 0
-            )
-        )
+
+    def append(self, session: Session) -> None:
+        if self.rows:
+            session.execute(insert(IndicatorDelta.__table__), self.rows)
+
+
+def _open(session: Session, year: int | None) -> bool:
+    """The year can still change: its lock taken shared, then found not frozen."""
+    if year is None:
+        return False
+    lock_year(session, year)
+    return not is_frozen(session, year)
 
 
 def _offering_facts(session: Session, offering_id: int) -> tuple[int | None, dict[str, str]]:
@@ -76,34 +74,57 @@ def _offering_facts(session: Session, offering_id: int) -> tuple[int | None, dic
     }
 
 
-def _open_year(session: Session, offering_id: int) -> tuple[int | None, dict[str, str]]:
-    year, keys = _offering_facts(session, offering_id)
-    if year is None or is_frozen(session, year):
-        return None, keys
-    return year, keys
-
-
 def _cells(keys: dict[str, str], dims) -> list[tuple[str, str]]:
     return [(dim, keys[dim]) for dim in dims]
 
 
-def place_waiting(session: Session, offering_id: int) -> None:
-    year, keys = _open_year(session, offering_id)
-    if year is not None:
-        _bump(session, year, "unmet_waiting", _cells(keys, d.REACH), 1)
+class PlaceFeed:
+    """The feed of one offering's places. Made before the offering's lock (it reads the
+    offering's year and keys and takes the year's lock shared), so that under the offering's
+    lock a place waiting costs one INSERT."""
+
+    def __init__(self, session: Session, offering_id: int):
+        self.session = session
+        year, self.keys = _offering_facts(session, offering_id)
+        self.year = year if _open(session, year) else None
+
+    def waiting(self) -> None:
+        if self.year is not None:
+            deltas = _Deltas(self.year)
+            deltas.add("unmet_waiting", _cells(self.keys, d.REACH), 1)
+            deltas.append(self.session)
+
+    def confirmed(self, user_id: int, *, waited: bool) -> None:
+        """A place confirmed: an enrolment, perhaps a waiting-list request met, and the
+        person's first participation of the year (their profile answers as they are now)."""
+        if self.year is None:
+            return
+        session, year, keys = self.session, self.year, self.keys
+        deltas = _Deltas(year)
+        deltas.add("enrolments", _cells(keys, d.OFFER), 1)
+        if waited:
+            deltas.add("unmet_waiting", _cells(keys, d.REACH), -1)
+        person = _first_participation(session, year, user_id)
+        if person is not None:
+            cells = [
+                (dim, breakdown_key(dim, value))
+                for dim, value in zip(INCLUSION_COLUMNS, person, strict=True)
+            ]
+            deltas.add("participants", cells, 1)
+        if keys[d.KIND] in d.TECHNICAL_KINDS:
+            woman = _first_technical(session, year, user_id)
+            if woman is not None:
+                deltas.add("technical_participants", [], 1)
+                if woman:
+                    deltas.add("technical_women", [], 1)
+        deltas.append(session)
 
 
-def place_confirmed(session: Session, offering_id: int, user_id: int, *, waited: bool) -> None:
-    """A place confirmed: an enrolment, perhaps a waiting-list request met, and the person's
-    first participation of the year (their profile answers recorded as they are now)."""
-    year, keys = _open_year(session, offering_id)
-    if year is None:
-        return
-    _bump(session, year, "enrolments", _cells(keys, d.OFFER), 1)
-    if waited:
-        _bump(session, year, "unmet_waiting", _cells(keys, d.REACH), -1)
+def _first_participation(session: Session, year: int, user_id: int):
+    """The person's answers recorded for the year if this is their first participation of
+    it (None if they already took part)."""
     snapshot = (
-        _insert(session, ParticipantYear)
+        dialect_insert(session, ParticipantYear)
         .from_select(
             [*SNAPSHOT_COLUMNS, "year", "user_id", "technical", "recorded_at"],
             select(*snapshot_select(), literal(year), User.id, literal(False), func.now())
@@ -113,37 +134,36 @@ def place_confirmed(session: Session, offering_id: int, user_id: int, *, waited:
             .where(User.id == user_id),
         )
         .on_conflict_do_nothing(index_elements=["year", "user_id"])
-        .returning(ParticipantYear.user_id)
+        .returning(*INCLUSION_COLUMNS.values())
     )
     # RETURNING, not rowcount: an INSERT ... SELECT's rowcount is not reported alike by
     # every driver.
-    first_time = session.execute(snapshot).first() is not None
-    person = session.execute(
-        select(*INCLUSION_COLUMNS.values()).where(
-            ParticipantYear.year == year, ParticipantYear.user_id == user_id
+    return session.execute(snapshot).first()
+
+
+def _first_technical(session: Session, year: int, user_id: int) -> bool | None:
+    """Whether the person is a woman if this is their first technical participation of the
+    year (None if it is not)."""
+    row = session.execute(
+        update(ParticipantYear)
+        .where(
+            ParticipantYear.year == year,
+            ParticipantYear.user_id == user_id,
+            ParticipantYear.technical.is_(False),
         )
-    ).one()
-    if first_time:
-        cells = [
-            (dim, breakdown_key(dim, value))
-            for dim, value in zip(INCLUSION_COLUMNS, person, strict=True)
-        ]
-        _bump(session, year, "participants", cells, 1)
-    if keys[d.KIND] in d.TECHNICAL_KINDS:
-        became_technical = session.execute(
-            update(ParticipantYear)
-            .where(
-                ParticipantYear.year == year,
-                ParticipantYear.user_id == user_id,
-                ParticipantYear.technical.is_(False),
-            )
-            .values(technical=True)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if became_technical:
-            _bump(session, year, "technical_participants", [], 1)
-            if person[0] == Gender.WOMAN:
-                _bump(session, year, "technical_women", [], 1)
+        .values(technical=True)
+        .returning(ParticipantYear.gender)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return None if row is None else row[0] == Gender.WOMAN
+
+
+def place_waiting(session: Session, offering_id: int) -> None:
+    PlaceFeed(session, offering_id).waiting()
+
+
+def place_confirmed(session: Session, offering_id: int, user_id: int, *, waited: bool) -> None:
+    PlaceFeed(session, offering_id).confirmed(user_id, waited=waited)
 
 
 def offering_changed(session: Session, offering_id: int, *groups: str) -> None:
@@ -156,13 +176,15 @@ def offering_changed(session: Session, offering_id: int, *groups: str) -> None:
 def search_found_nothing(session: Session, terms: list[str], year: int) -> None:
     """A search that found nothing, as its normalised words (never who searched)."""
     term = " ".join(terms)[:120]
-    if not term or is_frozen(session, year):
+    if not term or not _open(session, year):
         return
     table = SearchMiss.__table__
-    statement = _insert(session, SearchMiss).values(year=year, term=term, count=1)
+    statement = dialect_insert(session, SearchMiss).values(year=year, term=term, count=1)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["year", "term"], set_={"count": table.c.count + 1}
         )
     )
-    refresh(session, year, d.SEARCHES)
+    deltas = _Deltas(year)
+    deltas.add("unmet_searches", [(d.TERM, term)], 1)
+    deltas.append(session)

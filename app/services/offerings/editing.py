@@ -20,7 +20,7 @@ from app.models import (
     OfferingLanguage,
     OfferingStatus,
 )
-from app.services import audit, enrolment
+from app.services import audit, enrolment, indicators
 from app.services.catalogue import search
 from app.services.offerings import notices, rules
 from app.services.offerings.notices import OfferingChange
@@ -147,6 +147,7 @@ def _set_capacity(session: DbSession, offering: Offering, capacity: int, now: da
         raise rules.capacity_below_places(offering.seats_taken)
     raised = capacity > offering.capacity
     set_committed_value(offering, "capacity", capacity)
+    indicators.mark_offering(session, offering.id)
     if raised:
         enrolment.promote_waitlist(session, offering_id=offering.id, now=now)
 

@@ -17,6 +17,7 @@ from app.models import (
     OfferingStatus,
 )
 from app.models.types import LabelledEnum
+from app.services import indicators
 from app.services.enrolment import notify, transition
 from app.services.errors import Conflict, NotFound
 
@@ -88,6 +89,7 @@ def cancel_offering(
         if offering.status == OfferingStatus.CANCELLED:
             return []
         raise Conflict(_l("Only a published offering can be cancelled."))
+    indicators.mark_offering(session, offering_id)
     ended = [
         enrolment
         for enrolment in live_enrolments(session, offering_id)
