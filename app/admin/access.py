@@ -133,41 +133,30 @@ def offering_or_404(offering_id: int) -> Offering:
     return get_offering_for(db.session, current_user, offering_id)
 
 
+def _managed(session: Session, user: User, model, row_id: int, *where):
+    """A row of ``model`` (with an ``offering_id``) in an offering this person manages."""
+    row = session.scalar(
+        select(model)
+        .join(Offering, model.offering_id == Offering.id)
+        .where(model.id == row_id, offering_scope(user), *where)
+    )
+    if row is None:
+        raise NotFound(NOT_YOURS)
+    return row
+
+
 def get_enrolment_for(session: Session, user: User, enrolment_id: int) -> Enrolment:
     """An enrolment in an offering this person manages."""
-    enrolment = session.scalar(
-        select(Enrolment)
-        .join(Offering, Enrolment.offering_id == Offering.id)
-        .where(Enrolment.id == enrolment_id, offering_scope(user))
-    )
-    if enrolment is None:
-        raise NotFound(NOT_YOURS)
-    return enrolment
+    return _managed(session, user, Enrolment, enrolment_id)
 
 
 def get_class_registration_for(session: Session, user: User, reg_id: int) -> ClassRegistration:
     """A class registration in an offering this person manages."""
-    reg = session.scalar(
-        select(ClassRegistration)
-        .join(Offering, ClassRegistration.offering_id == Offering.id)
-        .where(ClassRegistration.id == reg_id, offering_scope(user))
-    )
-    if reg is None:
-        raise NotFound(NOT_YOURS)
-    return reg
+    return _managed(session, user, ClassRegistration, reg_id)
 
 
 def get_application_for(session: Session, user: User, application_id: int) -> Application:
     """A sent application to a call this person manages (drafts are the applicant's own)."""
-    application = session.scalar(
-        select(Application)
-        .join(Offering, Application.offering_id == Offering.id)
-        .where(
-            Application.id == application_id,
-            Application.status != ApplicationStatus.DRAFT,
-            offering_scope(user),
-        )
+    return _managed(
+        session, user, Application, application_id, Application.status != ApplicationStatus.DRAFT
     )
-    if application is None:
-        raise NotFound(NOT_YOURS)
-    return application
