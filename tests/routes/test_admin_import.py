@@ -130,7 +130,7 @@ def test_broken_rows_are_listed_by_row_and_column_and_nothing_is_written(
     content = csv_bytes([row(), row(external_id="LR-2025-002", capacity="many", sessions="soon")])
     response = check(client, content, lang=lang)
     assert response.status_code == 422
-    assert "<td>3</td>" in response.text
+    assert re.search(r"<td[^>]*>3</td>", response.text)
     assert "<code>capacity</code>" in response.text and "<code>sessions</code>" in response.text
     assert message in unescape(response.text)
     assert 'name="payload"' not in response.text
