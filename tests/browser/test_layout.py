@@ -115,3 +115,25 @@ def test_the_main_pages_are_photographed_for_a_phone_and_a_laptop(
 ):
     walk(open_page, people.get(who), paths, demo, "es", PHOTO, photograph=True)
     assert list(SCREENSHOTS.glob("es-*-390.png")) and list(SCREENSHOTS.glob("es-*-1366.png"))
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_phone_layouts_pass_axe(open_page, demo, people, assert_accessible, lang):
+    """Stacked tables and the folded filters, as a phone shows them."""
+    page = open_page(viewport={"width": 390, "height": 844})
+    page.goto(f"/{lang}/offerings/")
+    assert_accessible(page)
+    page.click(".filters-summary")
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)  # past the button's colour transition
+    assert_accessible(page)
+    page.goto(f"/{lang}/privacy")
+    assert_accessible(page)
+    assert log_in(page, people["resident"], lang=lang) == 200
+    page.goto(f"/{lang}/account/")
+    assert page.locator("td[data-label]").count() > 0
+    assert_accessible(page)
+    staff = open_page(viewport={"width": 390, "height": 844})
+    assert log_in(staff, people["admin"], lang=lang) == 200
+    staff.goto(f"/{lang}/admin/offerings/")
+    assert_accessible(staff)
