@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app import demo
 from app.extensions import db
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, localized
 from app.models import Offering, Role, utcnow
 from app.ops import backup
 from app.services import accounts, applications, enrolment, schools
@@ -64,15 +64,7 @@ def import_offerings_command(file: Path, dry_run: bool, lang: str) -> None:
         if dry_run:
             db.session.rollback()
             for outcome in result.outcomes:
-                if outcome.action == "updated":
-                    click.echo(
-                        _(
-                            "Row %(row)s (%(external_id)s) would change: %(columns)s",
-                            row=outcome.row,
-                            external_id=outcome.external_id,
-                            columns=", ".join(outcome.changed),
-                        )
-                    )
+                click.echo(_dry_run_line(outcome))
             summary = _(
                 "Dry run, nothing written. Would create %(created)s, update %(updated)s, "
                 "leave %(unchanged)s unchanged.",
@@ -93,6 +85,28 @@ def import_offerings_command(file: Path, dry_run: bool, lang: str) -> None:
                 )
             )
         click.echo(summary)
+
+
+def _dry_run_line(outcome) -> str:
+    """One row of a dry run: its reference, the title and status the offering would have,
+    and what would happen to it."""
+    values = {
+        "row": outcome.row,
+        "external_id": outcome.external_id,
+        "title": localized(outcome, "title").text,
+        "status": outcome.status.label,
+    }
+    if outcome.action == "created":
+        return _(
+            "Row %(row)s (%(external_id)s) “%(title)s”, %(status)s: would be created", **values
+        )
+    if outcome.action == "updated":
+        return _(
+            "Row %(row)s (%(external_id)s) “%(title)s”, %(status)s: would change %(columns)s",
+            columns=", ".join(outcome.changed),
+            **values,
+        )
+    return _("Row %(row)s (%(external_id)s) “%(title)s”, %(status)s: unchanged", **values)
 
 
 @click.command("seed-demo")

@@ -4,7 +4,23 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
-INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+from dotenv import dotenv_values
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT_DIR / "instance"
+# Invented operator details for the development server and the demo (marked as such).
+DEMO_ENV = ROOT_DIR / "demo.env"
+# Who runs the site: a public site must say (LSSI-CE art. 10, GDPR art. 13, RD 1112/2018).
+REQUIRED_OPERATOR_SETTINGS = (
+    "SITE_OWNER_NAME",
+    "SITE_OWNER_ADDRESS",
+    "SITE_OWNER_TAX_ID",
+    "CONTACT_EMAIL",
+    "DPO_EMAIL",
+    "ACCESSIBILITY_EMAIL",
+    "ACCESSIBILITY_UNIT",
+)
+OPERATOR_SETTINGS = (*REQUIRED_OPERATOR_SETTINGS, "SITE_OWNER_REGISTRY")
 # Signs sessions only where MOT_ENV=development (`make run`); anywhere else the site refuses it.
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 MIN_SECRET_KEY_LENGTH = 32
@@ -16,6 +32,21 @@ def _int(name: str, default: int = 0) -> int:
 
 def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def demo_operator() -> dict[str, str]:
+    """The demo operator details of ``demo.env``."""
+    values = dotenv_values(DEMO_ENV) if DEMO_ENV.exists() else {}
+    return {name: values.get(name) or "" for name in OPERATOR_SETTINGS}
+
+
+def _operator(name: str) -> str:
+    """An operator detail from the environment; on a developer's machine (MOT_ENV=development)
+    the demo one when the environment has none."""
+    value = os.environ.get(name, "")
+    if not value and os.environ.get("MOT_ENV") == "development":
+        value = demo_operator()[name]
+    return value
 
 
 def _database_url() -> str:
@@ -105,15 +136,17 @@ class Config:
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
 
     # Who runs the site, as the legal notice, privacy notice and accessibility statement name
-    # them. Never guessed: left empty, each shows as a visible "to be completed" placeholder.
-    SITE_OWNER_NAME = os.environ.get("SITE_OWNER_NAME", "")
-    SITE_OWNER_ADDRESS = os.environ.get("SITE_OWNER_ADDRESS", "")
-    SITE_OWNER_TAX_ID = os.environ.get("SITE_OWNER_TAX_ID", "")
-    SITE_OWNER_REGISTRY = os.environ.get("SITE_OWNER_REGISTRY", "")
-    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
-    DPO_EMAIL = os.environ.get("DPO_EMAIL", "")
-    ACCESSIBILITY_EMAIL = os.environ.get("ACCESSIBILITY_EMAIL", "")
-    ACCESSIBILITY_UNIT = os.environ.get("ACCESSIBILITY_UNIT", "")
+    # them. Never guessed: production refuses to start without them (app/security.py); on a
+    # developer's machine the demo ones of demo.env fill the gaps; an empty one shows as a
+    # visible "to be completed" placeholder.
+    SITE_OWNER_NAME = _operator("SITE_OWNER_NAME")
+    SITE_OWNER_ADDRESS = _operator("SITE_OWNER_ADDRESS")
+    SITE_OWNER_TAX_ID = _operator("SITE_OWNER_TAX_ID")
+    SITE_OWNER_REGISTRY = _operator("SITE_OWNER_REGISTRY")
+    CONTACT_EMAIL = _operator("CONTACT_EMAIL")
+    DPO_EMAIL = _operator("DPO_EMAIL")
+    ACCESSIBILITY_EMAIL = _operator("ACCESSIBILITY_EMAIL")
+    ACCESSIBILITY_UNIT = _operator("ACCESSIBILITY_UNIT")
     # The statement says when it was prepared and last reviewed; update both on each review.
     ACCESSIBILITY_STATEMENT_DATE = date.fromisoformat(
         os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-28")
@@ -172,3 +205,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     # Never the SMTP server of a developer's environment; tests point MAIL_FOLDER at tmp.
     MAIL_BACKEND = "folder"
+
+
+# Tests see the operator details they set themselves, never the demo ones nor a developer's.
+for _name in OPERATOR_SETTINGS:
+    setattr(TestConfig, _name, "")

@@ -34,7 +34,13 @@ def format_date(value: date | datetime, fmt: str = "long") -> str:
     return dates.format_date(_madrid(value), fmt, locale=_locale())
 
 
+# A moment in a list or a table, in words: "14 feb 2027, 17:00" ("14 Feb 2027, 17:00").
+LIST = "list"
+
+
 def format_datetime(value: datetime, fmt: str = "medium") -> str:
+    if fmt == LIST:
+        return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
     return dates.format_datetime(value, fmt, tzinfo=MADRID, locale=_locale())
 
 

@@ -8,7 +8,12 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from app.config import DEVELOPMENT_SECRET_KEY, MIN_SECRET_KEY_LENGTH
+from app.config import (
+    DEVELOPMENT_SECRET_KEY,
+    MIN_SECRET_KEY_LENGTH,
+    REQUIRED_OPERATOR_SETTINGS,
+    demo_operator,
+)
 
 # The largest id either database stores in an INTEGER column (PostgreSQL's int4).
 MAX_ID = 2**31 - 1
@@ -35,8 +40,29 @@ def is_development(config) -> bool:
     return config.get("MOT_ENV") == "development" and not config.get("FORCE_HTTPS")
 
 
+def _operator_problems(config) -> list[str]:
+    """Who runs the site must be said on a public site, and not with the demo's words."""
+    demo = demo_operator()
+    missing = [name for name in REQUIRED_OPERATOR_SETTINGS if not config.get(name)]
+    from_demo = [
+        name
+        for name in REQUIRED_OPERATOR_SETTINGS
+        if config.get(name) and config.get(name) == demo.get(name)
+    ]
+    problems = []
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        problems.append(f"{', '.join(missing)} {verb} not set (who runs the site)")
+    if from_demo:
+        verb = "is" if len(from_demo) == 1 else "are"
+        problems.append(f"{', '.join(from_demo)} {verb} still the demo value of demo.env")
+    return problems
+
+
 def check_configuration(app: Flask) -> None:
-    """Refuse to start in production with a secret anyone can read, or with debug on."""
+    """Refuse to start in production with a secret anyone can read, with debug on, or
+    without saying who runs the site (the legal notice, privacy notice and accessibility
+    statement would show placeholders to every visitor)."""
     if is_development(app.config):
         return
     problems = []
@@ -49,12 +75,15 @@ def check_configuration(app: Flask) -> None:
         problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters")
     if app.debug:
         problems.append("debug mode is on")
+    problems.extend(_operator_problems(app.config))
     if problems:
         raise UnsafeConfiguration(
             "Refusing to start in production: "
             + "; ".join(problems)
             + ". Set SECRET_KEY to a long random value (python3 -c 'import secrets; "
-            "print(secrets.token_urlsafe(48))'), or set MOT_ENV=development on a "
+            "print(secrets.token_urlsafe(48))') and the operator's details ("
+            + ", ".join(REQUIRED_OPERATOR_SETTINGS)
+            + "; the README's Configuration), or set MOT_ENV=development on a "
             "developer's machine only."
         )
 

@@ -1,5 +1,7 @@
-"""Jinja filters and globals: dates in Europe/Madrid, Markdown, the language switcher."""
+"""Jinja filters and globals: dates in Europe/Madrid, Markdown, the language switcher,
+tables that stack into cards on a phone."""
 
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -7,7 +9,7 @@ import markdown as markdown_lib
 import nh3
 from flask import Flask, request, url_for
 from flask_babel import format_decimal
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from app.i18n import (
@@ -57,6 +59,41 @@ def url_with(**changes) -> str:
     return _with_query(_current_path(), args)
 
 
+_THEAD = re.compile(r"<thead\b.*?</thead>", re.S)
+_COLUMN = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+_CELL = re.compile(r"<(?:td|th)\b(?![^>]*\bdata-label=)")
+
+
+def stacked_table(html) -> Markup:
+    """Our own table's HTML with each body cell labelled by its column's heading
+    (``data-label``), which ``.table-stack`` in site.css shows above the cell when a narrow
+    screen stacks each row into a card. A heading read by screen readers only labels
+    nothing; nor does a row's own heading cell (it heads the card)."""
+    html = str(html)
+    head = _THEAD.search(html)
+    if head is None:
+        return Markup(html)  # noqa: S704 (the caller's own markup, already escaped)
+    labels = [
+        None if "visually-hidden" in column else Markup(column).striptags()  # noqa: S704
+        for column in _COLUMN.findall(head.group())
+    ]
+
+    def label_row(row: re.Match) -> str:
+        column = iter(labels)
+
+        def label_cell(cell: re.Match) -> str:
+            label = next(column, None)
+            if label is None or cell.group().startswith("<th"):
+                return cell.group()
+            return f'{cell.group()} data-label="{escape(label)}"'
+
+        return _CELL.sub(label_cell, row.group())
+
+    body = _ROW.sub(label_row, html[head.end() :])
+    return Markup(html[: head.end()] + body)  # noqa: S704
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         markdown=render_markdown,
@@ -65,6 +102,7 @@ def register(app: Flask) -> None:
         euros=lambda cents: format_euros(Decimal(cents) / 100),
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         time=lambda value, fmt="short": format_time(value, fmt) if value else "",
+        stacked_table=stacked_table,
     )
     app.jinja_env.globals.update(
         url_in_language=url_in_language,

@@ -86,7 +86,17 @@ def test_a_dry_run_reports_and_writes_nothing(app, runner, good_file):
     result = runner.invoke(args=["offerings", "import", str(changed), "--dry-run", "--lang", "en"])
 
     assert result.exit_code == 0, result.output
-    assert "Row 2 (LR-2025-001) would change: capacity" in result.output
+    lines = result.output.splitlines()
+    # Each row says its reference, title and status, and what would happen to it.
+    assert any(
+        line.startswith("Row 2 (LR-2025-001) “")
+        and line.endswith(", Published: would change capacity")
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith("Row 3 (NEW) “") and line.endswith("”, Published: would be created")
+        for line in lines
+    ), lines
     assert "Would create 1, update 1, leave 0 unchanged." in result.output
     assert offering_count(app) == 2
 

@@ -10,11 +10,27 @@ import pytest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import create_app
-from app.config import DEVELOPMENT_SECRET_KEY, TestConfig
+from app.config import (
+    DEMO_ENV,
+    DEVELOPMENT_SECRET_KEY,
+    OPERATOR_SETTINGS,
+    REQUIRED_OPERATOR_SETTINGS,
+    TestConfig,
+    demo_operator,
+)
 from app.security import UnsafeConfiguration, trusted_hosts
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 48
+OPERATOR = {
+    "SITE_OWNER_NAME": "Mancomunidad de prueba",
+    "SITE_OWNER_ADDRESS": "Plaza Mayor 1, 28230 Las Rozas de Madrid",
+    "SITE_OWNER_TAX_ID": "P2812700I",
+    "CONTACT_EMAIL": "info@example.org",
+    "DPO_EMAIL": "dpd@example.org",
+    "ACCESSIBILITY_EMAIL": "accesibilidad@example.org",
+    "ACCESSIBILITY_UNIT": "la Unidad de Accesibilidad",
+}
 
 
 def production(**changes) -> dict:
@@ -26,6 +42,7 @@ def production(**changes) -> dict:
         SECRET_KEY=GOOD_KEY,
         RATELIMIT_ENABLED=False,
         SQLALCHEMY_DATABASE_URI="sqlite://",
+        **OPERATOR,
     )
     settings.update(changes)
     return settings
@@ -64,15 +81,15 @@ def test_the_site_starts_where_its_settings_are_safe_for_the_place(changes):
     assert app.config["SECRET_KEY"]
 
 
-def run_wsgi(**environ) -> subprocess.CompletedProcess:
+def run_wsgi(code="print(wsgi.app.config['MOT_ENV'])", **environ) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("SECRET_KEY", "MOT_ENV", "FORCE_HTTPS", "FLASK_DEBUG")
+        if key not in ("SECRET_KEY", "MOT_ENV", "FORCE_HTTPS", "FLASK_DEBUG", *OPERATOR_SETTINGS)
     }
     env.update(DATABASE_URL="sqlite://", **environ)
-    return subprocess.run(
-        [sys.executable, "-c", "import wsgi; print(wsgi.app.config['MOT_ENV'])"],
+    return subprocess.run(  # noqa: S603 (this file's own code)
+        [sys.executable, "-c", f"import wsgi; {code}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -95,9 +112,56 @@ def test_make_run_starts_without_any_setting():
 
 
 def test_debug_under_a_real_key_is_refused_outside_development():
-    result = run_wsgi(SECRET_KEY=GOOD_KEY, FLASK_DEBUG="1")
+    result = run_wsgi(SECRET_KEY=GOOD_KEY, FLASK_DEBUG="1", **OPERATOR)
     assert result.returncode != 0
     assert "debug mode is on" in result.stderr
+
+
+# Who runs the site
+
+
+@pytest.mark.parametrize("name", REQUIRED_OPERATOR_SETTINGS)
+def test_production_refuses_to_start_without_saying_who_runs_the_site(name):
+    with pytest.raises(UnsafeConfiguration, match=f"{name} is not set") as refused:
+        create_app(production(**{name: ""}))
+    assert "README" in str(refused.value)
+
+
+def test_production_refuses_the_demo_operator_details():
+    demo = {name: demo_operator()[name] for name in REQUIRED_OPERATOR_SETTINGS}
+    with pytest.raises(UnsafeConfiguration, match=r"still the demo value of demo\.env"):
+        create_app(production(**demo))
+
+
+def test_the_registry_details_are_optional():
+    assert create_app(production(SITE_OWNER_REGISTRY="")).config["SITE_OWNER_NAME"]
+
+
+def test_the_demo_file_is_marked_as_demo_data_and_fills_every_detail():
+    text = DEMO_ENV.read_text(encoding="utf-8")
+    assert text.startswith("# DEMO DATA.")
+    assert all(demo_operator()[name] for name in OPERATOR_SETTINGS)
+
+
+def test_a_fresh_make_run_shows_the_demo_operator_and_no_placeholder():
+    code = (
+        "c = wsgi.app.test_client(); "
+        "pages = [c.get(f'/{lang}/{page}').text for lang in ('es', 'en') "
+        "for page in ('legal', 'privacy', 'accessibility', 'about')]; "
+        "print(sum(p.count('operator-placeholder') for p in pages)); "
+        "print(all('demo.example.org' in p for p in pages))"
+    )
+    result = run_wsgi(code, MOT_ENV="development")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "True"]
+
+
+def test_the_environment_wins_over_the_demo_file():
+    code = "print(wsgi.app.config['SITE_OWNER_NAME'])"
+    result = run_wsgi(code, MOT_ENV="development", SITE_OWNER_NAME="Ayuntamiento real")
+    assert result.stdout.strip() == "Ayuntamiento real"
+    outside = run_wsgi(code, SECRET_KEY=GOOD_KEY, **{**OPERATOR, "SITE_OWNER_NAME": "X"})
+    assert outside.stdout.strip() == "X"
 
 
 def test_the_makefile_runs_the_development_server_in_development():

@@ -121,6 +121,7 @@ def _link_error(error: DomainError):
 @limiter.limit(SIGN_UP_LIMIT, methods=["POST"])
 def sign_up():
     form = SignUpForm()
+    next_url = _next_url()
     submit(
         form,
         lambda: accounts.sign_up(
@@ -131,21 +132,30 @@ def sign_up():
             language=form.language.data,
             municipality_id=form.municipality.data,
             now=utcnow(),
+            next_path=next_url,
         ),
-        _page("sign_up.html", form=form),
+        _page("sign_up.html", form=form, next_url=next_url),
     )
     # The same words whether the address was new or already had an account.
     return _link_sent(
         _l("Check your inbox: we have sent a message to %(email)s to finish signing up."),
         form,
         "auth.login",
+        next=next_url,
     )
 
 
-def _link_sent(message, form, endpoint: str):
+def _next_url() -> str | None:
+    """Where the person was going (the enrol step of a course, say), carried from the login
+    page through sign-up, the emailed confirmation link and the login: a path on this site
+    or nothing."""
+    return safe_next(request.args.get("next"))
+
+
+def _link_sent(message, form, endpoint: str, **values):
     """Done, saying where the link went: ``message`` names the address (``%(email)s``) as
     it is stored, whether or not it had an account."""
-    return done(message % {"email": accounts.normalise_email(form.email.data)}, endpoint)
+    return done(message % {"email": accounts.normalise_email(form.email.data)}, endpoint, **values)
 
 
 def _link(action):
@@ -163,7 +173,9 @@ def _link(action):
 @bp.get("/confirm/<token>")
 def confirm_email(token):
     _link(lambda: accounts.confirm_email(db.session, token, now=utcnow()))
-    return done(_("Your email address is confirmed. You can log in now."), "auth.login")
+    return done(
+        _("Your email address is confirmed. You can log in now."), "auth.login", next=_next_url()
+    )
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -171,15 +183,17 @@ def confirm_email(token):
 @limiter.limit(EMAIL_LINK_LIMIT, key_func=_email_key, methods=["POST"])
 def resend_confirmation():
     form = EmailForm()
+    next_url = _next_url()
     submit(
         form,
-        lambda: accounts.resend_confirmation(db.session, form.email.data),
-        _page("resend_confirmation.html", form=form),
+        lambda: accounts.resend_confirmation(db.session, form.email.data, next_path=next_url),
+        _page("resend_confirmation.html", form=form, next_url=next_url),
     )
     return _link_sent(
         _l("If %(email)s has an account waiting for confirmation, we have sent it a new link."),
         form,
         "auth.login",
+        next=next_url,
     )
 
 
@@ -188,7 +202,7 @@ def resend_confirmation():
 @limiter.limit(LOGIN_LIMIT, key_func=_email_key, methods=["POST"])
 def login():
     form = LoginForm()
-    next_url = safe_next(request.args.get("next"))
+    next_url = _next_url()
     user = submit(
         form,
         lambda: accounts.authenticate(db.session, form.email.data, form.password.data, utcnow()),
@@ -311,7 +325,7 @@ def confirm_email_change(token):
 @limiter.limit(GUESS_LIMIT, methods=["POST"])
 def reauthenticate():
     form = ReauthenticateForm()
-    next_url = safe_next(request.args.get("next"))
+    next_url = _next_url()
     page = _page("reauthenticate.html", form=form, next_url=next_url)
     if not form.validate_on_submit():
         return page(form_status(form))

@@ -10,12 +10,13 @@ from flask_login import current_user, login_required
 
 from app.catalogue.calendar import calendar_download
 from app.enrolment import bp
-from app.errors import done
+from app.enrolment.forms import BirthYearForm, limits_text
+from app.errors import done, submit
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.i18n import localized
 from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
-from app.services import catalogue, enrolment
+from app.services import accounts, catalogue, enrolment
 from app.services.errors import DomainError
 
 # Far above what a person clicks, far below what a script needs to hoard places.
@@ -40,10 +41,18 @@ def _outcome(place: Enrolment) -> str:
     )
 
 
-def _render_confirm(offering: Offering, form, refusal: DomainError | None = None, place=None):
+def _render_confirm(
+    offering: Offering, form, refusal: DomainError | None = None, place=None, year_form=None
+):
     status = refusal.status_code if refusal else 200
     return render_template(
-        "enrolment/confirm.html", offering=offering, form=form, refusal=refusal, place=place
+        "enrolment/confirm.html",
+        offering=offering,
+        form=form,
+        refusal=refusal,
+        place=place,
+        year_form=year_form,
+        why_year=year_form and limits_text(offering, enrolment.age_year(offering, utcnow())),
     ), status
 
 
@@ -57,6 +66,8 @@ def enrol(offering_id):
     if not form.validate_on_submit():
         place = enrolment.live_enrolment(db.session, offering.id, current_user.id)
         refusal = None
+        if place is None and enrolment.asks_birth_year(offering, current_user, now):
+            return _render_confirm(offering, form, year_form=BirthYearForm())
         if place is None:
             try:
                 enrolment.check_eligibility(offering, current_user, now)
@@ -79,6 +90,23 @@ def enrol(offering_id):
     else:
         db.session.commit()
     return done(_outcome(place), "account.index")
+
+
+@bp.post("/offerings/<int:offering_id>/enrol/birth-year")
+@login_required
+def birth_year(offering_id):
+    """The year of birth an age-limited offering asks for on its enrol step, then that step
+    again: the confirm button, or why the limits leave the person out."""
+    offering = catalogue.get_public(db.session, offering_id)
+    year_form = BirthYearForm()
+    submit(
+        year_form,
+        lambda: accounts.save_birth_year(
+            db.session, current_user.id, year_form.birth_year.data, utcnow()
+        ),
+        lambda status: (_render_confirm(offering, ConfirmForm(), year_form=year_form)[0], status),
+    )
+    return done(_("Your year of birth has been saved."), "enrolment.enrol", offering_id=offering.id)
 
 
 @bp.route("/enrolments/<int:enrolment_id>/cancel", methods=["GET", "POST"])

@@ -117,7 +117,10 @@ def test_every_account_page_is_accessible(page, check, resident, lang):
     check(lang, f"/offerings/{r['full']}/enrol")  # the waiting-list variant
     check(lang, f"/offerings/{r['coming']}/enrol")  # already has a place
     check(lang, f"/offerings/{r['closed']}/enrol", 410)
-    check(lang, f"/offerings/{r['age_limit']}/enrol", 409)
+    check(lang, f"/offerings/{r['age_limit']}/enrol")  # asks the year of birth alone
+    page.fill("#birth_year", "nineteen")
+    assert submit(page) == 422
+    check(lang)
     check(lang, f"/enrolments/{r['place_coming']}/cancel")
     check(lang, f"/enrolments/{r['place_waiting']}/cancel")
     check(lang, f"/enrolments/{r['place_too_late']}/cancel", 409)

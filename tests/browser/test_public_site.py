@@ -172,23 +172,35 @@ def test_every_tab_stop_shows_a_solid_focus_outline(page, demo, start):
     assert stops > 8
 
 
-def test_on_a_phone_a_link_skips_the_filters_to_the_results(open_page, demo):
-    page = open_page(viewport={"width": 390, "height": 844})
-    page.goto("/es/offerings/?q=programacion")
-    results = page.locator("#results-heading")
-    expect(results).not_to_be_in_viewport()
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_the_results_come_first_and_the_filters_wait_behind_a_disclosure(
+    open_page, demo, javascript
+):
+    page = open_page(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
+    page.goto("/es/offerings/")
+    # The count and the first result on the first screen; the filters folded away.
+    expect(page.locator("#results-heading")).to_be_in_viewport()
+    expect(page.locator(RESULT_TITLES).first).to_be_in_viewport()
+    expect(page.locator(LAS_ROZAS)).to_be_hidden()
 
-    page.click("a[href='#results-heading']")
+    page.click(".filters-summary")
+    expect(page.locator(LAS_ROZAS)).to_be_visible()
+    filter_by_las_rozas(page)
 
-    expect(results).to_be_in_viewport()
+    assert query(page)["municipality"] == ["las-rozas"]
+    expect(page.locator(".applied-filter")).to_have_count(1)
+    expect(page.locator(LAS_ROZAS)).to_be_hidden()  # folded again; the chip says what is on
+    expect(page.locator(RESULT_TITLES).first).to_be_in_viewport()
 
 
-def test_on_a_wide_screen_the_filters_sit_beside_the_results_without_that_link(page, demo):
+def test_on_a_wide_screen_the_filters_sit_open_beside_the_results(page, demo):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/es/offerings/?q=programacion")
 
-    expect(page.locator("a[href='#results-heading']")).to_be_hidden()
+    expect(page.locator(".filters-summary")).to_be_hidden()
+    expect(page.locator(LAS_ROZAS)).to_be_visible()
     expect(page.locator("#results-heading")).to_be_in_viewport()
+    tab_to(page, LAS_ROZAS)
 
 
 # ---- Without JavaScript ----

@@ -16,11 +16,18 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
+from app.config import REQUIRED_OPERATOR_SETTINGS
 from tests.conftest import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SECRET = secrets.token_urlsafe(48)
+
+# Production refuses to start without saying who runs the site.
+OPERATOR = {
+    name: f"Test operator {name.lower()}" if not name.endswith("_EMAIL") else "ops@example.org"
+    for name in REQUIRED_OPERATOR_SETTINGS
+}
 
 
 def free_port() -> int:
@@ -86,6 +93,7 @@ def gunicorn(database_url: str, *, workers: int = 1, threads: int = 4, **environ
         "GUNICORN_THREADS": str(threads),
         "GUNICORN_ACCESS_LOG": "/dev/null",
         "MAIL_BACKEND": "console",
+        **OPERATOR,
         **environment,
     }
     process = subprocess.Popen(

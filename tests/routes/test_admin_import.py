@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from app.admin import imports
 from app.extensions import db
-from app.models import AuditEntry, Offering, Organisation, Role
+from app.models import AuditEntry, Offering, OfferingStatus, Organisation, Role, utcnow
+from app.services.imports.template import example_rows
 from tests.conftest import csrf_token
 from tests.factories import make_offering, make_organisation, make_user
 from tests.services.test_importer import csv_bytes, row, xlsx_bytes
@@ -130,7 +131,7 @@ def test_broken_rows_are_listed_by_row_and_column_and_nothing_is_written(
     content = csv_bytes([row(), row(external_id="LR-2025-002", capacity="many", sessions="soon")])
     response = check(client, content, lang=lang)
     assert response.status_code == 422
-    assert "<td>3</td>" in response.text
+    assert re.search(r"<td[^>]*>3</td>", response.text)
     assert "<code>capacity</code>" in response.text and "<code>sessions</code>" in response.text
     assert message in unescape(response.text)
     assert 'name="payload"' not in response.text
@@ -255,3 +256,32 @@ def test_organisation_staff_apply_their_own_file(app, client, auth):
         offering = db.session.scalars(select(Offering)).one()
         assert offering.provider.name == "Academia Código Oeste"
         assert count(app, Organisation) == 1
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_template_examples_stay_drafts_beside_a_clerks_rows_each_shown_with_title_and_status(
+    app, client, coordinator, lang
+):
+    examples = example_rows(utcnow().date())
+    mine = row(external_id="LR-2025-009", title_es="Taller de robótica", title_en="")
+    response = check(client, csv_bytes([*examples, mine]), lang=lang)
+    assert response.status_code == 200
+    table = response.text[response.text.index("<tbody") :]
+    draft, published = {"es": ("Borrador", "Publicada"), "en": ("Draft", "Published")}[lang]
+    title_key = "title_es" if lang == "es" else "title_en"
+    for example in examples:
+        cells = re.search(rf"<code>{example['external_id']}</code>.*?</tr>", table, re.S).group()
+        assert example[title_key] in unescape(cells)
+        assert f">{draft}</td>" in cells
+    cells = re.search(r"<code>LR-2025-009</code>.*?</tr>", table, re.S).group()
+    assert "Taller de robótica" in cells and f">{published}</td>" in cells
+    if lang == "en":  # no English title: the Spanish one, marked
+        assert '<span lang="es">Taller de robótica</span>' in cells
+    assert apply(client, payload_of(response), lang=lang).status_code == 302
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Offering.external_id, Offering.status)).all())
+    assert statuses == {
+        "EJEMPLO-001": OfferingStatus.DRAFT,
+        "EJEMPLO-002": OfferingStatus.DRAFT,
+        "LR-2025-009": OfferingStatus.PUBLISHED,
+    }

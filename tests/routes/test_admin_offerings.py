@@ -20,7 +20,14 @@ from app.models import (
 )
 from app.services import enrolment
 from tests.conftest import csrf_token
-from tests.factories import make_offering, make_organisation, make_user, municipality, programme
+from tests.factories import (
+    make_offering,
+    make_organisation,
+    make_user,
+    municipality,
+    programme,
+    set_sessions,
+)
 
 LANGS = ("es", "en")
 NEXT_YEAR = datetime.now(UTC).year + 1
@@ -114,6 +121,21 @@ def error_of(html: str, field_id: str) -> str:
 
 
 # The list
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("es", "14 feb 2027, 17:00"), ("en", "14 Feb 2027, 17:00")]
+)
+def test_dates_in_the_list_read_as_words(app, client, auth, world, lang, words):
+    # 16:00 UTC on 14 February is 17:00 in Madrid.
+    start = datetime(2027, 2, 14, 16, 0, tzinfo=UTC)
+    with app.app_context():
+        set_sessions(db.session.get(Offering, world["mine"]), [(start, start + timedelta(hours=2))])
+        db.session.commit()
+    auth.login(world["staff"], lang=lang)
+    html = client.get(f"/{lang}/admin/offerings/").text
+    assert f'<time datetime="{start.isoformat()}">{words}</time>' in html
+    assert "14/2/27" not in html and "14/02/2027" not in html
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -116,7 +116,7 @@ def test_the_list_shows_confirmed_and_waiting_with_position(client, as_staff, la
     assert f"/sessions/{as_staff.session}/attendance" in page
     assert "what=attendance&amp;format=csv" in page
     carla_row = re.search(r"<tr>\s*<th scope=\"row\">Carla Cruz</th>.*?</tr>", page, re.S).group(0)
-    assert "<td>1</td>" in carla_row  # first on the waiting list
+    assert re.search(r"<td[^>]*>1</td>", carla_row)  # first on the waiting list
     if lang == "en":
         assert "2 confirmed places of 2" in page
 

@@ -595,3 +595,62 @@ def test_sign_up_chooses_no_municipality_for_the_person(app, client, lang):
     assert response.status_code == 422
     message = {"es": "Elige dónde vives", "en": "Choose where you live"}[lang]
     assert message in response.text
+
+
+# Where the person was going follows them through sign-up, the emailed link and the login
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_course_follows_the_person_through_sign_up_confirmation_and_login(app, client, lang):
+    target = f"/{lang}/offerings/7/enrol"
+    login_page = client.get(f"/{lang}/auth/login", query_string={"next": target}).text
+    sign_up_url = f"/{lang}/auth/signup?next=/{lang}/offerings/7/enrol"
+    assert f'href="{sign_up_url}"' in login_page
+    # The sign-up form posts to itself with the destination; it says where to log in next.
+    assert f'action="{sign_up_url}"' in client.get(sign_up_url).text
+    signed_up = post_form(client, sign_up_url, sign_up_data(app, language=lang))
+    assert signed_up.status_code == 302
+    login_url_with_next = f"/{lang}/auth/login?next=/{lang}/offerings/7/enrol"
+    assert signed_up.headers["Location"] == login_url_with_next
+    [message] = outbox(app, "confirm_email")
+    link = re.search(r"http://[^/\s]+(/\S+/auth/confirm/\S+)", message.body_text).group(1)
+    assert link.endswith(f"?next={target}")
+    assert f"next={target}" in message.body_html
+    confirmed = client.get(link)
+    assert confirmed.headers["Location"] == login_url_with_next
+    logged_in = post_form(
+        client, login_url_with_next, {"email": "lucia@example.org", "password": NEW_PASSWORD}
+    )
+    assert logged_in.headers["Location"] == target
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example/es/", "/\\evil.example", "/\t/x"]
+)
+def test_another_site_never_rides_along_sign_up_or_the_emailed_link(app, client, target):
+    sign_up_page = client.get("/es/auth/signup", query_string={"next": target})
+    assert 'action="/es/auth/signup"' in sign_up_page.text
+    assert 'href="/es/auth/login">' in sign_up_page.text
+    response = client.post(
+        "/es/auth/signup",
+        query_string={"next": target},
+        data={"csrf_token": csrf_token(sign_up_page.text), **sign_up_data(app, language="es")},
+    )
+    assert response.headers["Location"] == "/es/auth/login"
+    [message] = outbox(app, "confirm_email")
+    assert "next=" not in message.body_text and "evil" not in message.body_html
+    # A link whose destination was changed by hand still only leads to the login page.
+    confirmed = client.get(link_path(message, "confirm"), query_string={"next": target})
+    assert confirmed.headers["Location"] == "/es/auth/login"
+
+
+def test_a_new_confirmation_link_keeps_the_destination(app, client):
+    post_form(client, "/es/auth/signup", sign_up_data(app, language="es"))
+    target = "/es/offerings/3/enrol"
+    page_url = "/es/auth/confirm?next=/es/offerings/3/enrol"
+    assert f'action="{page_url}"' in client.get(page_url).text
+    response = post_form(client, page_url, {"email": "lucia@example.org"})
+    assert response.headers["Location"] == "/es/auth/login?next=/es/offerings/3/enrol"
+    first, second = outbox(app, "confirm_email")
+    assert "next=" not in first.body_text
+    assert link_path(second, "confirm") and f"next={target}" in second.body_text

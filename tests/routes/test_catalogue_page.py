@@ -248,3 +248,27 @@ def test_a_card_says_a_label_once_when_kind_and_programme_share_it(app, client, 
     )
     assert labels[same] == str(Kind.SMART_SCHOOLS.label) and "·" not in labels[same]
     assert "·" in labels[other]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_filters_wait_behind_a_closed_disclosure_and_leave_out_options_that_find_nothing(
+    app, client, lang
+):
+    create(app, kind=Kind.BOOTCAMP)
+    html = page(client, f"/{lang}/offerings/")
+    assert re.search(r'<details class="[^"]*filters-disclosure[^"]*">\s*<summary', html)
+    assert 'id="filter-kind-bootcamp"' in html
+    assert 'id="filter-kind-talk"' not in html  # nothing to find there
+    # A chosen option stays, even when it finds nothing, so it can be unticked.
+    chosen = page(client, f"/{lang}/offerings/?kind=talk")
+    assert result_ids(chosen) == []
+    assert re.search(r'id="filter-kind-talk"\s+checked', chosen)
+    assert 'id="filter-kind-workshop"' not in chosen
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_mistake_in_the_filters_opens_them_to_show_it(app, client, lang):
+    create(app, kind=Kind.BOOTCAMP)
+    html = page(client, f"/{lang}/offerings/?from=2026-02-30", status=400)
+    assert re.search(r'<details class="[^"]*filters-disclosure[^"]*" open>', html)
+    assert 'id="from-error"' in html

@@ -1,5 +1,6 @@
 """Enrolling from an offering's page and cancelling, through HTTP, in both languages."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -8,7 +9,15 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Enrolment, EnrolmentStatus, OfferingStatus, OutboxMessage, utcnow
+from app.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Gender,
+    OfferingStatus,
+    OutboxMessage,
+    utcnow,
+)
+from app.services import accounts as service_accounts
 from app.services import enrolment as service
 from tests.conftest import csrf_token
 from tests.factories import make_offering, make_user
@@ -194,7 +203,6 @@ def test_a_double_click_arriving_at_once_gives_one_place_and_two_successes(app, 
 @pytest.mark.parametrize(
     ("fields", "user_fields", "status", "message"),
     [
-        ({"min_age": 18}, {}, 409, "add your year of birth"),
         ({"residents_only": True}, {"municipality_slug": "other"}, 409, "reserved to residents"),
         ({"enrolment_opens": utcnow() + timedelta(days=1)}, {}, 409, "not opened yet"),
         ({"enrolment_closes": utcnow() - timedelta(hours=1)}, {}, 410, "closed"),
@@ -220,16 +228,100 @@ def test_a_refusal_says_why_with_its_status_and_changes_nothing(
     assert places(app, offering_id) == []
 
 
-def test_an_age_limited_offering_links_to_the_profile_and_back(app, client, person):
-    offering_id = create_offering(app, min_age=18)
-    page = client.get(f"/en/offerings/{offering_id}/enrol")
-    link = f"/en/account/profile?offering={offering_id}"
-    assert link in page.text
+def year_of_birth(app, user_id):
+    with app.app_context():
+        profile = service_accounts.get_profile(db.session, user_id)
+        return profile and (profile.birth_year, profile.gender)
 
-    response = client.post(link, data={"csrf_token": token(client), "birth_year": "1990"})
+
+def post_year(client, offering_id, year, lang="en"):
+    return client.post(
+        f"/{lang}/offerings/{offering_id}/enrol/birth-year",
+        data={"csrf_token": token(client, lang), "birth_year": year},
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_age_limited_offering_asks_only_the_year_of_birth_on_the_enrol_step(
+    app, client, person, lang
+):
+    offering_id = create_offering(app, min_age=16, max_age=30)
+    page = client.get(f"/{lang}/offerings/{offering_id}/enrol")
+    assert page.status_code == 200
+    main = page.text.split('id="main"')[1]
+    action = f'action="/{lang}/offerings/{offering_id}/enrol/birth-year"'
+    assert action in main and 'name="birth_year"' in main
+    assert 'aria-describedby="birth_year-hint"' in main
+    why = re.search(r'<p id="why-year">([^<]*)</p>', main).group(1)
+    assert "16" in why and "30" in why
+    # Not the inclusion profile, and no button that would take a place yet.
+    for other in ("gender", "employment_status", "education_level", "disability"):
+        assert f'name="{other}"' not in main
+    assert f'action="/{lang}/offerings/{offering_id}/enrol"' not in main
+    # Posting the enrolment around the question is refused as before.
+    assert post_enrol(client, offering_id, lang).status_code == 409
+    assert places(app, offering_id) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("year", ["", "abc", "19 90", "1800", "3000", "-1990", "1990.5"])
+def test_a_bad_year_of_birth_is_refused_at_its_field_and_nothing_is_saved(
+    app, client, person, lang, year
+):
+    offering_id = create_offering(app, min_age=16)
+    response = post_year(client, offering_id, year, lang)
+    assert response.status_code == 422
+    assert 'id="birth_year-error"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert 'href="#birth_year"' in response.text  # the summary at the top links to it
+    assert year_of_birth(app, person[0]) is None
+
+
+def test_the_year_is_kept_in_the_profile_and_the_enrol_step_follows(app, client, person):
+    offering_id = create_offering(app, min_age=16)
+    with app.app_context():
+        service_accounts.save_profile(
+            db.session, person[0], service_accounts.ProfileAnswers(gender=Gender.WOMAN), utcnow()
+        )
+        db.session.commit()
+    response = post_year(client, offering_id, "1990")
     assert response.status_code == 302
     assert response.location == f"/en/offerings/{offering_id}/enrol"
-    assert client.get(response.location).status_code == 200
+    assert year_of_birth(app, person[0]) == (1990, Gender.WOMAN)  # the rest stays as it was
+    step = client.get(response.location)
+    assert step.status_code == 200
+    assert f'action="/en/offerings/{offering_id}/enrol"' in step.text
+    assert post_enrol(client, offering_id).status_code == 302
+    assert places(app, offering_id) == [(person[0], EnrolmentStatus.CONFIRMED)]
+
+
+def test_a_year_outside_the_limits_says_so_and_links_to_the_profile(app, client, person):
+    offering_id = create_offering(app, min_age=18)
+    this_year = utcnow().year
+    assert post_year(client, offering_id, str(this_year - 10)).status_code == 302
+    page = client.get(f"/en/offerings/{offering_id}/enrol")
+    assert page.status_code == 409
+    assert "aged 18 or over" in page.text
+    assert f"/en/account/profile?offering={offering_id}" in page.text
+    assert 'name="birth_year"' not in page.text.split('id="main"')[1]
+
+
+def test_other_reasons_come_before_the_question(app, client, auth):
+    offering_id = create_offering(app, min_age=18, residents_only=True)
+    _user_id, email = create_user(app, municipality_slug="other")
+    auth.login(email)
+    page = client.get(f"/en/offerings/{offering_id}/enrol")
+    assert page.status_code == 409
+    assert "reserved to residents" in page.text
+    assert 'name="birth_year"' not in page.text
+
+
+def test_the_year_question_needs_a_login_and_a_public_offering(app, client, person):
+    draft = create_offering(app, min_age=18, status=OfferingStatus.DRAFT)
+    assert post_year(client, draft, "1990").status_code == 404
+    assert post_year(client, 999999, "1990").status_code == 404
+    anonymous = app.test_client()
+    assert anonymous.post(f"/en/offerings/{draft}/enrol/birth-year").status_code in (302, 400)
 
 
 def test_an_unknown_offering_is_not_found(client, person):

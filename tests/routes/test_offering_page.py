@@ -308,3 +308,27 @@ def test_sessions_at_the_usual_venue_need_no_venue_column(app, client):
     html = client.get(f"/en/offerings/{offering_id}").get_data(as_text=True)
     table = html[html.index('class="table table-sm offering-sessions"') :]
     assert "Where" not in table[: table.index("</table>")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_key_facts_come_before_the_description_and_the_sessions(app, client, lang):
+    spans = [
+        (WINTER_START, WINTER_START + timedelta(hours=2)),
+        (WINTER_START + timedelta(days=7), WINTER_START + timedelta(days=7, hours=2)),
+    ]
+    offering_id = create(app, spans=spans, capacity=20, seats_taken=5, min_age=16)
+    html = client.get(f"/{lang}/offerings/{offering_id}").get_data(as_text=True)
+    places = html.index('id="availability-heading"')
+    facts = html.index('id="facts-heading"')
+    assert places < facts < html.index('id="description-heading"')
+    assert facts < html.index('id="sessions-heading"')
+    key_facts = html[facts : html.index("</dl>", facts)]
+    # Dates, place, price and who it is for lead the list, the dates linking to every session.
+    terms = re.findall(r"<dt>([^<]+)</dt>", key_facts)
+    words = {
+        "es": ["Cuándo", "Lugar", "Precio", "Dirigida a", "Edades"],
+        "en": ["When", "Venue", "Price", "For", "Ages"],
+    }[lang]
+    assert terms[:5] == words
+    assert 'href="#sessions-heading"' in key_facts and "2030" in key_facts
+    assert "15" in html[places:facts]  # places left, just above

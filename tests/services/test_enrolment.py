@@ -7,16 +7,19 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from app.models import (
+    AgeBand,
     Enrolment,
     EnrolmentStatus,
+    Gender,
     Mode,
     OfferingStatus,
     OutboxMessage,
     ParticipantProfile,
     utcnow,
 )
+from app.services import accounts
 from app.services import enrolment as service
-from app.services.errors import NotFound
+from app.services.errors import DomainError, NotFound
 from tests.factories import make_offering, make_user, set_sessions
 
 # Row locks, conditional updates and partial unique indexes: both databases.
@@ -113,6 +116,34 @@ def test_age_limits_use_the_age_reached_in_the_year_of_the_first_session(session
     with pytest.raises(service.EnrolmentRefused, match="30 or under"):
         enrol(session, offering, too_old)
     assert enrol(session, offering, just_right).status == EnrolmentStatus.CONFIRMED
+
+
+@pytest.mark.parametrize("limits", [{"min_age": 18}, {"max_age": 12}, {"min_age": 6, "max_age": 9}])
+def test_the_year_of_birth_is_asked_when_it_is_all_that_is_missing(session, limits):
+    offering = make_offering(session, **limits)
+    unknown = make_user(session)
+    known = make_user(session, profile=ParticipantProfile(birth_year=1990))
+    now = utcnow()
+    assert service.asks_birth_year(offering, unknown, now)
+    assert not service.asks_birth_year(offering, known, now)
+    assert not service.asks_birth_year(make_offering(session), unknown, now)
+    closed = make_offering(session, enrolment_closes=now - timedelta(hours=1), **limits)
+    assert not service.asks_birth_year(closed, unknown, now)
+    for_residents = make_offering(session, residents_only=True, **limits)
+    outsider = make_user(session, municipality_slug="other")
+    assert not service.asks_birth_year(for_residents, outsider, now)
+
+
+def test_saving_the_year_of_birth_keeps_the_other_answers(session):
+    user = make_user(
+        session, profile=ParticipantProfile(gender=Gender.MAN, age_band=AgeBand.FROM_25_TO_34)
+    )
+    now = utcnow()
+    profile = accounts.save_birth_year(session, user.id, 1990, now)
+    assert (profile.birth_year, profile.gender, profile.age_band) == (1990, Gender.MAN, None)
+    with pytest.raises(DomainError, match="between 1900") as refused:
+        accounts.save_birth_year(session, user.id, now.year + 1, now)
+    assert refused.value.problems[0][0] == "birth_year"
 
 
 def test_an_offering_for_residents_refuses_people_from_elsewhere(session):

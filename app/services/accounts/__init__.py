@@ -34,6 +34,7 @@ from app.services.accounts.profile import (
     EARLIEST_BIRTH_YEAR,
     ProfileAnswers,
     get_profile,
+    save_birth_year,
     save_profile,
 )
 from app.services.accounts.retention import (
@@ -137,6 +138,7 @@ __all__ = [
     "reset_token",
     "residence",
     "residence_options",
+    "save_birth_year",
     "save_profile",
     "send_to_user",
     "sign_up",

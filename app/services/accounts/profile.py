@@ -33,15 +33,15 @@ def get_profile(session: Session, user_id: int) -> ParticipantProfile | None:
     return session.get(ParticipantProfile, user_id)
 
 
-def save_profile(
-    session: Session, user_id: int, answers: ProfileAnswers, now: datetime
-) -> ParticipantProfile:
+def _live_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None or user.erased_at is not None:
         raise NotFound(_l("This account does not exist."))
-    if answers.birth_year is not None and not (
-        EARLIEST_BIRTH_YEAR <= answers.birth_year <= now.year
-    ):
+    return user
+
+
+def _check_birth_year(birth_year: int | None, now: datetime) -> None:
+    if birth_year is not None and not (EARLIEST_BIRTH_YEAR <= birth_year <= now.year):
         raise DomainError(
             _l(
                 "Enter a year between %(first)s and %(last)s.",
@@ -50,10 +50,21 @@ def save_profile(
             ),
             "birth_year",
         )
-    profile = user.profile or ParticipantProfile(user=user)
-    profile.birth_year = answers.birth_year
+
+
+def _set_birth_year(profile: ParticipantProfile, birth_year: int | None, age_band) -> None:
+    profile.birth_year = birth_year
     # The year gives the band at any date; storing a band beside it could only contradict it.
-    profile.age_band = None if answers.birth_year is not None else answers.age_band
+    profile.age_band = None if birth_year is not None else age_band
+
+
+def save_profile(
+    session: Session, user_id: int, answers: ProfileAnswers, now: datetime
+) -> ParticipantProfile:
+    user = _live_user(session, user_id)
+    _check_birth_year(answers.birth_year, now)
+    profile = user.profile or ParticipantProfile(user=user)
+    _set_birth_year(profile, answers.birth_year, answers.age_band)
     profile.gender = answers.gender
     profile.employment_status = answers.employment_status
     profile.education_level = answers.education_level
@@ -63,6 +74,19 @@ def save_profile(
     else:
         profile.disability = None
         profile.disability_consent_at = None
+    profile.updated_at = now
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def save_birth_year(session: Session, user_id: int, birth_year: int, now: datetime):
+    """Only the year of birth (asked by an offering with age limits), kept where the
+    profile keeps it; the person's other answers stay as they are."""
+    user = _live_user(session, user_id)
+    _check_birth_year(birth_year, now)
+    profile = user.profile or ParticipantProfile(user=user)
+    _set_birth_year(profile, birth_year, None)
     profile.updated_at = now
     session.add(profile)
     session.flush()

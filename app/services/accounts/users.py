@@ -101,11 +101,14 @@ def sign_up(
     language: str,
     municipality_id: int,
     now: datetime,
+    next_path: str | None = None,
 ) -> User | None:
     """Create an unconfirmed account and send the confirmation link.
 
     With an address that already has an account, nothing is created and its owner is told
-    instead; the caller answers the same way in both cases (None here)."""
+    instead; the caller answers the same way in both cases (None here). ``next_path`` (a
+    path on this site, checked by the caller) rides on the links in the email, so the
+    person comes back to where they were going."""
     email = normalise_email(email)
     name = name.strip()
     check_strength(password, [name, email])
@@ -116,7 +119,7 @@ def sign_up(
     existing = find_by_email(session, email)
     if existing is not None:
         if existing.erased_at is None:
-            send_to_user(session, existing, "account_exists")
+            send_to_user(session, existing, "account_exists", next_path=next_path)
         return None
     user = User(
         name=name,
@@ -130,15 +133,19 @@ def sign_up(
     )
     session.add(user)
     session.flush()
-    send_to_user(session, user, "confirm_email", token=confirmation_token(user))
+    send_to_user(
+        session, user, "confirm_email", token=confirmation_token(user), next_path=next_path
+    )
     return user
 
 
-def resend_confirmation(session: Session, email: str) -> None:
+def resend_confirmation(session: Session, email: str, next_path: str | None = None) -> None:
     """Send a new link if the address has an unconfirmed account; otherwise do nothing."""
     user = find_by_email(session, email)
     if user is not None and user.erased_at is None and user.email_confirmed_at is None:
-        send_to_user(session, user, "confirm_email", token=confirmation_token(user))
+        send_to_user(
+            session, user, "confirm_email", token=confirmation_token(user), next_path=next_path
+        )
 
 
 def confirm_email(session: Session, token: str, now: datetime) -> User:

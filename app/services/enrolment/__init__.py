@@ -2,6 +2,7 @@
 staff do with an offering's participants (lists, attendance, completion, messages,
 exports, reminders)."""
 
+from app.services.enrolment.age import age_year, asks_birth_year
 from app.services.enrolment.attendance import (
     attendance_marks,
     mark_attendance,
@@ -103,6 +104,8 @@ __all__ = [
     "ParticipantList",
     "Table",
     "age_in_year",
+    "age_year",
+    "asks_birth_year",
     "attendance_marks",
     "attendance_table",
     "can_cancel",

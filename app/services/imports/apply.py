@@ -49,6 +49,10 @@ class Outcome:
     external_id: str
     action: str  # "created", "updated" or "unchanged"
     changed: tuple[str, ...] = ()  # column names, for an update
+    # What the offering is called and the status it would have (read with localized()).
+    title_es: str | None = None
+    title_en: str | None = None
+    status: OfferingStatus | None = None
 
 
 @dataclass
@@ -196,12 +200,8 @@ def import_offerings(
             result.new_providers.append(row.provider)
         offering = existing.get(row.external_id)
         changed = _changes(offering, row, providers[key])
-        if offering is None:
-            result.outcomes.append(Outcome(row.row, row.external_id, "created"))
-        elif changed:
-            result.outcomes.append(Outcome(row.row, row.external_id, "updated", changed))
-        else:
-            result.outcomes.append(Outcome(row.row, row.external_id, "unchanged"))
+        action = "created" if offering is None else "updated" if changed else "unchanged"
+        result.outcomes.append(_outcome(row, offering, action, changed))
         if dry_run or (offering is not None and not changed):
             continue
         try:
@@ -215,6 +215,26 @@ def import_offerings(
         else:
             result.offerings.append(offering)
     return result
+
+
+def _outcome(row: ParsedRow, offering: Offering | None, action: str, changed) -> Outcome:
+    """What a row does, with the title it gives the offering (or keeps) and its status."""
+
+    def title(lang: str) -> str | None:
+        name = f"title_{lang}"
+        if name in row.values:
+            return row.values[name]
+        return getattr(offering, name, None)
+
+    return Outcome(
+        row.row,
+        row.external_id,
+        action,
+        changed if action == "updated" else (),
+        title_es=title("es"),
+        title_en=title("en"),
+        status=_desired_status(offering, row),
+    )
 
 
 def import_source(filename: str) -> str:

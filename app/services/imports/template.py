@@ -1,5 +1,6 @@
 """The downloadable offerings spreadsheet: the import contract's columns, two example rows
-and, in the workbook, a sheet of instructions in the reader's language."""
+(drafts, so importing them never publishes anything) and, in the workbook, a sheet of
+instructions in the reader's language."""
 
 import csv
 import io
@@ -25,7 +26,8 @@ DROPDOWN_ROWS = 500
 
 
 def example_rows(today: date) -> list[dict[str, str]]:
-    """A bootcamp in person and an online talk, a few weeks ahead of ``today``."""
+    """A bootcamp in person and an online talk, a few weeks ahead of ``today``. Both are
+    drafts: a clerk who imports them with their own rows never publishes an example."""
     first = today + timedelta(days=30)
     bootcamp_days = [first + timedelta(days=7 * week) for week in range(4)]
     talk_day = today + timedelta(days=21)
@@ -61,7 +63,7 @@ def example_rows(today: date) -> list[dict[str, str]]:
             "level": "introductory",
             "prerequisites_es": "Manejo básico del ordenador.",
             "prerequisites_en": "Basic computer use.",
-            "status": "published",
+            "status": "draft",
         },
         {
             "external_id": "EJEMPLO-002",
@@ -173,6 +175,10 @@ def template_xlsx(session: Session, lang: str, today: date | None = None) -> byt
             _("Lists (audience, language, skills) are separated by |, and sessions by ;."),
             _("Importing the same external_id again updates that offering; nothing is duplicated."),
             _("If any cell is wrong, nothing is imported and every problem is listed."),
+            _(
+                "The two example rows are drafts (status: draft) and are never published: "
+                "delete them or write your own offerings over them."
+            ),
         ):
             guide.append([line])
         guide.append([])
