@@ -2,6 +2,10 @@
 offerings and keep their sessions. The back office, the spreadsheet import and the demo
 all change offerings through here, under one set of rules."""
 
+from app.services.offerings.agenda import (
+    StaffDay,
+    staff_day,
+)
 from app.services.offerings.editing import (
     create_offering,
     duplicate,
@@ -66,6 +70,7 @@ __all__ = [
     "OfferingInvalid",
     "Saved",
     "SessionRow",
+    "StaffDay",
     "archive",
     "audit_summary",
     "cancel",
@@ -86,6 +91,7 @@ __all__ = [
     "record_offering",
     "session_spans",
     "set_sessions",
+    "staff_day",
     "unpublish",
     "update_offering",
 ]
