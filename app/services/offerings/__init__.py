@@ -11,6 +11,24 @@ from app.services.offerings.editing import (
     duplicate,
     update_offering,
 )
+from app.services.offerings.images import (
+    ALT_LENGTH as IMAGE_ALT_LENGTH,
+)
+from app.services.offerings.images import (
+    CONTENT_TYPE as IMAGE_CONTENT_TYPE,
+)
+from app.services.offerings.images import (
+    MIN_SIZE as IMAGE_MIN_SIZE,
+)
+from app.services.offerings.images import (
+    ImageUpload,
+    image_file,
+    process_image,
+    set_image,
+)
+from app.services.offerings.images import (
+    too_large as image_too_large,
+)
 from app.services.offerings.lifecycle import (
     archive,
     cancel,
@@ -61,10 +79,14 @@ __all__ = [
     "ENGLISH_FIELD_NAMES",
     "ENTITY",
     "EXTERNAL_ID_PREFIX",
+    "IMAGE_ALT_LENGTH",
+    "IMAGE_CONTENT_TYPE",
+    "IMAGE_MIN_SIZE",
     "PLACEHOLDER_PREFIX",
     "REQUIRED_SPANISH",
     "SKILL_SEPARATOR",
     "TEXT_FIELDS",
+    "ImageUpload",
     "OfferingChange",
     "OfferingData",
     "OfferingInvalid",
@@ -80,6 +102,8 @@ __all__ = [
     "check_publishable",
     "create_offering",
     "duplicate",
+    "image_file",
+    "image_too_large",
     "list_offerings",
     "live_count",
     "live_enrolments",
@@ -87,9 +111,11 @@ __all__ = [
     "missing_english",
     "notify_offering_changed",
     "offering_snapshot",
+    "process_image",
     "publish",
     "record_offering",
     "session_spans",
+    "set_image",
     "set_sessions",
     "staff_day",
     "unpublish",
