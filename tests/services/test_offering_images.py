@@ -184,3 +184,15 @@ def test_only_an_offerings_image_is_served_never_another_stored_file(session, of
         offerings.image_file(session, other)
     with pytest.raises(NotFound):
         offerings.image_file(session, "../../etc/passwd")
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt"), [("P", "PNG"), ("LA", "PNG"), ("I;16", "PNG"), ("CMYK", "JPEG"), ("L", "JPEG")]
+)
+def test_every_colour_mode_comes_out_as_an_rgb_jpeg(mode, fmt):
+    image = Image.new(mode, (640, 480))
+    out = io.BytesIO()
+    image.save(out, fmt)
+    stored = offerings.process_image(out.getvalue(), max_bytes=LIMIT)
+    with Image.open(io.BytesIO(stored.data)) as result:
+        assert (result.format, result.mode, result.size) == ("JPEG", "RGB", (640, 360))

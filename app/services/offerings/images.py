@@ -95,21 +95,22 @@ def process_image(data: bytes, *, max_bytes: int) -> ProcessedImage:
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
                 picture = ImageOps.exif_transpose(image)
+        if picture.width < MIN_WIDTH or picture.height < MIN_HEIGHT:
+            raise DomainError(TOO_SMALL, FIELD)
+        # Every mode (palette, grey, 16-bit, CMYK...) as RGB, transparent parts on white.
+        rgba = picture.convert("RGBA")
+        picture = Image.new("RGB", rgba.size, "white")
+        picture.paste(rgba, mask=rgba.getchannel("A"))
+        size = (
+            (WIDTH, HEIGHT) if picture.width >= WIDTH else (picture.width, picture.width * 9 // 16)
+        )
+        fitted = ImageOps.fit(picture, size, method=Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        fitted.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise DomainError(TOO_MANY_PIXELS, FIELD) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise DomainError(NOT_AN_IMAGE, FIELD) from error
-    if picture.width < MIN_WIDTH or picture.height < MIN_HEIGHT:
-        raise DomainError(TOO_SMALL, FIELD)
-    if picture.mode != "RGB":
-        # Transparent parts on white, as the cards are.
-        rgba = picture.convert("RGBA")
-        picture = Image.new("RGB", rgba.size, "white")
-        picture.paste(rgba, mask=rgba.getchannel("A"))
-    size = (WIDTH, HEIGHT) if picture.width >= WIDTH else (picture.width, picture.width * 9 // 16)
-    fitted = ImageOps.fit(picture, size, method=Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    fitted.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return ProcessedImage(out.getvalue(), fitted.width, fitted.height)
 
 
