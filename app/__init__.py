@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from app.ecosystem import bp as ecosystem_bp
     from app.enrolment import bp as enrolment_bp
     from app.impact import bp as impact_bp
+    from app.media import bp as media_bp
     from app.ops import bp as ops_bp
     from app.pages import bp as pages_bp
     from app.schools import bp as schools_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/<any(es,en):lang>/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(ops_bp)
+    app.register_blueprint(media_bp)
     csrf.exempt(api_bp)
 
     @app.get("/")

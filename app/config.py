@@ -161,6 +161,8 @@ class Config:
     # applicant confirms the place within this many days of being told (never after the
     # programme starts), or the place goes to the first on the reserve list.
     PITCH_DECK_MAX_BYTES = _int("PITCH_DECK_MAX_BYTES", 10 * 1024 * 1024)
+    # An offering's image as staff upload it (before it is resized and compressed).
+    OFFERING_IMAGE_MAX_BYTES = _int("OFFERING_IMAGE_MAX_BYTES", 8 * 1024 * 1024)
     APPLICATION_CONFIRM_DAYS = _int("APPLICATION_CONFIRM_DAYS", 7)
 
     # Uploaded files (services/storage): "folder" (one host; outside the web root) or "s3"

@@ -104,10 +104,15 @@ def proxy_fix(wsgi_app, config):
     return ProxyFix(wsgi_app, **{f"x_{name}": count for name, count in counts.items()})
 
 
+PUBLIC_FILES = {"media.offering_image"}
+
+
 def no_store(response):
     """Pages for a logged-in person and the whole back office hold personal data: no copy
     in the browser's history cache or any shared cache."""
-    if (request.endpoint or "").rpartition(".")[2] == "static":  # ours and Bootstrap's
+    endpoint = request.endpoint or ""
+    # Ours and Bootstrap's static files, and the offerings' public images: the same for all.
+    if endpoint.rpartition(".")[2] == "static" or endpoint in PUBLIC_FILES:
         return response
     if request.blueprint == "admin" or current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"

@@ -14,13 +14,14 @@ from functools import wraps
 from flask import abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_fresh
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import (
     Application,
     ApplicationStatus,
+    AuditEntry,
     ClassRegistration,
     Enrolment,
     Offering,
@@ -116,6 +117,18 @@ def offering_scope(user: User) -> ColumnElement[bool]:
     if sees_everything(user):
         return true()
     return Offering.provider_id == user.organisation_id
+
+
+def change_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on an audit entry, its actor (User) and the Offering it is about: the
+    changes this person may read on the back office's home. Coordinators and administrators
+    read every change; staff those of their organisation's offerings and its imports."""
+    if sees_everything(user):
+        return true()
+    return or_(
+        Offering.provider_id == user.organisation_id,
+        and_(AuditEntry.entity_type == "import", User.organisation_id == user.organisation_id),
+    )
 
 
 def get_offering_for(session: Session, user: User, offering_id: int) -> Offering:

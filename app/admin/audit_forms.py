@@ -30,6 +30,11 @@ ENTITY_LABELS = {
     "enrolment": _l("Enrolment"),
     "session": _l("Session"),
     "import": _l("Spreadsheet import"),
+    "application": _l("Application"),
+    "class_registration": _l("Class registration"),
+    "school_membership": _l("School membership"),
+    "indicator_year": _l("Indicator year"),
+    "qualitative_entry": _l("Qualitative record"),
 }
 
 

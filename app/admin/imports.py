@@ -16,6 +16,7 @@ from itsdangerous import BadData, SignatureExpired, TimestampSigner
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.admin import bp
+from app.admin import offerings as offering_pages
 from app.admin.access import Permission, requires, sees_everything
 from app.admin.imports_forms import IMPORT_MAX_BYTES, TOO_LARGE, ApplyForm, UploadForm
 from app.errors import done, form_status
@@ -46,6 +47,10 @@ def import_size_limits(endpoint, values):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
+    """The back office's one handler of a request body past its limit (a blueprint has one
+    per error): a spreadsheet, or an offering's image."""
+    if request.endpoint in offering_pages.IMAGE_ENDPOINTS:
+        return offering_pages.image_too_large()
     if request.endpoint in LIMITS:
         form = UploadForm(formdata=None)
         form.file.errors = [TOO_LARGE]

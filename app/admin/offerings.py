@@ -4,7 +4,7 @@ message at its field (422, or 409 when the data in the database is what refuses)
 
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -34,6 +34,43 @@ from app.services import offerings
 from app.services.errors import DomainError
 
 PAGE_SIZE = 25
+# The two pages that take an image; the request around it needs a little room.
+IMAGE_ENDPOINTS = {"admin.offering_create", "admin.offering_edit"}
+REQUEST_ALLOWANCE = 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def image_size_limit(endpoint, values):
+    """Before anything reads the form (the CSRF check does, first): the offering form takes
+    an image of up to twice the limit, so that one a little too large is refused at its
+    field by the service, with everything else that was typed kept."""
+    if endpoint in IMAGE_ENDPOINTS:
+        limit = 2 * current_app.config["OFFERING_IMAGE_MAX_BYTES"] + REQUEST_ALLOWANCE
+        request.max_content_length = limit
+
+
+def image_too_large():
+    """An image far beyond the limit: the form again (as stored), the message at its field."""
+    offering_id = (request.view_args or {}).get("offering_id")
+    offering = offering_or_404(offering_id) if offering_id else None
+    data = OfferingForm.initial(offering) if offering else None
+    form = _offering_form(formdata=None, data=data)
+    form.image.errors = [
+        str(offerings.image_too_large(current_app.config["OFFERING_IMAGE_MAX_BYTES"]))
+    ]
+    return _render_form(form, offering, status=413, formdata=False)
+
+
+def _with_image(form: OfferingForm, saved):
+    """The offering's image, in the same transaction as the rest of the form."""
+    offerings.set_image(
+        db.session,
+        saved.offering,
+        form.image_upload(),
+        actor_id=current_user.id,
+        max_bytes=current_app.config["OFFERING_IMAGE_MAX_BYTES"],
+    )
+    return saved
 
 
 def _programme_choices() -> list[tuple[int, str]]:
@@ -71,12 +108,13 @@ def _provider_id(form: OfferingForm, offering: Offering | None) -> int:
     return offering.provider_id if offering is not None else current_user.organisation_id
 
 
-def _render_form(form, offering=None, status=200):
+def _render_form(form, offering=None, status=200, formdata=True):
+    # formdata=False: the request's body is not to be read (it was too large).
     return render_template(
         "admin/offerings/form.html",
         form=form,
         offering=offering,
-        actions=ConfirmForm(),
+        actions=ConfirmForm() if formdata else ConfirmForm(formdata=None),
         missing_english=offerings.missing_english(offering) if offering else [],
     ), status
 
@@ -114,11 +152,14 @@ def offering_create():
         return _render_form(form)
     saved = submit(
         form,
-        lambda: offerings.create_offering(
-            db.session,
-            form.offering_data(_provider_id(form, None)),
-            form.session_rows(),
-            actor_id=current_user.id,
+        lambda: _with_image(
+            form,
+            offerings.create_offering(
+                db.session,
+                form.offering_data(_provider_id(form, None)),
+                form.session_rows(),
+                actor_id=current_user.id,
+            ),
         ),
         lambda status: _render_form(form, status=status),
     )
@@ -137,13 +178,16 @@ def offering_edit(offering_id):
         return _render_form(form, offering)
     saved = submit(
         form,
-        lambda: offerings.update_offering(
-            db.session,
-            offering,
-            form.offering_data(_provider_id(form, offering)),
-            form.session_rows(),
-            actor_id=current_user.id,
-            now=utcnow(),
+        lambda: _with_image(
+            form,
+            offerings.update_offering(
+                db.session,
+                offering,
+                form.offering_data(_provider_id(form, offering)),
+                form.session_rows(),
+                actor_id=current_user.id,
+                now=utcnow(),
+            ),
         ),
         # After a refusal, the offering as it was (the rollback expired it).
         lambda status: _render_form(form, offering_or_404(offering_id), status=status),

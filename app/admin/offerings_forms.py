@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -42,7 +43,15 @@ from app.forms import (
 from app.i18n import LANGUAGES
 from app.localtime import MADRID
 from app.models import MAX_AGE, MAX_CAPACITY, enums
-from app.services.offerings import SKILL_SEPARATOR, TEXT_FIELDS, OfferingData, SessionRow
+from app.services.offerings import (
+    IMAGE_ALT_LENGTH,
+    IMAGE_MIN_SIZE,
+    SKILL_SEPARATOR,
+    TEXT_FIELDS,
+    ImageUpload,
+    OfferingData,
+    SessionRow,
+)
 
 BLANK_SESSION_ROWS = 3
 MAX_SESSION_ROWS = 80
@@ -183,6 +192,21 @@ class OfferingForm(BaseForm):
         validators=[InputRequired(), NumberRange(min=0, max=MAX_CANCELLATION_HOURS)],
     )
 
+    image = FileField(
+        _l("Upload an image"),
+        description=_l(
+            "A JPEG, PNG or WebP photo, at least %(width)d by %(height)d pixels; it is "
+            "cropped to 16:9 and compressed. Without one, the programme's illustration is "
+            "shown.",
+            width=IMAGE_MIN_SIZE[0],
+            height=IMAGE_MIN_SIZE[1],
+        ),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+    image_alt_es = _text(_l("What the image shows, in Spanish"), IMAGE_ALT_LENGTH)
+    image_alt_en = _text(_l("What the image shows, in English"), IMAGE_ALT_LENGTH)
+    remove_image = BooleanField(_l("Remove the image (show the programme's illustration)"))
+
     sessions = FieldList(
         FormField(SessionRowForm),
         min_entries=BLANK_SESSION_ROWS,
@@ -217,6 +241,8 @@ class OfferingForm(BaseForm):
                 "max_age",
                 "residents_only",
                 "cancellation_hours",
+                "image_alt_es",
+                "image_alt_en",
             )
         }
         data.update(
@@ -284,6 +310,16 @@ class OfferingForm(BaseForm):
             enrolment_opens=madrid_to_utc(self.enrolment_opens.data),
             enrolment_closes=madrid_to_utc(self.enrolment_closes.data),
             cancellation_hours=self.cancellation_hours.data,
+        )
+
+    def image_upload(self) -> ImageUpload:
+        upload = self.image.data
+        data = upload.read() if upload and upload.filename else None
+        return ImageUpload(
+            data=data,
+            alt_es=self.image_alt_es.data or "",
+            alt_en=self.image_alt_en.data or "",
+            remove=self.remove_image.data,
         )
 
     def session_rows(self) -> list[SessionRow]:

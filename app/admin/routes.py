@@ -5,7 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import Permission, can, requires
+from app.admin.access import Permission, can, change_scope, offering_scope, requires
+from app.extensions import db
+from app.models import utcnow
+from app.services import offerings
 
 # The back office's areas, in menu order: (endpoint, permission, label).
 AREAS = [
@@ -31,6 +34,12 @@ def admin_menu():
 @bp.get("/")
 @requires(Permission.USE_BACK_OFFICE)
 def dashboard():
+    day = offerings.staff_day(
+        db.session,
+        offering_scope=offering_scope(current_user),
+        change_scope=change_scope(current_user),
+        now=utcnow(),
+    )
     return render_template(
-        "admin/dashboard.html", can=can, user=current_user, Permission=Permission
+        "admin/dashboard.html", day=day, can=can, user=current_user, Permission=Permission
     )

@@ -136,6 +136,14 @@ class Offering(db.Model):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # Its image (services.offerings.images): a key in the storage, the size it was stored
+    # at, and what it shows in both languages. None: the programme's illustration.
+    image_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
+    image_width: Mapped[int | None]
+    image_height: Mapped[int | None]
+    image_alt_es: Mapped[str | None] = mapped_column(sa.String(300))
+    image_alt_en: Mapped[str | None] = mapped_column(sa.String(300))
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -2,7 +2,7 @@ import pytest
 
 from app.extensions import db
 from app.models import CallReviewer, Decision, Role, utcnow
-from app.services import applications, audit, enrolment, schools
+from app.services import applications, audit, enrolment, offerings, schools
 from app.services.accounts.tokens import confirmation_token, email_change_token, reset_token
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -16,6 +16,7 @@ from tests.factories import (
     make_teacher,
     make_user,
 )
+from tests.images import photo
 from tests.property.routes import ErrorLog
 
 
@@ -66,6 +67,8 @@ def world(app):
         # so that staff may promote by hand.
         offering.capacity = 2
         calls = _calls_world(session, own, resident, admin)
+        picture = offerings.ImageUpload(photo(600, 400), alt_es="Un aula", alt_en="A classroom")
+        offerings.set_image(session, other, picture, actor_id=admin.id, max_bytes=10**7)
         entry = audit.record(
             session,
             actor_id=admin.id,
@@ -93,6 +96,7 @@ def world(app):
             "fmt": "csv",
             "year": utcnow().year,
             "filename": "css/site.css",
+            "media.offering_image:key": other.image_key,
             "bootstrap.static:filename": "css/bootstrap.min.css",
             "auth.confirm_email:token": confirmation_token(unconfirmed),
             "auth.reset_password:token": reset_token(forgetful),

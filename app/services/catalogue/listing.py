@@ -90,6 +90,16 @@ def filter_options(session: Session) -> FilterOptions:
     )
 
 
+def with_places_left(now: datetime) -> list[ColumnElement[bool]]:
+    """Places left and enrolment open now (the "available" filter, the home page's list)."""
+    deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
+    return [
+        Offering.seats_taken < Offering.capacity,
+        or_(Offering.enrolment_opens.is_(None), Offering.enrolment_opens <= now),
+        or_(deadline.is_(None), deadline > now),
+    ]
+
+
 def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bool]]:
     """The filters that are not facets: they apply to the results and to every count."""
     conditions = [Offering.status == OfferingStatus.PUBLISHED]
@@ -101,12 +111,7 @@ def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bo
     if filters.date_to is not None:
         conditions.append(Offering.starts_at < local_midnight(filters.date_to + timedelta(days=1)))
     if filters.available:
-        deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
-        conditions += [
-            Offering.seats_taken < Offering.capacity,
-            or_(Offering.enrolment_opens.is_(None), Offering.enrolment_opens <= now),
-            or_(deadline.is_(None), deadline > now),
-        ]
+        conditions += with_places_left(now)
     if filters.free:
         conditions.append(Offering.price_cents == 0)
     return conditions

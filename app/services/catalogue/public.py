@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import joinedload
 
 from app.models import Offering, OfferingStatus
+from app.services.catalogue.listing import with_places_left
 from app.services.errors import NotFound
 
 PUBLIC_STATUSES = (OfferingStatus.PUBLISHED, OfferingStatus.CANCELLED)
@@ -22,10 +23,15 @@ def get_public(session: DbSession, offering_id: int) -> Offering:
 
 
 def upcoming(session: DbSession, now: datetime, limit: int) -> list[Offering]:
-    """The next published offerings to start, with what a short listing shows loaded."""
+    """The next published offerings to start that one can still join (places left,
+    enrolment open), with what a short listing shows loaded."""
     statement = (
         select(Offering)
-        .where(Offering.status == OfferingStatus.PUBLISHED, Offering.starts_at >= now)
+        .where(
+            Offering.status == OfferingStatus.PUBLISHED,
+            Offering.starts_at >= now,
+            *with_places_left(now),
+        )
         .options(joinedload(Offering.programme), joinedload(Offering.municipality))
         .order_by(Offering.starts_at, Offering.id)
         .limit(limit)
