@@ -49,6 +49,7 @@ from app.services.schools.rules import (
     check_open,
     class_offering,
     group_key,
+    places_left,
     rules_of,
     session_seats,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "memberships_to_decide",
     "move_class",
     "pending_proposals",
+    "places_left",
     "reach",
     "read_invitation",
     "register_class",
