@@ -347,3 +347,49 @@ def test_an_invitation_for_another_address_is_refused(client, auth, session, wor
     session.expire_all()
     assert session.get(User, intruder.id).role == Role.RESIDENT
     assert client.get("/es/schools/invitations/not-a-token").status_code == 400
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_teachers_data_copy_holds_their_classes_and_schools(client, auth, session, world, lang):
+    offering, teacher = world["offering"], world["teacher"]
+    mine = schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=teacher.id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(group_name="5º A", pupils=12, phone="611 222 333"),
+        now=utcnow(),
+    )
+    colleague = make_teacher(session, world["school"])
+    schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=colleague.id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(group_name="5º B"),
+        now=utcnow(),
+    )
+    session.commit()
+    auth.login(teacher.email, lang=lang)
+
+    said = {"es": "los grupos que inscribiste", "en": "the classes you registered"}[lang]
+    assert said in client.get(f"/{lang}/account/").text
+    data = client.get(f"/{lang}/account/export").get_json()
+
+    [exported] = data["class_registrations"]  # not the colleague's class of the same school
+    assert exported["id"] == mine.id
+    assert exported["offering"]["title"] == {"es": "Laboratorio de luz", "en": "Light lab"}
+    assert (exported["school"], exported["group_name"]) == ("CEIP Las Encinas", "5º A")
+    assert (exported["pupils"], exported["phone"], exported["status"]) == (
+        12,
+        "611 222 333",
+        "confirmed",
+    )
+    assert [event["reason"] for event in exported["history"]] == ["registered"]
+    [membership] = data["school_memberships"]
+    assert (membership["school"], membership["status"], membership["coordinator"]) == (
+        "CEIP Las Encinas",
+        "approved",
+        True,
+    )
+    assert data["schools_proposed"] == []
