@@ -158,12 +158,14 @@ def offering_edit(offering_id):
 def offering_preview(offering_id):
     """The public page as it will look, in the language of the URL; works for drafts."""
     offering = offering_or_404(offering_id)
+    now = utcnow()
     return render_template(
         "admin/offerings/preview.html",
         offering=offering,
         title=localized(offering, "title"),
         summary=localized(offering, "summary"),
-        availability=offering.availability(utcnow()),
+        availability=offering.availability(now),
+        places_left=schools.places_left(db.session, [offering], now)[offering.id],
         price=format_euros(Decimal(offering.price_cents) / 100),
     )
 
