@@ -2,14 +2,12 @@ import pytest
 
 from app.extensions import db
 from app.models import CallReviewer, Decision, Role, utcnow
-from app.services import applications, audit, enrolment, schools
+from app.services import applications, enrolment, schools
 from app.services.accounts.tokens import confirmation_token, email_change_token, reset_token
 from tests.factories import (
     DEFAULT_PASSWORD,
-    class_details,
     make_application,
     make_call,
-    make_class_offering,
     make_offering,
     make_organisation,
     make_school,
@@ -17,13 +15,15 @@ from tests.factories import (
     make_user,
 )
 from tests.property.routes import ErrorLog
+from tests.url_map import url_map_world
 
 
 @pytest.fixture
 def world(app):
-    """Something behind every argument of the URL map: an organisation's offering with two
-    sessions, one confirmed place and one waiting, an audit entry, a person of every role,
-    and the tokens the e-mail links carry."""
+    """Something behind every argument of the URL map (tests.url_map), with names that
+    carry markup: an organisation's offering with two sessions, one confirmed place and one
+    waiting, a person of every role, calls at every stage, and the tokens the e-mail links
+    carry."""
     with app.app_context():
         session = db.session
         own = make_organisation(session, name="Organisation <b>propia</b>")
@@ -35,23 +35,19 @@ def world(app):
         admin = make_user(session, email="admin@example.org", role=Role.ADMIN, organisation=own)
         unconfirmed = make_user(session, email="new@example.org", confirmed=False)
         forgetful = make_user(session, email="forgetful@example.org")
-        for role in Role:
-            make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
         school = make_school(session, name="Colegio <b>Pinar</b>")
         teacher = make_teacher(session, school, coordinator=True, email="teacher@example.org")
-        classes = make_class_offering(session, provider=own, title_es="Visita <i>escolar</i>")
-        registration = schools.register_class(
+        world = url_map_world(
             session,
-            offering_id=classes.id,
-            teacher_id=teacher.id,
-            session_ids=[classes.sessions[0].id],
-            details=class_details(),
-            now=utcnow(),
+            own=own,
+            offering=offering,
+            participant=resident,
+            teacher=teacher,
+            actor_id=admin.id,
+            title_es="Visita <i>escolar</i>",
         )
-        colleague = make_user(session, email="colleague@example.org")
-        membership = schools.request_membership(
-            session, user_id=colleague.id, school_id=school.id, now=utcnow()
-        )
+        classes = world.pop("classes")
+        world.pop("users")  # they log in as the personas below
         invitation = schools.invite(
             session,
             actor=teacher,
@@ -60,38 +56,20 @@ def world(app):
             coordinator=True,
             lang="es",
         )
-        place = enrolment.enrol(session, offering_id=offering.id, user_id=resident.id, now=utcnow())
         queued = enrolment.enrol(session, offering_id=offering.id, user_id=waiting.id, now=utcnow())
         # A free place beside the waiting list (capacity raised behind the service's back),
         # so that staff may promote by hand.
         offering.capacity = 2
         calls = _calls_world(session, own, resident, admin)
-        entry = audit.record(
-            session,
-            actor_id=admin.id,
-            action="update",
-            entity_type="organisation",
-            entity_id=own.id,
-            summary=own.name,
-            before={"sector": None},
-            after={"sector": "software"},
-        )
         session.commit()
         return {
-            "offering_id": offering.id,
-            "enrolment_id": place.id,
-            "organisation_id": own.id,
+            **world,
             "user_id": waiting.id,
-            "session_id": offering.sessions[0].id,
-            "entry_id": entry.id,
             "enrolment.enrol:offering_id": other.id,
             "schools.registration_create:offering_id": classes.id,
-            "reg_id": registration.id,
-            "membership_id": membership.id,
             "schools.invitation_accept:token": invitation,
             "admin.participant_promote:enrolment_id": queued.id,
             "fmt": "csv",
-            "year": utcnow().year,
             "filename": "css/site.css",
             "bootstrap.static:filename": "css/bootstrap.min.css",
             "auth.confirm_email:token": confirmation_token(unconfirmed),

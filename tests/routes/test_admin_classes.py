@@ -265,13 +265,13 @@ def test_cancelling_a_class_offering_ends_its_classes_and_tells_the_teacher(
 ):
     auth.login(world["staff"].email, lang=lang)
     page = f"/{lang}/admin/offerings/{world['offering'].id}/cancel"
-    counted = {"es": "2 clases están confirmadas", "en": "2 classes are confirmed or waiting"}
+    counted = {"es": "2 grupos están confirmados", "en": "2 classes are confirmed or waiting"}
 
     assert counted[lang] in client.get(page).text
     response = post_form(client, page, {"confirm": "y"})
 
     assert response.status_code == 302
-    told = {"es": "al profesorado de 2 clases", "en": "teachers of 2 classes"}
+    told = {"es": "al profesorado de 2 grupos", "en": "teachers of 2 classes"}
     assert told[lang] in client.get(response.location).text
     for reg in (world["confirmed"], world["waiting"]):
         assert fresh(session, reg).status == ClassStatus.OFFERING_CANCELLED

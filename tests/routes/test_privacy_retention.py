@@ -19,7 +19,7 @@ def retention_section(client, lang) -> str:
             "es",
             [
                 *("7 días", "3 años", "hasta que termine el año siguiente", "90 días", "5 años"),
-                "El teléfono que da un centro al inscribir una clase, 30 días después",
+                "El teléfono que da un centro al inscribir un grupo, 30 días después",
             ],
         ),
         (
@@ -45,7 +45,7 @@ def test_the_notice_states_the_default_periods(client, lang, periods):
             "es",
             [
                 *("14 días", "2 años", "30 días después del 31 de diciembre", "1 día", "1 año"),
-                "al inscribir una clase, 2 días después",
+                "al inscribir un grupo, 2 días después",
             ],
         ),
         (
