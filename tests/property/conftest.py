@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from app.extensions import db
@@ -99,7 +101,9 @@ def _calls_world(session, own, resident, admin) -> dict:
     offered = make_application(session, offered_call, resident)
     applications.set_decision(session, offered, Decision.ACCEPT, actor_id=admin.id)
     applications.send_decisions(session, offered_call, actor_id=admin.id, now=utcnow())
-    criterion = applications.criteria(session, call.id)[0]
+    # Criteria change only before a call opens: their pages are about one still to open.
+    coming = make_call(session, provider=own, opens_in=timedelta(days=3))
+    criterion = applications.criteria(session, coming.id)[0]
     keys = {
         "application_id": mine.id,
         "applications.apply:offering_id": open_call.id,
@@ -110,6 +114,8 @@ def _calls_world(session, own, resident, admin) -> dict:
     }
     for endpoint in CALL_ENDPOINTS:
         keys[f"admin.{endpoint}:offering_id"] = call.id
+    for endpoint in CRITERION_ENDPOINTS:
+        keys[f"admin.{endpoint}:offering_id"] = coming.id
     return keys
 
 
@@ -118,12 +124,10 @@ CALL_ENDPOINTS = (
     "applications_send",
     "applications_export",
     "criteria_index",
-    "criterion_create",
-    "criterion_edit",
-    "criterion_delete",
     "reviewers_index",
     "reviewer_remove",
 )
+CRITERION_ENDPOINTS = ("criterion_create", "criterion_edit", "criterion_delete")
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
