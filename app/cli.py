@@ -378,6 +378,19 @@ def _purge_line(purpose: str, count: int, dry_run: bool) -> str:
                 count,
             )
         ),
+        "class_contacts": lambda: (
+            ngettext(
+                "Contact phones of past classes: %(num)d phone would be emptied.",
+                "Contact phones of past classes: %(num)d phones would be emptied.",
+                count,
+            )
+            if dry_run
+            else ngettext(
+                "Contact phones of past classes: %(num)d phone emptied.",
+                "Contact phones of past classes: %(num)d phones emptied.",
+                count,
+            )
+        ),
     }
     return lines[purpose]()
 

@@ -189,6 +189,9 @@ class Config:
     RETENTION_OUTBOX_DAYS = _int("RETENTION_OUTBOX_DAYS", 90)
     # Audit entries: then who did it and the people named in them are redacted.
     RETENTION_AUDIT_DAYS = _int("RETENTION_AUDIT_DAYS", 5 * 365)
+    # The phone a school gives with a class, from the end of the class's session (or from
+    # when the registration was cancelled or declined): then emptied, the class kept.
+    RETENTION_CLASS_CONTACTS_DAYS = _int("RETENTION_CLASS_CONTACTS_DAYS", 30)
 
     # Public figures about people below this count show as "< N" (coordinators see them).
     INDICATORS_THRESHOLD = _int("INDICATORS_THRESHOLD", 10)

@@ -8,6 +8,8 @@ from werkzeug.security import generate_password_hash
 
 from app.models import (
     Audience,
+    ClassRegistration,
+    ClassStatus,
     Format,
     InstructionLanguage,
     Kind,
@@ -192,6 +194,35 @@ def class_details(**fields) -> ClassDetails:
         phone="600 000 000",
     )
     return ClassDetails(**(defaults | fields))
+
+
+def make_class_registration(
+    session, offering, meeting, status=ClassStatus.CONFIRMED, updated_at=None, **fields
+) -> ClassRegistration:
+    """A class of 20 stored as it stands after the fact, past the seat engine (its session
+    may be long over); registered 20 days before its session unless ``updated_at``."""
+    at = updated_at or meeting.starts_at - timedelta(days=20)
+    school = make_school(session)
+    reg = ClassRegistration(
+        offering=offering,
+        session_id=meeting.id,
+        school=school,
+        teacher=make_teacher(session, school),
+        status=status,
+        group_name="4º A",
+        group_key="4º a",
+        stage=Stage.PRIMARIA,
+        grade="4º",
+        pupils=20,
+        teachers=2,
+        phone="600 123 456",
+        created_at=at,
+        updated_at=at,
+        **fields,
+    )
+    session.add(reg)
+    session.flush()
+    return reg
 
 
 def make_call(

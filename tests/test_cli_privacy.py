@@ -8,9 +8,11 @@ from app.extensions import db
 from app.models import (
     Attendance,
     AuditEntry,
+    ClassRegistration,
     Enrolment,
     EnrolmentStatus,
     Gender,
+    Mode,
     OutboxMessage,
     OutboxStatus,
     ParticipantProfile,
@@ -18,7 +20,7 @@ from app.models import (
     utcnow,
 )
 from app.services.accounts import retention
-from tests.factories import make_offering, make_user, set_sessions
+from tests.factories import make_class_registration, make_offering, make_user, set_sessions
 
 YEAR = timedelta(days=365)
 
@@ -80,6 +82,12 @@ def old_data(app):
                     next_attempt_at=sent,
                 )
             )
+        classes = make_offering(session, mode=Mode.CLASS)
+        ends = [now - timedelta(days=days) for days in (31, 29)]
+        set_sessions(classes, [(end - timedelta(hours=2), end) for end in ends])
+        session.flush()
+        for meeting in classes.sessions:
+            make_class_registration(session, classes, meeting)
         for years in (6, 4):
             session.add(
                 AuditEntry(
@@ -109,6 +117,9 @@ def snapshot(app):
                     AuditEntry.id
                 )
             ).all(),
+            "phones": session.scalars(
+                select(ClassRegistration.phone).order_by(ClassRegistration.id)
+            ).all(),
             "figures": retention.participation_counts(session),
             "places": session.execute(
                 select(Enrolment.offering_id, Enrolment.status, func.count()).group_by(
@@ -135,6 +146,7 @@ def test_a_dry_run_counts_per_purpose_and_changes_nothing(app, runner):
         "Inclusion profiles past their year: 1 profile would be deleted.",
         "Emails sent or given up: 1 email would be deleted.",
         "Audit log: 1 entry would be redacted.",
+        "Contact phones of past classes: 1 phone would be emptied.",
         "Dry run: nothing was changed.",
     ]
     assert snapshot(app) == before
@@ -153,11 +165,13 @@ def test_purging_removes_what_is_past_its_period_once_and_keeps_the_figures(app,
         "Perfiles de inclusión fuera de plazo: 1 perfil borrado.",
         "Correos enviados o abandonados: 1 correo borrado.",
         "Registro de auditoría: 1 entrada anonimizada.",
+        "Teléfonos de contacto de grupos pasados: 1 teléfono borrado.",
     ]
     after = snapshot(app)
     assert len(after["users"]) == len(before["users"]) - 1
     assert sum(1 for user in after["users"] if user.erased_at is not None) == 1
     assert after["profiles"] == [] and len(after["emails"]) == 1
+    assert after["phones"] == ["", "600 123 456"]
     assert [entry.summary for entry in after["audit"]] == [
         retention.REDACTED,
         "Ana's place cancelled by staff",
@@ -175,6 +189,7 @@ def test_purging_removes_what_is_past_its_period_once_and_keeps_the_figures(app,
         "Inclusion profiles past their year: 0 profiles deleted.",
         "Emails sent or given up: 0 emails deleted.",
         "Audit log: 0 entries redacted.",
+        "Contact phones of past classes: 0 phones emptied.",
     ]
     assert snapshot(app) == after
 

@@ -32,7 +32,6 @@ def applications_index(offering_id):
         form=form,
         result=result,
         pending=len(applications.pending(db.session, offering.id)),
-        frozen=applications.criteria_frozen(db.session, offering.id),
     ), (200 if result is not None else 400)
 
 

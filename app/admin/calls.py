@@ -1,5 +1,5 @@
-"""A call's set-up in the back office: its published selection criteria (frozen once a
-review is scored) and its reviewers."""
+"""A call's set-up in the back office: its published selection criteria (defined before the
+call opens, frozen once a review is scored) and its reviewers."""
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -25,14 +25,17 @@ def criteria_index(offering_id):
         offering=offering,
         criteria=criteria,
         total=sum(c.weight for c in criteria) or 1,
-        frozen=applications.criteria_frozen(db.session, offering.id),
+        locked=applications.criteria_lock(db.session, offering, utcnow()),
     )
 
 
-def _criterion_page(offering, form, criterion, status):
-    return render_template(
-        "admin/applications/criterion.html", offering=offering, form=form, criterion=criterion
-    ), status
+def _criterion_page(template, offering, form, status, **context):
+    """A criterion's form, or why the criteria can no longer change: then a form sent
+    anyway, valid or not, is refused as a conflict with the call as it stands (409)."""
+    locked = applications.criteria_lock(db.session, offering, utcnow())
+    if locked is not None and status == 422:
+        status = 409
+    return render_template(template, offering=offering, form=form, locked=locked, **context), status
 
 
 @bp.route("/offerings/<int:offering_id>/criteria/new", methods=["GET", "POST"])
@@ -43,9 +46,11 @@ def criterion_create(offering_id):
     submit(
         form,
         lambda: applications.save_criterion(
-            db.session, offering, form.answers(), actor_id=current_user.id
+            db.session, offering, form.answers(), actor_id=current_user.id, now=utcnow()
         ),
-        lambda status: _criterion_page(offering, form, None, status),
+        lambda status: _criterion_page(
+            "admin/applications/criterion.html", offering, form, status, criterion=None
+        ),
     )
     return done(_("The criterion is added."), "admin.criteria_index", offering_id=offering.id)
 
@@ -59,9 +64,16 @@ def criterion_edit(offering_id, criterion_id):
     submit(
         form,
         lambda: applications.save_criterion(
-            db.session, offering, form.answers(), actor_id=current_user.id, criterion=criterion
+            db.session,
+            offering,
+            form.answers(),
+            actor_id=current_user.id,
+            now=utcnow(),
+            criterion=criterion,
         ),
-        lambda status: _criterion_page(offering, form, criterion, status),
+        lambda status: _criterion_page(
+            "admin/applications/criterion.html", offering, form, status, criterion=criterion
+        ),
     )
     return done(_("The criterion is saved."), "admin.criteria_index", offering_id=offering.id)
 
@@ -77,16 +89,14 @@ def criterion_delete(offering_id, criterion_id):
     submit(
         form,
         lambda: applications.delete_criterion(
-            db.session, offering, criterion, actor_id=current_user.id
+            db.session, offering, criterion, actor_id=current_user.id, now=utcnow()
         ),
-        lambda status: (
-            render_template(
-                "admin/applications/criterion_delete.html",
-                offering=offering,
-                criterion=criterion,
-                form=form,
-            ),
+        lambda status: _criterion_page(
+            "admin/applications/criterion_delete.html",
+            offering,
+            form,
             status,
+            criterion=criterion,
         ),
     )
     return done(_("The criterion is deleted."), "admin.criteria_index", offering_id=offering.id)

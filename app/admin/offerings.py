@@ -29,8 +29,8 @@ from app.errors import done, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import format_euros, localized
-from app.models import Municipality, Offering, Organisation, Programme, utcnow
-from app.services import offerings
+from app.models import Mode, Municipality, Offering, Organisation, Programme, utcnow
+from app.services import offerings, schools
 from app.services.errors import DomainError
 
 PAGE_SIZE = 25
@@ -202,12 +202,14 @@ def offering_edit(offering_id):
 def offering_preview(offering_id):
     """The public page as it will look, in the language of the URL; works for drafts."""
     offering = offering_or_404(offering_id)
+    now = utcnow()
     return render_template(
         "admin/offerings/preview.html",
         offering=offering,
         title=localized(offering, "title"),
         summary=localized(offering, "summary"),
-        availability=offering.availability(utcnow()),
+        availability=offering.availability(now),
+        places_left=schools.places_left(db.session, [offering], now)[offering.id],
         price=format_euros(Decimal(offering.price_cents) / 100),
     )
 
@@ -273,10 +275,15 @@ def offering_cancel(offering_id):
     offering = offering_or_404(offering_id)
     form = CancelForm()
     people = offerings.live_count(db.session, offering.id)
+    classes = schools.class_counts(db.session, offering.id)
 
     def page(status):
         return render_template(
-            "admin/offerings/cancel.html", offering=offering, form=form, people=people
+            "admin/offerings/cancel.html",
+            offering=offering,
+            form=form,
+            people=people,
+            classes=classes,
         ), status
 
     ended = submit(
@@ -284,15 +291,19 @@ def offering_cancel(offering_id):
         lambda: offerings.cancel(db.session, offering, actor_id=current_user.id, now=utcnow()),
         page,
     )
-    return done(
-        ngettext(
+    if offering.mode == Mode.CLASS:
+        message = ngettext(
+            "The offering is cancelled. The teacher of %(num)d class will be told by email.",
+            "The offering is cancelled. The teachers of %(num)d classes will be told by email.",
+            len(ended),
+        )
+    else:
+        message = ngettext(
             "The offering is cancelled. %(num)d participant will be told by email.",
             "The offering is cancelled. %(num)d participants will be told by email.",
             len(ended),
-        ),
-        "admin.offering_edit",
-        offering_id=offering_id,
-    )
+        )
+    return done(message, "admin.offering_edit", offering_id=offering_id)
 
 
 @bp.route("/offerings/<int:offering_id>/duplicate", methods=["GET", "POST"])

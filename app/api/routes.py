@@ -11,7 +11,7 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.impact.routes import public_figures, requested_year
 from app.models.types import utcnow
-from app.services import catalogue, indicators, organisations
+from app.services import catalogue, indicators, organisations, schools
 from app.services.errors import DomainError
 
 
@@ -34,7 +34,9 @@ def open_data_headers(response):
 @bp.get("/offerings/<int:offering_id>")
 def offering(offering_id):
     found = catalogue.get_public(db.session, offering_id)
-    return jsonify(offering_to_json(found, utcnow()))
+    now = utcnow()
+    left = schools.places_left(db.session, [found], now)
+    return jsonify(offering_to_json(found, now, left[found.id]))
 
 
 @bp.get("/offerings")
@@ -57,8 +59,9 @@ def offering_list():
         )
     except catalogue.PageOutOfRange as error:
         return _invalid_parameter("page", error.message)
+    left = schools.places_left(db.session, result.items, now)
     return jsonify(
-        items=[offering_to_json(item, now) for item in result.items],
+        items=[offering_to_json(item, now, left[item.id]) for item in result.items],
         total=result.total,
         page=result.page,
         pages=result.pages,

@@ -8,7 +8,8 @@ from app.models import Offering
 from app.urls import absolute_url, offering_urls
 
 
-def offering_to_json(offering: Offering, now: datetime) -> dict:
+def offering_to_json(offering: Offering, now: datetime, places_left: int) -> dict:
+    """``places_left`` as services.schools.places_left counts it (pupils' seats for classes)."""
     return {
         "id": offering.id,
         "external_id": offering.external_id,
@@ -42,7 +43,7 @@ def offering_to_json(offering: Offering, now: datetime) -> dict:
         "address": offering.address,
         "provider": {"name": offering.provider.name, "website": offering.provider.website},
         "capacity": offering.capacity,
-        "places_left": offering.seats_left,
+        "places_left": places_left,
         "price_eur": offering.price_cents / 100,
         "min_age": offering.min_age,
         "max_age": offering.max_age,

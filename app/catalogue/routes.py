@@ -12,7 +12,7 @@ from app.i18n import current_language, format_euros, localized
 from app.models import Enrolment, Mode
 from app.models.types import utcnow
 from app.schools.offering import class_registration
-from app.services import catalogue, enrolment, imports, indicators
+from app.services import catalogue, enrolment, imports, indicators, schools
 from app.services.catalogue import offering_json_ld
 from app.urls import offering_urls
 
@@ -41,7 +41,13 @@ def index():
         words = sorted({catalogue.fold(word) for word in catalogue.words(form.q.data)})
         indicators.search_found_nothing(db.session, words, indicators.year_of(now))
         db.session.commit()
-    return render_template("catalogue/index.html", form=form, result=result, now=now)
+    return render_template(
+        "catalogue/index.html",
+        form=form,
+        result=result,
+        now=now,
+        places_left=schools.places_left(db.session, result.items, now),
+    )
 
 
 @bp.get("/template.<any(xlsx,csv):fmt>")
@@ -74,6 +80,7 @@ def detail(offering_id):
         title=localized(offering, "title"),
         summary=localized(offering, "summary"),
         availability=offering.availability(now),
+        places_left=schools.places_left(db.session, [offering], now)[offering.id],
         price=format_euros(Decimal(offering.price_cents) / 100),
         urls=urls,
         json_ld=offering_json_ld(offering, lang, urls[lang], now),

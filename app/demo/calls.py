@@ -74,7 +74,14 @@ def seed_call(session: Session, offering: Offering, call: dict, residents, now: 
             scale_max=criterion["scale_max"],
             position=position,
         )
-        applications.save_criterion(session, offering, answers, actor_id=reviewers[0].id)
+        # Defined before the call opened, as staff must.
+        applications.save_criterion(
+            session,
+            offering,
+            answers,
+            actor_id=reviewers[0].id,
+            now=offering.enrolment_opens - timedelta(days=1),
+        )
     # Sent while the call was open, as the applicants did.
     sent_at = min(offering.enrolment_opens + timedelta(hours=1), now)
     made = []

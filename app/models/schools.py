@@ -31,6 +31,7 @@ class ClassStatus(LabelledEnum):
     WAITING = "waiting", _l("Waiting for seats")
     CANCELLED = "cancelled", _l("Cancelled by the school")
     DECLINED = "declined", _l("Declined by the organisers")
+    OFFERING_CANCELLED = "offering-cancelled", _l("Offering cancelled")
 
     @property
     def is_live(self) -> bool:

@@ -1,15 +1,15 @@
+from datetime import timedelta
+
 import pytest
 
 from app.extensions import db
 from app.models import CallReviewer, Decision, Role, utcnow
-from app.services import applications, audit, enrolment, offerings, schools
+from app.services import applications, enrolment, offerings, schools
 from app.services.accounts.tokens import confirmation_token, email_change_token, reset_token
 from tests.factories import (
     DEFAULT_PASSWORD,
-    class_details,
     make_application,
     make_call,
-    make_class_offering,
     make_offering,
     make_organisation,
     make_school,
@@ -18,13 +18,15 @@ from tests.factories import (
 )
 from tests.images import photo
 from tests.property.routes import ErrorLog
+from tests.url_map import url_map_world
 
 
 @pytest.fixture
 def world(app):
-    """Something behind every argument of the URL map: an organisation's offering with two
-    sessions, one confirmed place and one waiting, an audit entry, a person of every role,
-    and the tokens the e-mail links carry."""
+    """Something behind every argument of the URL map (tests.url_map), with names that
+    carry markup: an organisation's offering with two sessions, one confirmed place and one
+    waiting, a person of every role, calls at every stage, and the tokens the e-mail links
+    carry."""
     with app.app_context():
         session = db.session
         own = make_organisation(session, name="Organisation <b>propia</b>")
@@ -36,23 +38,19 @@ def world(app):
         admin = make_user(session, email="admin@example.org", role=Role.ADMIN, organisation=own)
         unconfirmed = make_user(session, email="new@example.org", confirmed=False)
         forgetful = make_user(session, email="forgetful@example.org")
-        for role in Role:
-            make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
         school = make_school(session, name="Colegio <b>Pinar</b>")
         teacher = make_teacher(session, school, coordinator=True, email="teacher@example.org")
-        classes = make_class_offering(session, provider=own, title_es="Visita <i>escolar</i>")
-        registration = schools.register_class(
+        world = url_map_world(
             session,
-            offering_id=classes.id,
-            teacher_id=teacher.id,
-            session_ids=[classes.sessions[0].id],
-            details=class_details(),
-            now=utcnow(),
+            own=own,
+            offering=offering,
+            participant=resident,
+            teacher=teacher,
+            actor_id=admin.id,
+            title_es="Visita <i>escolar</i>",
         )
-        colleague = make_user(session, email="colleague@example.org")
-        membership = schools.request_membership(
-            session, user_id=colleague.id, school_id=school.id, now=utcnow()
-        )
+        classes = world.pop("classes")
+        world.pop("users")  # they log in as the personas below
         invitation = schools.invite(
             session,
             actor=teacher,
@@ -61,7 +59,6 @@ def world(app):
             coordinator=True,
             lang="es",
         )
-        place = enrolment.enrol(session, offering_id=offering.id, user_id=resident.id, now=utcnow())
         queued = enrolment.enrol(session, offering_id=offering.id, user_id=waiting.id, now=utcnow())
         # A free place beside the waiting list (capacity raised behind the service's back),
         # so that staff may promote by hand.
@@ -69,32 +66,15 @@ def world(app):
         calls = _calls_world(session, own, resident, admin)
         picture = offerings.ImageUpload(photo(600, 400), alt_es="Un aula", alt_en="A classroom")
         offerings.set_image(session, other, picture, actor_id=admin.id, max_bytes=10**7)
-        entry = audit.record(
-            session,
-            actor_id=admin.id,
-            action="update",
-            entity_type="organisation",
-            entity_id=own.id,
-            summary=own.name,
-            before={"sector": None},
-            after={"sector": "software"},
-        )
         session.commit()
         return {
-            "offering_id": offering.id,
-            "enrolment_id": place.id,
-            "organisation_id": own.id,
+            **world,
             "user_id": waiting.id,
-            "session_id": offering.sessions[0].id,
-            "entry_id": entry.id,
             "enrolment.enrol:offering_id": other.id,
             "schools.registration_create:offering_id": classes.id,
-            "reg_id": registration.id,
-            "membership_id": membership.id,
             "schools.invitation_accept:token": invitation,
             "admin.participant_promote:enrolment_id": queued.id,
             "fmt": "csv",
-            "year": utcnow().year,
             "filename": "css/site.css",
             "media.offering_image:key": other.image_key,
             "bootstrap.static:filename": "css/bootstrap.min.css",
@@ -125,7 +105,9 @@ def _calls_world(session, own, resident, admin) -> dict:
     offered = make_application(session, offered_call, resident)
     applications.set_decision(session, offered, Decision.ACCEPT, actor_id=admin.id)
     applications.send_decisions(session, offered_call, actor_id=admin.id, now=utcnow())
-    criterion = applications.criteria(session, call.id)[0]
+    # Criteria change only before a call opens: their pages are about one still to open.
+    coming = make_call(session, provider=own, opens_in=timedelta(days=3))
+    criterion = applications.criteria(session, coming.id)[0]
     keys = {
         "application_id": mine.id,
         "applications.apply:offering_id": open_call.id,
@@ -136,6 +118,8 @@ def _calls_world(session, own, resident, admin) -> dict:
     }
     for endpoint in CALL_ENDPOINTS:
         keys[f"admin.{endpoint}:offering_id"] = call.id
+    for endpoint in CRITERION_ENDPOINTS:
+        keys[f"admin.{endpoint}:offering_id"] = coming.id
     return keys
 
 
@@ -144,12 +128,10 @@ CALL_ENDPOINTS = (
     "applications_send",
     "applications_export",
     "criteria_index",
-    "criterion_create",
-    "criterion_edit",
-    "criterion_delete",
     "reviewers_index",
     "reviewer_remove",
 )
+CRITERION_ENDPOINTS = ("criterion_create", "criterion_edit", "criterion_delete")
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 

@@ -80,6 +80,7 @@ def test_my_enrolments_shows_upcoming_waiting_and_past(app, client, person, lang
     if lang == "en":
         assert "Coming soon" in upcoming
         assert "Number 1 on the waiting list" in waiting
+        assert "the first person waiting gets the place automatically" in waiting
         assert "Already done" in past
         # A screen reader hears which offering each link is about.
         assert 'Cancel<span class="visually-hidden">: Coming soon</span>' in upcoming

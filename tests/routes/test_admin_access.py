@@ -10,16 +10,15 @@ from app.admin.access import ROLE_PERMISSIONS, Permission
 from app.models import Role
 from app.services import applications
 from tests.factories import (
-    class_details,
     make_application,
     make_call,
-    make_class_offering,
     make_offering,
     make_organisation,
     make_school,
     make_teacher,
     make_user,
 )
+from tests.url_map import url_map_world
 
 ROLES = [None, *Role]  # None: nobody logged in
 
@@ -44,57 +43,27 @@ def test_every_back_office_view_declares_its_permission(app):
 @pytest.fixture
 def world(app, session):
     """One organisation's offering with a participant, its class-mode offering with a
-    school's class, a teacher asking to join that school, and a user of every role."""
+    school's class, a teacher asking to join that school, a call with an application, and
+    a user of every role."""
     own = make_organisation(session, name="Own organisation")
-    offering = make_offering(session, provider=own)
     participant = make_user(session)
-    from app.models import utcnow
-    from app.services import audit, enrolment, schools
-
-    place = enrolment.enrol(session, offering_id=offering.id, user_id=participant.id, now=utcnow())
-    entry = audit.record(
+    world = url_map_world(
         session,
-        actor_id=None,
-        action="update",
-        entity_type="organisation",
-        entity_id=own.id,
-        summary=own.name,
-        before={"sector": None},
-        after={"sector": "software"},
+        own=own,
+        offering=make_offering(session, provider=own),
+        participant=participant,
+        teacher=make_teacher(session, make_school(session)),
     )
-    school = make_school(session)
-    teacher = make_teacher(session, school)
-    classes = make_class_offering(session, provider=own)
-    registration = schools.register_class(
-        session,
-        offering_id=classes.id,
-        teacher_id=teacher.id,
-        session_ids=[classes.sessions[0].id],
-        details=class_details(),
-        now=utcnow(),
-    )
-    membership = schools.request_membership(
-        session, user_id=make_user(session).id, school_id=school.id, now=utcnow()
-    )
-    users = {
-        role: make_user(session, role=role, organisation=own if role != Role.RESIDENT else None)
-        for role in Role
-    }
+    users = world.pop("users")
+    world.pop("classes")
     call = make_call(session, provider=own)
     application = make_application(session, call)
     session.commit()
     return {
-        "offering_id": offering.id,
-        "enrolment_id": place.id,
-        "organisation_id": own.id,
+        **world,
         "user_id": participant.id,
-        "session_id": offering.sessions[0].id,
-        "entry_id": entry.id,
-        "reg_id": registration.id,
-        "membership_id": membership.id,
         "application_id": application.id,
         "criterion_id": applications.criteria(session, call.id)[0].id,
-        "year": utcnow().year,
         "emails": {role: user.email for role, user in users.items()},
     }
 

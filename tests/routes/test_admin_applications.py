@@ -1,6 +1,8 @@
 """Reviewing and deciding through the pages: scores, conflicts, the cohort limit, sending
 decisions, the founder confirming, criteria frozen, exports, and who may see what."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -170,8 +172,61 @@ def test_criteria_cannot_change_once_a_review_is_scored(client, auth, session, w
     path = f"/es/admin/offerings/{world['call'].id}/criteria/{criterion.id}"
     answer = post(client, path, name_es="Otro", weight="5", scale_max="5", position="0")
     assert answer.status_code == 409
+    assert "los evaluadores ya han puntuado" in answer.text
     session.refresh(criterion)
     assert criterion.name_es == "Criterio 1"
+
+
+CRITERION = {"name_es": "Impacto", "name_en": "Impact", "weight": "2", "scale_max": "5"}
+OPENED = {
+    "es": "la convocatoria ya se ha abierto",
+    "en": "the call has opened, and applicants apply knowing them",
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_criteria_are_defined_before_the_call_opens(client, auth, session, world, lang):
+    coming = make_call(session, provider=world["call"].provider, opens_in=timedelta(days=2))
+    session.commit()
+    auth.login(world["staff"].email, lang=lang)
+    base = f"/{lang}/admin/offerings/{coming.id}/criteria"
+
+    page = client.get(base)
+    added = post(client, f"{base}/new", position="3", **CRITERION)
+
+    assert page.status_code == 200 and f"{base}/new" in page.text
+    assert OPENED[lang] not in page.text
+    assert added.status_code == 302
+    assert [c.name_es for c in applications.criteria(session, coming.id)][-1] == "Impacto"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_once_the_call_has_opened_its_criteria_are_locked(client, auth, session, world, lang):
+    auth.login(world["staff"].email, lang=lang)
+    base = f"/{lang}/admin/offerings/{world['call'].id}/criteria"
+    criterion = world["criteria"][0]
+    edit = f"{base}/{criterion.id}"
+
+    page = client.get(base)
+    assert page.status_code == 200 and OPENED[lang] in page.text
+    assert f"{base}/new" not in page.text and edit not in page.text
+    assert OPENED[lang] in client.get(edit).text
+
+    refused = [
+        post(client, f"{base}/new", page_path=base, position="3", **CRITERION),
+        post(client, f"{base}/new", page_path=base, name_es="", weight="x"),
+        post(client, edit, page_path=base, position="0", **CRITERION),
+        post(client, f"{edit}/delete", page_path=base),
+    ]
+
+    assert [answer.status_code for answer in refused] == [409] * 4
+    assert all(OPENED[lang] in answer.text for answer in refused)
+    session.expire_all()
+    assert [(c.id, c.name_es) for c in applications.criteria(session, world["call"].id)] == [
+        (c.id, c.name_es) for c in world["criteria"]
+    ]
+    actions = session.scalars(sa.select(AuditEntry.action)).all()
+    assert not [action for action in actions if action.startswith("criterion.")]
 
 
 def test_the_list_sorts_by_weighted_mean(client, auth, session, world):

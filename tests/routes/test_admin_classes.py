@@ -257,3 +257,27 @@ def test_a_declined_class_keeps_its_reason_on_the_school_page(client, auth, sess
     auth.login(world["teacher"].email)
 
     assert "Aforo reducido" in client.get("/es/schools/").text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cancelling_a_class_offering_ends_its_classes_and_tells_the_teacher(
+    client, auth, session, world, lang
+):
+    auth.login(world["staff"].email, lang=lang)
+    page = f"/{lang}/admin/offerings/{world['offering'].id}/cancel"
+    counted = {"es": "2 grupos están confirmados", "en": "2 classes are confirmed or waiting"}
+
+    assert counted[lang] in client.get(page).text
+    response = post_form(client, page, {"confirm": "y"})
+
+    assert response.status_code == 302
+    told = {"es": "al profesorado de 2 grupos", "en": "teachers of 2 classes"}
+    assert told[lang] in client.get(response.location).text
+    for reg in (world["confirmed"], world["waiting"]):
+        assert fresh(session, reg).status == ClassStatus.OFFERING_CANCELLED
+    templates = session.scalars(select(OutboxMessage.template)).all()
+    assert templates.count("class_offering_cancelled") == 2
+
+    auth.login(world["teacher"].email, lang=lang)
+    school_page = client.get(f"/{lang}/schools/").text
+    assert {"es": "Actividad cancelada", "en": "Offering cancelled"}[lang] in school_page

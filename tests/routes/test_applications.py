@@ -1,7 +1,8 @@
 """Applying from the offering's page, in both languages: the call, the form, the pitch
 deck, and every refusal with its message at the field and its status."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,29 @@ def post_application(client, call, lang="es", deck=None, **changes):
     return client.post(
         f"/{lang}/offerings/{call.id}/apply", data=data, content_type="multipart/form-data"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "until", "never"),
+    [
+        ("es", "hasta el 19 de diciembre de 2030, 23:59", "20 de diciembre de 2030"),
+        ("en", "until 19 December 2030, 23:59", "20 December 2030"),
+    ],
+)
+def test_a_deadline_at_midnight_reads_as_the_end_of_the_day_before(
+    client, auth, session, lang, until, never
+):
+    """The call's closing, stored as midnight of 20 December in Madrid (23:00 UTC)."""
+    offering = make_call(session, starts_in=timedelta(days=3650))
+    offering.enrolment_closes = datetime(2030, 12, 19, 23, 0, tzinfo=UTC)
+    founder = make_user(session)
+    session.commit()
+    auth.login(founder.email, lang=lang)
+
+    for path in (f"/{lang}/offerings/{offering.id}", f"/{lang}/offerings/{offering.id}/apply"):
+        text = re.sub(r"<[^>]+>", "", client.get(path).text)
+        assert until in text, path
+        assert never not in text, path
 
 
 @pytest.mark.parametrize(

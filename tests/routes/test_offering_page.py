@@ -146,8 +146,9 @@ def test_the_enrolment_window_is_shown_without_ambiguity(app, client, lang, open
         starts_in=timedelta(days=3650),
     )
     html = client.get(f"/{lang}/offerings/{offering_id}").get_data(as_text=True)
-    assert opens in html
-    assert until in html
+    text = re.sub(r"<[^>]+>", "", html)  # a moment is a <time> element
+    assert opens in text
+    assert until in text
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -15,8 +15,20 @@ def retention_section(client, lang) -> str:
 @pytest.mark.parametrize(
     ("lang", "periods"),
     [
-        ("es", ["7 días", "3 años", "hasta que termine el año siguiente", "90 días", "5 años"]),
-        ("en", ["7 days", "3 years", "until the end of the year after", "90 days", "5 years"]),
+        (
+            "es",
+            [
+                *("7 días", "3 años", "hasta que termine el año siguiente", "90 días", "5 años"),
+                "El teléfono que da un centro al inscribir un grupo, 30 días después",
+            ],
+        ),
+        (
+            "en",
+            [
+                *("7 days", "3 years", "until the end of the year after", "90 days", "5 years"),
+                "with a class registration, 30 days after",
+            ],
+        ),
     ],
 )
 def test_the_notice_states_the_default_periods(client, lang, periods):
@@ -29,8 +41,20 @@ def test_the_notice_states_the_default_periods(client, lang, periods):
 @pytest.mark.parametrize(
     ("lang", "periods"),
     [
-        ("es", ["14 días", "2 años", "30 días después del 31 de diciembre", "1 día", "1 año"]),
-        ("en", ["14 days", "2 years", "30 days after 31 December", "1 day", "1 year"]),
+        (
+            "es",
+            [
+                *("14 días", "2 años", "30 días después del 31 de diciembre", "1 día", "1 año"),
+                "al inscribir un grupo, 2 días después",
+            ],
+        ),
+        (
+            "en",
+            [
+                *("14 days", "2 years", "30 days after 31 December", "1 day", "1 year"),
+                "with a class registration, 2 days after",
+            ],
+        ),
     ],
 )
 def test_the_notice_follows_the_configuration(app, client, monkeypatch, lang, periods):
@@ -40,6 +64,7 @@ def test_the_notice_follows_the_configuration(app, client, monkeypatch, lang, pe
         ("RETENTION_PROFILES_DAYS", 30),
         ("RETENTION_OUTBOX_DAYS", 1),
         ("RETENTION_AUDIT_DAYS", 365),
+        ("RETENTION_CLASS_CONTACTS_DAYS", 2),
     ]:
         monkeypatch.setitem(app.config, name, days)
 

@@ -87,6 +87,34 @@ def test_the_offering_page_says_how_classes_register_and_offers_it_to_a_teacher(
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_open_data_cards_and_page_give_the_pupils_seats_still_free(client, session, world, lang):
+    """Two sessions of 30 and a class of 20 in the first: 40 seats are free, not the 30 of
+    the offering's capacity, in the API, the catalogue's card and the offering's page."""
+    offering = world["offering"]
+    schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=world["teacher"].id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(pupils=20),
+        now=utcnow(),
+    )
+    session.commit()
+    free = sum(meeting.left for meeting in schools.session_seats(session, offering))
+    assert free == 2 * offering.capacity - 20
+
+    listed = client.get("/api/v1/offerings?kind=science-week-activity").get_json()["items"]
+    one = client.get(f"/api/v1/offerings/{offering.id}").get_json()
+    said = {"es": f"{free} plazas de alumnado libres", "en": f"{free} pupil seats left"}[lang]
+    card = client.get(f"/{lang}/offerings/?q=Laboratorio").text
+    page = client.get(f"/{lang}/offerings/{offering.id}").text
+
+    assert [item["places_left"] for item in listed if item["id"] == offering.id] == [free]
+    assert one["places_left"] == free and one["capacity"] == offering.capacity
+    assert said in card and said in page
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_a_teacher_registers_a_class_and_sees_it_on_the_school_page(
     client, auth, session, world, lang
 ):
@@ -319,3 +347,49 @@ def test_an_invitation_for_another_address_is_refused(client, auth, session, wor
     session.expire_all()
     assert session.get(User, intruder.id).role == Role.RESIDENT
     assert client.get("/es/schools/invitations/not-a-token").status_code == 400
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_teachers_data_copy_holds_their_classes_and_schools(client, auth, session, world, lang):
+    offering, teacher = world["offering"], world["teacher"]
+    mine = schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=teacher.id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(group_name="5º A", pupils=12, phone="611 222 333"),
+        now=utcnow(),
+    )
+    colleague = make_teacher(session, world["school"])
+    schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=colleague.id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(group_name="5º B"),
+        now=utcnow(),
+    )
+    session.commit()
+    auth.login(teacher.email, lang=lang)
+
+    said = {"es": "los grupos que inscribiste", "en": "the classes you registered"}[lang]
+    assert said in client.get(f"/{lang}/account/").text
+    data = client.get(f"/{lang}/account/export").get_json()
+
+    [exported] = data["class_registrations"]  # not the colleague's class of the same school
+    assert exported["id"] == mine.id
+    assert exported["offering"]["title"] == {"es": "Laboratorio de luz", "en": "Light lab"}
+    assert (exported["school"], exported["group_name"]) == ("CEIP Las Encinas", "5º A")
+    assert (exported["pupils"], exported["phone"], exported["status"]) == (
+        12,
+        "611 222 333",
+        "confirmed",
+    )
+    assert [event["reason"] for event in exported["history"]] == ["registered"]
+    [membership] = data["school_memberships"]
+    assert (membership["school"], membership["status"], membership["coordinator"]) == (
+        "CEIP Las Encinas",
+        "approved",
+        True,
+    )
+    assert data["schools_proposed"] == []

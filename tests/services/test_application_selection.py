@@ -11,12 +11,13 @@ from app.models import (
     Decision,
     Enrolment,
     EnrolmentStatus,
+    OfferingStatus,
     OutboxMessage,
     ReviewStatus,
     Role,
 )
 from app.services import applications, enrolment
-from app.services.applications.calls import CriterionAnswers
+from app.services.applications.calls import FROZEN, OPENED, CriterionAnswers
 from app.services.errors import Conflict, DomainError, Forbidden, NotFound
 from tests.factories import make_application, make_call, make_organisation, make_user
 
@@ -153,7 +154,8 @@ def test_criteria_are_frozen_once_a_review_is_scored(session, call):
     application = make_application(session, call)
     reviewer = reviewer_of(session, call)
     change = CriterionAnswers("Equipo", "Team", None, None, weight=2, scale_max=5)
-    applications.save_criterion(session, call, change, actor_id=reviewer.id)
+    before_opening = call.enrolment_opens - timedelta(hours=1)
+    applications.save_criterion(session, call, change, actor_id=reviewer.id, now=before_opening)
     applications.score(
         session,
         application,
@@ -162,12 +164,55 @@ def test_criteria_are_frozen_once_a_review_is_scored(session, call):
         comment="",
         now=now(),
     )
+    # Frozen by the score, whatever the clock says.
+    assert applications.criteria_lock(session, call, before_opening) == FROZEN
     with pytest.raises(Conflict):
-        applications.save_criterion(session, call, change, actor_id=reviewer.id)
+        applications.save_criterion(session, call, change, actor_id=reviewer.id, now=before_opening)
     with pytest.raises(Conflict):
         applications.delete_criterion(
-            session, call, applications.criteria(session, call.id)[0], actor_id=reviewer.id
+            session,
+            call,
+            applications.criteria(session, call.id)[0],
+            actor_id=reviewer.id,
+            now=before_opening,
         )
+
+
+def test_criteria_are_defined_before_the_call_opens(session):
+    coming = make_call(session, opens_in=timedelta(days=3))
+    staff = make_user(session, role=Role.COORDINATOR)
+    change = CriterionAnswers("Equipo", "Team", None, None, weight=2, scale_max=5)
+
+    added = applications.save_criterion(session, coming, change, actor_id=staff.id, now=now())
+    opened = coming.enrolment_opens
+    assert applications.criteria_lock(session, coming, opened - timedelta(seconds=1)) is None
+    assert applications.criteria_lock(session, coming, opened) == OPENED
+
+    count = len(applications.criteria(session, coming.id))
+    for attempt in (
+        lambda: applications.save_criterion(session, coming, change, actor_id=staff.id, now=opened),
+        lambda: applications.save_criterion(
+            session, coming, change, actor_id=staff.id, now=opened, criterion=added
+        ),
+        lambda: applications.delete_criterion(
+            session, coming, added, actor_id=staff.id, now=opened
+        ),
+    ):
+        with pytest.raises(Conflict) as refused:
+            attempt()
+        assert refused.value.message == OPENED
+    assert len(applications.criteria(session, coming.id)) == count
+
+
+def test_a_draft_call_takes_criteria_whatever_its_dates_and_an_undated_one_opens_when_published(
+    session,
+):
+    draft = make_call(session, status=OfferingStatus.DRAFT)
+    undated = make_call(session, opens_in=timedelta(days=-1))
+    undated.enrolment_opens = None
+
+    assert applications.criteria_lock(session, draft, now()) is None
+    assert applications.criteria_lock(session, undated, now()) == OPENED
 
 
 def test_accepting_past_the_cohort_size_is_refused(session, call):

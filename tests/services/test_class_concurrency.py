@@ -6,10 +6,24 @@ equals the pupils of the classes confirmed in it."""
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ClassRegistration, ClassSession, ClassStatus, utcnow
-from app.services import schools
-from app.services.errors import Conflict
-from tests.factories import class_details, make_class_offering, make_school, make_teacher
+from app.models import (
+    ClassRegistration,
+    ClassSession,
+    ClassStatus,
+    Offering,
+    OutboxMessage,
+    Role,
+    utcnow,
+)
+from app.services import offerings, schools
+from app.services.errors import Conflict, DomainError
+from tests.factories import (
+    class_details,
+    make_class_offering,
+    make_school,
+    make_teacher,
+    make_user,
+)
 from tests.services.test_concurrency import engine, run_together  # noqa: F401  (fixture)
 
 TEACHERS = 20
@@ -143,3 +157,53 @@ def test_a_class_cancelled_five_times_at_once_frees_its_seats_once(app, engine):
     assert all(isinstance(o, Conflict) for o in outcomes if o != "cancelled")
     confirmed, counter, _rows = state(app, session_id)
     assert confirmed == counter == 0
+
+
+def cancel_offering_job(offering_id, staff_id):
+    def job(session):
+        offering = session.get(Offering, offering_id)
+        return len(offerings.cancel(session, offering, actor_id=staff_id, now=utcnow()))
+
+    return job
+
+
+def test_classes_racing_the_offerings_cancellation_all_end_with_it(app, engine):  # noqa: F811
+    """Staff cancel the offering while two classes grow, one is cancelled by its school and
+    six more are registered: whatever committed first, no class stays live, every seat is
+    free, and each class ended with the offering is told once."""
+    offering_id, session_id, teachers = setup(app, teachers=10)
+    with app.app_context():
+        ids = [
+            register_job(offering_id, session_id, teacher, 20)(db.session)[0]
+            for teacher in teachers[:3]
+        ]
+        staff_id = make_user(db.session, role=Role.COORDINATOR).id
+        db.session.commit()
+
+    outcomes = run_together(
+        app,
+        engine,
+        [
+            cancel_offering_job(offering_id, staff_id),
+            cancel_job(ids[0]),
+            *(change_job(reg_id, 30) for reg_id in ids[1:]),
+            *(register_job(offering_id, session_id, teacher, 10) for teacher in teachers[3:9]),
+        ],
+    )
+
+    assert isinstance(outcomes[0], int), outcomes[0]
+    # A class too late for the offering is refused with its reason (cancelled, not live).
+    refused = [o for o in outcomes[1:] if isinstance(o, Exception)]
+    assert all(isinstance(o, DomainError) for o in refused), refused
+    confirmed, counter, rows = state(app, session_id)
+    assert confirmed == counter == 0
+    statuses = {status for _id, status, _pupils in rows}
+    assert statuses <= {ClassStatus.CANCELLED, ClassStatus.OFFERING_CANCELLED}
+    with app.app_context():
+        told = db.session.scalars(
+            sa.select(OutboxMessage.to_address).where(
+                OutboxMessage.template == "class_offering_cancelled"
+            )
+        ).all()
+    ended = [reg_id for reg_id, status, _pupils in rows if status == ClassStatus.OFFERING_CANCELLED]
+    assert len(told) == len(ended) == outcomes[0]

@@ -365,3 +365,20 @@ def test_a_session_that_classes_chose_is_never_removed(session, offering, teache
     assert offerings.set_sessions(
         session, offering, [offerings.SessionRow(first.starts_at, first.ends_at, id=first.id)]
     )
+
+
+def test_places_left_add_up_the_free_seats_of_the_sessions_still_to_start(
+    session, offering, teacher
+):
+    first, second = offering.sessions
+    register(session, offering, teacher, choices=[first.id], pupils=25)
+    individual = make_offering(session, capacity=12, seats_taken=5)
+    now = utcnow()
+
+    assert schools.places_left(session, [offering, individual], now) == {
+        offering.id: 5 + 30,
+        individual.id: 7,
+    }
+    second.starts_at, second.ends_at = now - timedelta(hours=1), now + timedelta(hours=1)
+    session.flush()
+    assert schools.places_left(session, [offering], now) == {offering.id: 5}

@@ -10,6 +10,8 @@ from app.localtime import MADRID
 from app.models import (
     Attendance,
     AuditEntry,
+    ClassRegistration,
+    ClassStatus,
     Enrolment,
     EnrolmentStatus,
     Gender,
@@ -22,7 +24,13 @@ from app.models import (
 )
 from app.services.accounts import privacy, retention
 from app.services.accounts.retention import REDACTED, RetentionPeriods
-from tests.factories import make_offering, make_user, set_sessions
+from tests.factories import (
+    make_class_offering,
+    make_class_registration,
+    make_offering,
+    make_user,
+    set_sessions,
+)
 
 PERIODS = RetentionPeriods(
     unconfirmed=timedelta(days=7),
@@ -30,6 +38,7 @@ PERIODS = RetentionPeriods(
     profiles=timedelta(days=366),
     outbox=timedelta(days=90),
     audit=timedelta(days=5 * 365),
+    class_contacts=timedelta(days=30),
 )
 MINUTE = timedelta(minutes=1)
 
@@ -438,6 +447,40 @@ def test_audit_entries_are_redacted_in_batches(session, monkeypatch):
     assert set(session.scalars(select(AuditEntry.summary))) == {REDACTED}
 
 
+# Class contact phones
+
+
+def test_a_class_phone_is_emptied_once_its_session_or_its_end_is_past_the_period(session):
+    now, period = utcnow(), PERIODS.class_contacts
+    offering = make_class_offering(session)
+    ended = [now - period - MINUTE, now - period + MINUTE, now + timedelta(days=5)]
+    set_sessions(offering, [(at - timedelta(hours=2), at) for at in ended])
+    session.flush()
+    long_past, just_inside, coming = offering.sessions
+    gone = make_class_registration(session, offering, long_past, pupils_present=18)
+    kept = make_class_registration(session, offering, just_inside)
+    live = make_class_registration(session, offering, coming)
+    cancelled_long_ago = make_class_registration(
+        session, offering, coming, ClassStatus.CANCELLED, updated_at=now - period - MINUTE
+    )
+    declined_lately = make_class_registration(
+        session, offering, coming, ClassStatus.DECLINED, updated_at=now - period + MINUTE
+    )
+    stamps = {reg.id: reg.updated_at for reg in session.scalars(select(ClassRegistration))}
+
+    removed = retention.purge(session, "class_contacts", now=now, periods=PERIODS)
+
+    session.expire_all()
+    assert removed == 2
+    assert [reg.phone for reg in (gone, cancelled_long_ago)] == ["", ""]
+    assert {reg.phone for reg in (kept, live, declined_lately)} == {"600 123 456"}
+    assert (gone.pupils, gone.pupils_present, gone.status) == (20, 18, ClassStatus.CONFIRMED)
+    assert {reg.id: reg.updated_at for reg in session.scalars(select(ClassRegistration))} == (
+        stamps
+    )
+    assert retention.purge(session, "class_contacts", now=now, periods=PERIODS) == 0
+
+
 # Every purpose together
 
 
@@ -501,7 +544,14 @@ def test_purging_everything_changes_no_count_per_offering(session):
         for purpose in retention.PURPOSES
     }
 
-    assert removed == {"unconfirmed": 1, "inactive": 7, "profiles": 0, "outbox": 0, "audit": 7}
+    assert removed == {
+        "unconfirmed": 1,
+        "inactive": 7,
+        "profiles": 0,
+        "outbox": 0,
+        "audit": 7,
+        "class_contacts": 0,
+    }
     assert (counts_by_offering(session), retention.participation_counts(session)) == before
     again = {p: retention.purge(session, p, now=later, periods=PERIODS) for p in retention.PURPOSES}
     assert set(again.values()) == {0}
@@ -533,6 +583,7 @@ def test_the_periods_come_from_the_configuration(app):
         profiles=timedelta(days=366),
         outbox=timedelta(days=90),
         audit=timedelta(days=1825),
+        class_contacts=timedelta(days=30),
     )
 
 

@@ -61,6 +61,7 @@ def export_user_data(session: Session, user_id: int, now: datetime) -> dict:
     The password hash and the session token are left out: they are secrets, not information
     about the person, and a copy of them would only be a risk."""
     from app.services.applications import privacy as applicant_data  # builds on accounts
+    from app.services.schools import privacy as teacher_data  # builds on accounts too
 
     user = _active_user(session, user_id)
     profile = user.profile
@@ -123,6 +124,7 @@ def export_user_data(session: Session, user_id: int, now: datetime) -> dict:
             for row in enrolment_rows
         ],
         "applications": applicant_data.export_rows(session, user.id),
+        **teacher_data.export_rows(session, user.id),
         "emails": [
             {
                 "to": message.to_address,

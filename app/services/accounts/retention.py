@@ -18,6 +18,9 @@ the counts per offering (and every yearly figure built from them) stay what they
 - Emails sent or given up: deleted (they hold the address, the name and the text).
 - Audit entries: the entry stays (what, which row, when); who did it, the names and
   addresses in it and what staff wrote to people are redacted.
+- The contact phone of a class registration (the teacher's, for the day): emptied once the
+  class's session is past, or the registration ended; the class, its pupil counts and its
+  history stay, so the classes and pupils reached do not change.
 
 Nothing else in the database needs purging: sessions are signed cookies (an erased
 account's token is rotated, so they are worthless); reset and confirmation links are not
@@ -29,16 +32,19 @@ follow the operator's own retention.
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.localtime import MADRID, local_midnight
 from app.models import (
+    LIVE_CLASS_STATUSES,
     LIVE_ENROLMENT_STATUSES,
     Attendance,
     AuditEntry,
+    ClassRegistration,
     Enrolment,
     Offering,
+    OfferingSession,
     OutboxMessage,
     OutboxStatus,
     ParticipantProfile,
@@ -77,6 +83,7 @@ class RetentionPeriods:
     profiles: timedelta  # from 31 December of the year of the last participation
     outbox: timedelta  # from sending, or giving up
     audit: timedelta  # from the entry
+    class_contacts: timedelta  # from the class's session, or the end of its registration
 
     @classmethod
     def from_config(cls, config) -> "RetentionPeriods":
@@ -295,18 +302,45 @@ def redact_old_audit_entries(session: Session, now: datetime, period: timedelta)
     return changed
 
 
+def empty_class_contacts(session: Session, now: datetime, period: timedelta) -> int:
+    """The phones given with class registrations whose session ended before the period, or
+    that were cancelled or declined before it (the offering cancelled too). Emptied, not the
+    registration: its school, pupils, teachers and history are what the figures count."""
+    cutoff = now - period
+    ended_sessions = select(OfferingSession.id).where(OfferingSession.ends_at < cutoff)
+    result = session.execute(
+        update(ClassRegistration)
+        .where(
+            ClassRegistration.phone != "",
+            or_(
+                ClassRegistration.session_id.in_(ended_sessions),
+                and_(
+                    ClassRegistration.status.not_in(LIVE_CLASS_STATUSES),
+                    ClassRegistration.updated_at < cutoff,
+                ),
+            ),
+        )
+        # Not a change of the class: its updated_at (the column's onupdate) stays.
+        .values(phone="", updated_at=ClassRegistration.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return result.rowcount
+
+
 PURPOSES = {
     "unconfirmed": delete_unconfirmed_sign_ups,
     "inactive": erase_inactive_accounts,
     "profiles": delete_lapsed_profiles,
     "outbox": delete_old_emails,
     "audit": redact_old_audit_entries,
+    "class_contacts": empty_class_contacts,
 }
 
 
 def participation_counts(session: Session) -> dict:
     """What the purge must never change: places per offering and status, seats taken,
-    completions, attendance per session."""
+    completions, attendance per session, and classes with their pupils per status."""
     by_status = session.execute(
         select(Enrolment.offering_id, Enrolment.status, func.count())
         .group_by(Enrolment.offering_id, Enrolment.status)
@@ -324,11 +358,23 @@ def participation_counts(session: Session) -> dict:
         .order_by(Attendance.session_id, Attendance.present)
     )
     seats = session.execute(select(Offering.id, Offering.seats_taken).order_by(Offering.id))
+    classes = session.execute(
+        select(
+            ClassRegistration.offering_id,
+            ClassRegistration.status,
+            func.count(),
+            func.sum(ClassRegistration.pupils),
+            func.sum(ClassRegistration.pupils_present),
+        )
+        .group_by(ClassRegistration.offering_id, ClassRegistration.status)
+        .order_by(ClassRegistration.offering_id, ClassRegistration.status)
+    )
     return {
         "enrolments": [tuple(row) for row in by_status],
         "completed": [tuple(row) for row in completed],
         "attendance": [tuple(row) for row in attendance],
         "seats_taken": [tuple(row) for row in seats],
+        "classes": [tuple(row) for row in classes],
     }
 
 

@@ -1,13 +1,15 @@
 """A call for applications: its window, its published criteria and its reviewers.
 
 A call is an offering in application mode. Criteria are set by staff before the call opens
-and published on the offering's page; once any review has been scored they are frozen, so
-every score of a call was given against the same criteria and weights."""
+and published on the offering's page: once it has opened they stay as the applicants read
+them, and once any review has been scored they are frozen, so every application was written
+and scored against the same criteria and weights."""
 
 import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -114,13 +116,36 @@ class CriterionAnswers:
 FROZEN = _l(
     "The criteria cannot change any more: reviewers have already scored applications against them."
 )
+OPENED = _l(
+    "The criteria cannot change any more: the call has opened, and applicants apply knowing "
+    "them. Define the criteria before the call opens."
+)
 
 
-def _check_changeable(session: Session, offering: Offering) -> None:
+def call_opened(offering: Offering, now: datetime) -> bool:
+    """Published (or since closed, cancelled or archived) with its opening passed; a call
+    with no opening date opens when it is published."""
+    if offering.status == OfferingStatus.DRAFT:
+        return False
+    return call_state(offering, now) != CallState.NOT_YET_OPEN
+
+
+def criteria_lock(session: Session, offering: Offering, now: datetime) -> LazyString | None:
+    """Why the call's criteria can no longer be added, changed or deleted; None while they
+    can (a draft, or a call that has not opened yet and holds no score)."""
+    if criteria_frozen(session, offering.id):
+        return FROZEN
+    if call_opened(offering, now):
+        return OPENED
+    return None
+
+
+def _check_changeable(session: Session, offering: Offering, now: datetime) -> None:
     if offering.mode != Mode.APPLICATION:
         raise Conflict(_l("Only offerings in application mode have selection criteria."))
-    if criteria_frozen(session, offering.id):
-        raise Conflict(FROZEN)
+    locked = criteria_lock(session, offering, now)
+    if locked is not None:
+        raise Conflict(locked)
 
 
 def get_criterion(session: Session, offering: Offering, criterion_id: int) -> ApplicationCriterion:
@@ -141,10 +166,11 @@ def save_criterion(
     answers: CriterionAnswers,
     *,
     actor_id: int,
+    now: datetime,
     criterion: ApplicationCriterion | None = None,
 ) -> ApplicationCriterion:
-    """Add a criterion to the call, or change one, while no review has been scored."""
-    _check_changeable(session, offering)
+    """Add a criterion to the call, or change one, before the call opens."""
+    _check_changeable(session, offering, now)
     action = "criterion.update" if criterion else "criterion.create"
     before = audit.snapshot(criterion, CRITERION_FIELDS) if criterion else {}
     if criterion is None:
@@ -168,9 +194,14 @@ def save_criterion(
 
 
 def delete_criterion(
-    session: Session, offering: Offering, criterion: ApplicationCriterion, *, actor_id: int
+    session: Session,
+    offering: Offering,
+    criterion: ApplicationCriterion,
+    *,
+    actor_id: int,
+    now: datetime,
 ) -> None:
-    _check_changeable(session, offering)
+    _check_changeable(session, offering, now)
     _record_offering(
         session,
         offering,

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session as DbSession
 
 from app.models import (
     LIVE_ENROLMENT_STATUSES,
+    ClassRegistration,
     Enrolment,
     Offering,
     OfferingStatus,
 )
+from app.services import schools
 from app.services.errors import Conflict
 from app.services.offerings import notices
 from app.services.offerings.rules import (
@@ -98,12 +100,15 @@ def unpublish(
 
 def cancel(
     session: DbSession, offering: Offering, *, actor_id: int | None, now: datetime
-) -> list[Enrolment]:
-    """Cancel a published offering; every participant is told (notices.cancel_offering).
-    Cancelling again (a repeated submit) changes and records nothing."""
+) -> list[Enrolment | ClassRegistration]:
+    """Cancel a published offering, in one transaction: every participant's place and every
+    school's class ends and each person or teacher is told (notices.cancel_offering,
+    schools.end_offering_classes). Returns the places and classes ended. Cancelling again
+    (a repeated submit) changes and records nothing."""
     if offering.status == OfferingStatus.CANCELLED:
         return []
     ended = notices.cancel_offering(session, offering.id, now, actor_id=actor_id)
+    classes = schools.end_offering_classes(session, offering.id, now=now, actor_id=actor_id)
     record_offering(
         session,
         offering,
@@ -111,9 +116,13 @@ def cancel(
         "offering.cancel",
         f"{offering.external_id}: published -> cancelled",
         before={"status": OfferingStatus.PUBLISHED.value},
-        after={"status": OfferingStatus.CANCELLED.value, "participants_told": len(ended)},
+        after={
+            "status": OfferingStatus.CANCELLED.value,
+            "participants_told": len(ended),
+            "classes_told": len(classes),
+        },
     )
-    return ended
+    return [*ended, *classes]
 
 
 def archive(session: DbSession, offering: Offering, *, actor_id: int | None, now: datetime) -> None:

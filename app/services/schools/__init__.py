@@ -1,27 +1,19 @@
 """Schools and their classes: teachers joining a school, the rules of class-mode
 offerings, registering whole classes for sessions (seats are pupils), the back office's
-lists and exports, reminders and the reach the indicator store counts."""
+lists and exports, reminders and the reach the indicator store counts.
 
-from app.services.schools.exports import (
-    WHAT,
-    classes_table,
-    export_classes,
-)
+The seat engine (services.schools.seats) and the checks of services.schools.rules that only
+the registering functions use stay inside the package."""
+
+from app.services.schools.exports import export_classes
 from app.services.schools.listing import (
-    NOT_YOUR_SCHOOLS,
     ClassFilters,
-    all_classes,
     class_counts,
     get_school_registration,
     list_classes,
     school_registrations,
 )
 from app.services.schools.membership import (
-    INVITATION_MAX_AGE,
-    INVITATION_SALT,
-    JOINING_ROLES,
-    NOT_YOURS,
-    PARTNERSHIP_ROLES,
     accept_invitation,
     add_teacher,
     approve_school,
@@ -30,10 +22,8 @@ from app.services.schools.membership import (
     get_proposal,
     invite,
     is_coordinator,
-    is_partnership_staff,
     joinable_schools,
     live_membership,
-    may_invite,
     memberships_to_decide,
     pending_proposals,
     read_invitation,
@@ -41,65 +31,31 @@ from app.services.schools.membership import (
     school_of,
 )
 from app.services.schools.places import (
-    MAX_CHOICES,
     ClassRefused,
     change_pupils,
     confirm_class,
     end_class,
+    end_offering_classes,
     live_classes,
     move_class,
     register_class,
-    teacher_school_id,
 )
-from app.services.schools.reach import (
-    Reach,
-    mark_present,
-    reach,
-)
-from app.services.schools.reminders import (
-    remind_headcounts,
-)
+from app.services.schools.reach import Reach, mark_present, reach
+from app.services.schools.reminders import remind_headcounts
 from app.services.schools.rules import (
-    GROUP_NAME_MAX,
     ClassDetails,
     SessionSeats,
     before_deadline,
-    check_details,
-    check_fits_capacity,
     check_open,
     class_offering,
-    ensure_class_sessions,
     group_key,
+    places_left,
     rules_of,
     session_seats,
-    teachers_needed,
 )
-from app.services.schools.seats import (
-    locked,
-    notify,
-    promote_classes,
-    record_event,
-    release_seats,
-    stale,
-    take_seats,
-    transition,
-)
-from app.services.schools.settings import (
-    RULE_FIELDS,
-    save_rules,
-)
+from app.services.schools.settings import save_rules
 
 __all__ = [
-    "GROUP_NAME_MAX",
-    "INVITATION_MAX_AGE",
-    "INVITATION_SALT",
-    "JOINING_ROLES",
-    "MAX_CHOICES",
-    "NOT_YOURS",
-    "NOT_YOUR_SCHOOLS",
-    "PARTNERSHIP_ROLES",
-    "RULE_FIELDS",
-    "WHAT",
     "ClassDetails",
     "ClassFilters",
     "ClassRefused",
@@ -107,20 +63,16 @@ __all__ = [
     "SessionSeats",
     "accept_invitation",
     "add_teacher",
-    "all_classes",
     "approve_school",
     "before_deadline",
     "change_pupils",
-    "check_details",
-    "check_fits_capacity",
     "check_open",
     "class_counts",
     "class_offering",
-    "classes_table",
     "confirm_class",
     "decide_membership",
     "end_class",
-    "ensure_class_sessions",
+    "end_offering_classes",
     "export_classes",
     "get_membership_for",
     "get_proposal",
@@ -128,24 +80,18 @@ __all__ = [
     "group_key",
     "invite",
     "is_coordinator",
-    "is_partnership_staff",
     "joinable_schools",
     "list_classes",
     "live_classes",
     "live_membership",
-    "locked",
     "mark_present",
-    "may_invite",
     "memberships_to_decide",
     "move_class",
-    "notify",
     "pending_proposals",
-    "promote_classes",
+    "places_left",
     "reach",
     "read_invitation",
-    "record_event",
     "register_class",
-    "release_seats",
     "remind_headcounts",
     "request_membership",
     "rules_of",
@@ -153,9 +99,4 @@ __all__ = [
     "school_of",
     "school_registrations",
     "session_seats",
-    "stale",
-    "take_seats",
-    "teacher_school_id",
-    "teachers_needed",
-    "transition",
 ]

@@ -5,7 +5,7 @@ services.schools.seats, under the offering's lock (see there)."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,8 +13,10 @@ from app.models import (
     LIVE_CLASS_STATUSES,
     ClassChoice,
     ClassRegistration,
+    ClassSession,
     ClassStatus,
     Offering,
+    OfferingSession,
     User,
 )
 from app.services import audit, indicators
@@ -349,3 +351,41 @@ def confirm_class(
     _record_staff(session, reg, actor_id, "confirm", before)
     notify(session, reg, "class_promoted")
     return reg
+
+
+def end_offering_classes(
+    session: Session, offering_id: int, *, now: datetime, actor_id: int | None = None
+) -> list[ClassRegistration]:
+    """The offering has just been cancelled (services.offerings): every live class, confirmed
+    or waiting, ends as OFFERING_CANCELLED, nobody is promoted, every session's seats are
+    freed, and each teacher is told. Returns the classes ended.
+
+    Called in the cancellation's transaction, after its UPDATE of the offering row: that
+    holds the offering's lock, so no class changes meanwhile, and the counters are freed
+    before the registrations (the lock order). Each class ends only from the status read
+    (compare-and-set): asking again ends nothing."""
+    meetings = select(OfferingSession.id).where(OfferingSession.offering_id == offering_id)
+    session.execute(
+        update(ClassSession)
+        .where(ClassSession.session_id.in_(meetings))
+        .values(pupils_taken=0)
+        .execution_options(synchronize_session=False)
+    )
+    live = session.scalars(
+        select(ClassRegistration)
+        .where(
+            ClassRegistration.offering_id == offering_id,
+            ClassRegistration.status.in_(LIVE_CLASS_STATUSES),
+        )
+        .order_by(ClassRegistration.id)
+    ).all()
+    cancelled = ClassStatus.OFFERING_CANCELLED
+    ended = [
+        reg
+        for reg in live
+        if transition(session, reg, now, actor_id, "offering-cancelled", status=cancelled)
+    ]
+    session.flush()
+    for reg in ended:
+        notify(session, reg, "class_offering_cancelled")
+    return ended

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -83,6 +83,30 @@ def session_seats(session: Session, offering: Offering) -> list[SessionSeats]:
         capacity = row.capacity if row else offering.capacity
         seats.append(SessionSeats(meeting, capacity, row.pupils_taken if row else 0))
     return seats
+
+
+def places_left(session: Session, offerings: list[Offering], now: datetime) -> dict[int, int]:
+    """The places each offering still has, as the catalogue and the open data tell them (by
+    offering id). A class-mode offering's seats are pupils: the free seats of its sessions
+    still to start, added up (a session nobody registered for yet holds the offering's
+    capacity); one query whatever the number of offerings."""
+    left = {offering.id: offering.seats_left for offering in offerings}
+    classes = [offering.id for offering in offerings if offering.mode == Mode.CLASS]
+    if not classes:
+        return left
+    free = func.coalesce(ClassSession.capacity, Offering.capacity) - func.coalesce(
+        ClassSession.pupils_taken, 0
+    )
+    rows = session.execute(
+        select(OfferingSession.offering_id, func.sum(free))
+        .join(Offering, Offering.id == OfferingSession.offering_id)
+        .outerjoin(ClassSession, ClassSession.session_id == OfferingSession.id)
+        .where(OfferingSession.offering_id.in_(classes), OfferingSession.starts_at > now)
+        .group_by(OfferingSession.offering_id)
+    )
+    left.update(dict.fromkeys(classes, 0))
+    left.update({offering_id: int(seats) for offering_id, seats in rows})
+    return left
 
 
 def ensure_class_sessions(session: Session, offering: Offering) -> dict[int, ClassSession]:
