@@ -90,6 +90,7 @@ class CatalogueFilterForm(FilterForm):
     date_to = DayField(_l("To"), name="to")
     available = FlagField(_l("Only with places left and enrolment open"))
     free = FlagField(_l("Only free of charge"))
+    as_typed = FlagField(_l("Search the words as typed"))
 
     @classmethod
     def from_args(cls, args, options: FilterOptions) -> "CatalogueFilterForm":
@@ -120,6 +121,7 @@ class CatalogueFilterForm(FilterForm):
             date_to=self.date_to.data,
             available=bool(self.available.data),
             free=bool(self.free.data),
+            as_typed=bool(self.as_typed.data),
         )
 
     def applied(self) -> list[AppliedFilter]:

@@ -248,3 +248,28 @@ def test_a_card_says_a_label_once_when_kind_and_programme_share_it(app, client, 
     )
     assert labels[same] == str(Kind.SMART_SCHOOLS.label) and "·" not in labels[same]
     assert "·" in labels[other]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_misspelt_search_shows_the_corrected_results_and_a_link_to_the_words_as_typed(
+    app, client, lang
+):
+    [offering_id] = create(app, title_es="Programación en Python", title_en="Python programming")
+    html = page(client, f"/{lang}/offerings/?q=pyton")
+    assert result_ids(html) == [offering_id]
+    showing = {"es": "Mostrando resultados de python.", "en": "Showing results for python."}
+    assert showing[lang] in html
+    as_typed = f'href="/{lang}/offerings/?q=pyton&amp;as_typed=1"'
+    assert as_typed in html
+    html = page(client, f"/{lang}/offerings/?q=pyton&as_typed=1")
+    assert result_ids(html) == []
+    assert showing[lang] not in html
+    assert 'class="empty-state"' in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_search_spelt_right_says_nothing_about_corrections(app, client, lang):
+    [offering_id] = create(app, title_es="Programación en Python", title_en="Python programming")
+    html = page(client, f"/{lang}/offerings/?q=python")
+    assert result_ids(html) == [offering_id]
+    assert "search-correction" not in html

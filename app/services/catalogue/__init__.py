@@ -38,6 +38,11 @@ from app.services.catalogue.search import (
     terms_of,
     words,
 )
+from app.services.catalogue.spelling import (
+    Vocabulary,
+    build_vocabulary,
+    correct,
+)
 from app.services.catalogue.structured_data import (
     ATTENDANCE_MODES,
     COURSE_MODES,
@@ -65,7 +70,10 @@ __all__ = [
     "Filters",
     "PageOutOfRange",
     "Query",
+    "Vocabulary",
     "build_calendar",
+    "build_vocabulary",
+    "correct",
     "filter_options",
     "fold",
     "forms",

@@ -30,7 +30,7 @@ from app.models import (
     OfferingStatus,
     Programme,
 )
-from app.services.catalogue import search
+from app.services.catalogue import search, spelling
 from app.services.errors import NotFound
 from app.services.pagination import Page
 
@@ -52,6 +52,8 @@ class Filters:
     date_to: date | None = None
     available: bool = False
     free: bool = False
+    # Search the words as typed: the visitor declined the spelling correction.
+    as_typed: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class FilterOptions:
 class CatalogueResult(Page):
     # facet -> option slug -> results with that option (options without results are absent)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The search as corrected for typos ("pyton" -> "python"), when it was.
+    corrected_q: str | None = None
 
 
 class PageOutOfRange(NotFound):
@@ -171,17 +175,28 @@ _FACET_GROUPS: dict[str, Callable[[Select], Select]] = {
 
 
 def search_catalogue(
-    session: Session, filters: Filters, *, now: datetime, page: int, per_page: int
+    session: Session,
+    filters: Filters,
+    *,
+    now: datetime,
+    page: int,
+    per_page: int,
+    vocabulary: Callable[[Session], spelling.Vocabulary] = spelling.build_vocabulary,
 ) -> CatalogueResult:
     """One page of the public offerings matching ``filters``, with facet counts.
 
     With a search text, results rank by relevance, then start date; without, by start date
-    (offerings without dates last). Raises PageOutOfRange past the last page.
+    (offerings without dates last). Words that match nothing are corrected against
+    ``vocabulary(session)`` unless ``filters.as_typed``. Raises PageOutOfRange past the last
+    page.
     """
     ranked = None
+    corrected = None
     common = _common_conditions(filters, now)
     if filters.q:
-        query = search.parse_query(filters.q)
+        if not filters.as_typed:
+            corrected = spelling.correct(filters.q, vocabulary(session))
+        query = search.parse_query(corrected or filters.q)
         if query:
             ranked = search.matching(query).subquery()
         else:
@@ -222,5 +237,11 @@ def search_catalogue(
         stmt = group(restricted(select(func.count()).select_from(Offering), except_facet=name))
         facets[name] = {str(option): count for count, option in session.execute(stmt)}
     return CatalogueResult(
-        items=list(items), total=total, page=page, pages=pages, per_page=per_page, facets=facets
+        items=list(items),
+        total=total,
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        facets=facets,
+        corrected_q=corrected,
     )
