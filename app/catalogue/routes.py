@@ -19,7 +19,8 @@ from app.urls import offering_urls
 
 @bp.get("/")
 def index():
-    form = CatalogueFilterForm.from_args(request.args, catalogue.filter_options(db.session))
+    options = catalogue.filter_options(db.session)
+    form = CatalogueFilterForm.from_args(request.args, options)
     if not form.validate():
         return render_template("catalogue/index.html", form=form, result=None), 400
     now = utcnow()
@@ -28,6 +29,7 @@ def index():
             db.session,
             form.filters(),
             now=now,
+            options=options,
             page=form.page_number,
             per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
         )
