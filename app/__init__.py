@@ -7,6 +7,7 @@ from app.config import Config
 from app.extensions import (
     babel,
     bootstrap,
+    cache,
     csrf,
     db,
     limiter,
@@ -70,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     init_language_prefix(app)
     init_login(app)
     logs.init_app(app)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from flask import current_app, render_template, request, send_file
 from flask_login import current_user
 
-from app.catalogue import bp
+from app.catalogue import bp, cached
 from app.catalogue.calendar import calendar_download
 from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
@@ -19,14 +19,15 @@ from app.urls import offering_urls
 
 @bp.get("/")
 def index():
-    options = catalogue.filter_options(db.session)
+    now = utcnow()
+    state = catalogue.catalogue_state(db.session, now)
+    options = cached.filter_options(state)
     form = CatalogueFilterForm.from_args(request.args, options)
     if not form.validate():
         return render_template("catalogue/index.html", form=form, result=None), 400
-    now = utcnow()
     try:
-        result = catalogue.search_catalogue(
-            db.session,
+        key, found, result = cached.search(
+            state,
             form.filters(),
             now=now,
             options=options,
@@ -38,12 +39,26 @@ def index():
         return render_template(
             "catalogue/index.html", form=form, result=None, last_page=error.pages
         ), error.status_code
-    if form.q.data and result.total == 0:
+    if form.q.data and found.total == 0:
         # The talent observatory counts what nobody offers: the words, never who asked.
         words = sorted({catalogue.fold(word) for word in catalogue.words(form.q.data)})
         indicators.search_found_nothing(db.session, words, indicators.year_of(now))
         db.session.commit()
-    return render_template("catalogue/index.html", form=form, result=result, now=now)
+
+    def render():
+        shown = result or found.result()
+        html = render_template("catalogue/index.html", form=form, result=shown, now=now)
+        return html, 200, _seats(shown.items)
+
+    if not cached.cacheable_visitor():
+        return render()[0]
+    figures = catalogue.seat_figures(db.session, list(found.ids))
+    return cached.conditional_page((key,), figures, render)
+
+
+def _seats(offerings) -> tuple[tuple[int, int], ...]:
+    """The seat figures a page was rendered from, as catalogue.seat_figures reads them."""
+    return tuple(sorted((offering.id, offering.seats_taken) for offering in offerings))
 
 
 @bp.get("/template.<any(xlsx,csv):fmt>")
@@ -66,10 +81,25 @@ def import_template(fmt):
 
 @bp.get("/<int:offering_id>")
 def detail(offering_id):
+    now = utcnow()
+    if not cached.cacheable_visitor():
+        return _detail(offering_id, now)
+    figures = catalogue.offering_state(db.session, offering_id, now)
+    if figures is None:
+        catalogue.get_public(db.session, offering_id)  # raises NotFound
+
+    def render():
+        html = _detail(offering_id, now)
+        # Read again once rendered: a seat taken meanwhile keeps the page out of the cache.
+        return html, 200, catalogue.offering_state(db.session, offering_id, now)
+
+    return cached.conditional_page(("detail", offering_id), figures, render)
+
+
+def _detail(offering_id, now):
     offering = catalogue.get_public(db.session, offering_id)
     lang = current_language()
     urls = offering_urls(offering.id)
-    now = utcnow()
     return render_template(
         "catalogue/detail.html",
         offering=offering,

@@ -25,6 +25,7 @@ from app.models import (
     User,
 )
 from app.services import audit
+from app.services.catalogue import freshness
 from app.services.errors import Conflict, DomainError, NotFound
 
 _record_offering = audit.recorder("offering")
@@ -155,6 +156,7 @@ def save_criterion(
     session.flush()
     after = audit.snapshot(criterion, CRITERION_FIELDS)
     before, after = audit.changed(before, after)
+    freshness.bump_version(session)  # the call's page publishes its criteria
     _record_offering(
         session,
         offering,
@@ -171,6 +173,7 @@ def delete_criterion(
     session: Session, offering: Offering, criterion: ApplicationCriterion, *, actor_id: int
 ) -> None:
     _check_changeable(session, offering)
+    freshness.bump_version(session)
     _record_offering(
         session,
         offering,

@@ -7,6 +7,13 @@ from app.services.catalogue.calendar import (
     TEXT_MAX,
     build_calendar,
 )
+from app.services.catalogue.freshness import (
+    CatalogueState,
+    bump_version,
+    catalogue_state,
+    offering_state,
+    seat_figures,
+)
 from app.services.catalogue.listing import (
     FACETS,
     CatalogueResult,
@@ -66,6 +73,7 @@ __all__ = [
     "TEXT_MAX",
     "WORD",
     "CatalogueResult",
+    "CatalogueState",
     "FilterOptions",
     "Filters",
     "PageOutOfRange",
@@ -73,6 +81,8 @@ __all__ = [
     "Vocabulary",
     "build_calendar",
     "build_vocabulary",
+    "bump_version",
+    "catalogue_state",
     "correct",
     "filter_options",
     "fold",
@@ -82,8 +92,10 @@ __all__ = [
     "matching",
     "offering_fields",
     "offering_json_ld",
+    "offering_state",
     "parse_query",
     "search_catalogue",
+    "seat_figures",
     "terms_of",
     "upcoming",
     "words",
