@@ -2,7 +2,7 @@
 
 from flask import Flask, redirect, url_for
 
-from app import security
+from app import assets, security
 from app.config import Config
 from app.extensions import (
     babel,
@@ -49,6 +49,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_jinja(app)
+    assets.init_app(app)
     return app
 
 

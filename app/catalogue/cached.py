@@ -70,9 +70,11 @@ class Found:
     facets: dict
     corrected_q: str | None
     interpretation: Interpretation | None
+    # The search's words, folded, when it found nothing (the talent observatory counts them).
+    unmet_words: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, result: catalogue.CatalogueResult) -> "Found":
+    def of(cls, result: catalogue.CatalogueResult, unmet_words=()) -> "Found":
         return cls(
             tuple(item.id for item in result.items),
             result.total,
@@ -82,6 +84,7 @@ class Found:
             result.facets,
             result.corrected_q,
             result.interpretation,
+            tuple(unmet_words),
         )
 
     def result(self) -> catalogue.CatalogueResult:
@@ -148,13 +151,19 @@ def _vocabulary_for(state_key: str):
     return vocabulary
 
 
-def search(state, filters, *, now, options, page: int, per_page: int):
-    """(results key, results, rows if just searched) for the catalogue page and the API.
-    Raises PageOutOfRange as search_catalogue does (nothing is cached then)."""
-    key = _key("results", state.key, filters, page, per_page)
-    found = cache.get(key)
-    if found is not None:
-        return key, found, None
+def results_key(state, per_page: int) -> str:
+    """The results of this request's query string in this catalogue state. The query
+    string, not the parsed filters, so a repeated visit needs no form to find its page."""
+    return _key("results", state.key, request.full_path, per_page)
+
+
+def stored_results(key: str) -> Found | None:
+    return cache.get(key)
+
+
+def search(key: str, state, filters, *, now, options, page: int, per_page: int):
+    """(results, rows) searched and stored under ``key``. Raises PageOutOfRange as
+    search_catalogue does (nothing is stored then)."""
     result = catalogue.search_catalogue(
         db.session,
         filters,
@@ -164,9 +173,12 @@ def search(state, filters, *, now, options, page: int, per_page: int):
         per_page=per_page,
         vocabulary=_vocabulary_for(state.key),
     )
-    found = Found.of(result)
+    unmet = ()
+    if filters.q and result.total == 0:
+        unmet = sorted({catalogue.fold(word) for word in catalogue.words(filters.q)})
+    found = Found.of(result, unmet)
     cache.set(key, found)
-    return key, found, result
+    return found, result
 
 
 def conditional_page(key_parts: tuple, figures, render):

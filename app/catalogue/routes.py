@@ -21,33 +21,43 @@ from app.urls import offering_urls
 def index():
     now = utcnow()
     state = catalogue.catalogue_state(db.session, now)
-    options = cached.filter_options(state)
-    form = CatalogueFilterForm.from_args(request.args, options)
-    if not form.validate():
-        return render_template("catalogue/index.html", form=form, result=None), 400
-    try:
-        key, found, result = cached.search(
-            state,
-            form.filters(),
-            now=now,
-            options=options,
-            page=form.page_number,
-            per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
-        )
-    except catalogue.PageOutOfRange as error:
-        error.apply_to(form)
-        return render_template(
-            "catalogue/index.html", form=form, result=None, last_page=error.pages
-        ), error.status_code
-    if form.q.data and found.total == 0:
+    per_page = current_app.config["CATALOGUE_PAGE_SIZE"]
+    key = cached.results_key(state, per_page)
+    found, result, form = cached.stored_results(key), None, None
+    if found is None:
+        form = CatalogueFilterForm.from_args(request.args, cached.filter_options(state))
+        if not form.validate():
+            return render_template("catalogue/index.html", form=form, result=None), 400
+        try:
+            found, result = cached.search(
+                key,
+                state,
+                form.filters(),
+                now=now,
+                options=cached.filter_options(state),
+                page=form.page_number,
+                per_page=per_page,
+            )
+        except catalogue.PageOutOfRange as error:
+            error.apply_to(form)
+            return render_template(
+                "catalogue/index.html", form=form, result=None, last_page=error.pages
+            ), error.status_code
+    if found.unmet_words:
         # The talent observatory counts what nobody offers: the words, never who asked.
-        words = sorted({catalogue.fold(word) for word in catalogue.words(form.q.data)})
-        indicators.search_found_nothing(db.session, words, indicators.year_of(now))
+        indicators.search_found_nothing(
+            db.session, list(found.unmet_words), indicators.year_of(now)
+        )
         db.session.commit()
 
     def render():
+        # Stored results were found for a valid query string: the form validates again.
+        shown_form = form or CatalogueFilterForm.from_args(
+            request.args, cached.filter_options(state)
+        )
+        shown_form.validate()
         shown = result or found.result()
-        html = render_template("catalogue/index.html", form=form, result=shown, now=now)
+        html = render_template("catalogue/index.html", form=shown_form, result=shown, now=now)
         return html, 200, _seats(shown.items)
 
     if not cached.cacheable_visitor():

@@ -17,11 +17,21 @@ every key and nothing kept in a process can go stale.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from app.models import FULL_PUBLISHED, CatalogueVersion, Offering, OfferingSession
-from app.models.schools import ClassSession
+from app.models import CatalogueVersion
+from app.models.types import UTCDateTime
 
 BOUNDARIES = ("enrolment_opens", "enrolment_closes", "starts_at", "ends_at")
 
@@ -56,18 +66,42 @@ class CatalogueState:
         return f"v{self.version}:f{self.full[0]}.{self.full[1]}:t{boundary}"
 
 
+# Plain SQL, built once: this runs on every catalogue request, so it skips building and
+# compiling a statement each time. Each part is an index lookup (see the Offering indexes).
+_STATE = (
+    text(
+        # FULL_PUBLISHED is the predicate of ix_offering_full, written out as it is there.
+        "SELECT"
+        " coalesce((SELECT version FROM catalogue_version WHERE id = 1), 0) AS version,"
+        " (SELECT count(*) FROM offering"
+        "  WHERE status = 'published' AND seats_taken >= capacity) AS full_count,"
+        " (SELECT coalesce(sum(id), 0) FROM offering"
+        "  WHERE status = 'published' AND seats_taken >= capacity) AS full_sum,"
+        " (SELECT min(enrolment_opens) FROM offering WHERE enrolment_opens > :now)"
+        "  AS enrolment_opens,"
+        " (SELECT min(enrolment_closes) FROM offering WHERE enrolment_closes > :now)"
+        "  AS enrolment_closes,"
+        " (SELECT min(starts_at) FROM offering WHERE starts_at > :now) AS starts_at,"
+        " (SELECT min(ends_at) FROM offering WHERE ends_at > :now) AS ends_at"
+    )
+    .bindparams(bindparam("now", type_=UTCDateTime()))
+    .columns(
+        column("version", BigInteger()),
+        column("full_count", BigInteger()),
+        column("full_sum", BigInteger()),
+        *(column(name, UTCDateTime()) for name in BOUNDARIES),
+    )
+)
+_SEATS = (
+    text("SELECT id, seats_taken FROM offering WHERE id IN :ids ORDER BY id")
+    .bindparams(bindparam("ids", expanding=True))
+    .columns(column("id", Integer()), column("seats_taken", Integer()))
+)
+
+
 def catalogue_state(session: Session, now: datetime) -> CatalogueState:
     """The key of every cached results list at ``now``: one statement of index lookups."""
-    full = select(Offering.id).where(text(FULL_PUBLISHED)).subquery()
-    columns = [
-        _version(),
-        select(func.count()).select_from(full).scalar_subquery(),
-        select(func.coalesce(func.sum(full.c.id), 0)).scalar_subquery(),
-    ]
-    for name in BOUNDARIES:
-        column = getattr(Offering, name)
-        columns.append(select(func.min(column)).where(column > now).scalar_subquery())
-    version, full_count, full_sum, *boundaries = session.execute(select(*columns)).one()
+    version, full_count, full_sum, *boundaries = session.execute(_STATE, {"now": now}).one()
     upcoming = [moment for moment in boundaries if moment is not None]
     return CatalogueState(
         int(version), (int(full_count), int(full_sum)), min(upcoming, default=None)
@@ -78,46 +112,38 @@ def seat_figures(session: Session, offering_ids: list[int]) -> tuple[tuple[int, 
     """(id, seats taken) of the offerings a page shows, in id order: its cards' live part."""
     if not offering_ids:
         return ()
-    rows = session.execute(
-        select(Offering.id, Offering.seats_taken)
-        .where(Offering.id.in_(offering_ids))
-        .order_by(Offering.id)
-    )
+    rows = session.execute(_SEATS, {"ids": list(offering_ids)})
     return tuple((row.id, row.seats_taken) for row in rows)
+
+
+_OFFERING = (
+    text(
+        "SELECT"
+        " coalesce((SELECT version FROM catalogue_version WHERE id = 1), 0) AS version,"
+        " o.seats_taken,"
+        " (SELECT coalesce(sum(c.pupils_taken), 0) FROM class_session c"
+        "  JOIN session s ON s.id = c.session_id WHERE s.offering_id = o.id) AS pupils,"
+        " (SELECT coalesce(sum(c.pupils_taken * c.session_id), 0) FROM class_session c"
+        "  JOIN session s ON s.id = c.session_id WHERE s.offering_id = o.id) AS pupils_where,"
+        " (SELECT count(*) FROM session s WHERE s.offering_id = o.id AND s.starts_at <= :now)"
+        "  AS sessions_begun,"
+        " o.enrolment_opens, o.enrolment_closes, o.starts_at, o.ends_at"
+        " FROM offering o WHERE o.id = :offering_id"
+    )
+    .bindparams(bindparam("now", type_=UTCDateTime()), bindparam("offering_id", type_=Integer()))
+    .columns(
+        *(column(name, BigInteger()) for name in ("version", "seats_taken", "pupils")),
+        *(column(name, BigInteger()) for name in ("pupils_where", "sessions_begun")),
+        *(column(name, UTCDateTime()) for name in BOUNDARIES),
+    )
+)
 
 
 def offering_state(session: Session, offering_id: int, now: datetime) -> tuple | None:
     """What an offering's public page depends on beyond its version: seats, class seats
-    and which of its moments have passed. None if the offering does not exist."""
-    pupils = (
-        select(
-            func.coalesce(func.sum(ClassSession.pupils_taken), 0),
-        )
-        .join(OfferingSession, OfferingSession.id == ClassSession.session_id)
-        .where(OfferingSession.offering_id == offering_id)
-        .scalar_subquery()
-    )
-    pupils_by_session = (
-        select(func.coalesce(func.sum(ClassSession.pupils_taken * ClassSession.session_id), 0))
-        .join(OfferingSession, OfferingSession.id == ClassSession.session_id)
-        .where(OfferingSession.offering_id == offering_id)
-        .scalar_subquery()
-    )
-    sessions_begun = (
-        select(func.count())
-        .where(and_(OfferingSession.offering_id == offering_id, OfferingSession.starts_at <= now))
-        .scalar_subquery()
-    )
-    row = session.execute(
-        select(
-            _version(),
-            Offering.seats_taken,
-            pupils,
-            pupils_by_session,
-            sessions_begun,
-            *(getattr(Offering, name) for name in BOUNDARIES),
-        ).where(Offering.id == offering_id)
-    ).one_or_none()
+    (their sum, and a sum weighted by session, so a class moving sessions shows) and which
+    of its moments have passed. None if the offering does not exist. One statement."""
+    row = session.execute(_OFFERING, {"now": now, "offering_id": offering_id}).one_or_none()
     if row is None:
         return None
     *figures, opens, closes, starts, ends = row
