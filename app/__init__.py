@@ -2,11 +2,12 @@
 
 from flask import Flask, redirect, url_for
 
-from app import security
+from app import assets, security
 from app.config import Config
 from app.extensions import (
     babel,
     bootstrap,
+    cache,
     csrf,
     db,
     limiter,
@@ -48,6 +49,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_jinja(app)
+    assets.init_app(app)
     return app
 
 
@@ -70,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     init_language_prefix(app)
     init_login(app)
     logs.init_app(app)

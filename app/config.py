@@ -119,6 +119,18 @@ class Config:
     # On unless RATELIMIT_ENABLED=0 (load tests against a server of one's own).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
 
+    # Catalogue results and pages, keyed by what they depend on (never stale, only unused):
+    # on disk in instance/ by default, shared by a host's workers; CACHE_REDIS_URL shares
+    # it between hosts. Entries of old versions age out (CACHE_DEFAULT_TIMEOUT, seconds).
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = os.environ.get(
+        "CACHE_TYPE", "RedisCache" if CACHE_REDIS_URL else "FileSystemCache"
+    )
+    CACHE_DIR = os.environ.get("CACHE_DIR", str(INSTANCE_DIR / "cache"))
+    CACHE_THRESHOLD = _int("CACHE_THRESHOLD", 20_000)
+    CACHE_DEFAULT_TIMEOUT = _int("CACHE_DEFAULT_TIMEOUT", 3600)
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "mot:")
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
@@ -208,6 +220,9 @@ class TestConfig(Config):
     SERVER_NAME = None
     FORCE_HTTPS = False
     RATELIMIT_ENABLED = False
+    # Tests that change rows by hand would see cached pages: only the cache tests turn it on.
+    CACHE_TYPE = "NullCache"
+    CACHE_NO_NULL_WARNING = True
     # Never the SMTP server of a developer's environment; tests point MAIL_FOLDER at tmp.
     MAIL_BACKEND = "folder"
 

@@ -4,6 +4,7 @@ import sqlite3
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -53,3 +54,5 @@ login_manager = LoginManager()
 mail = Mail()
 # Storage from RATELIMIT_STORAGE_URI: memory:// in development, redis://... in production.
 limiter = Limiter(key_func=get_remote_address)
+# The catalogue's per-version results and anonymous pages (app/catalogue/cached.py).
+cache = Cache()

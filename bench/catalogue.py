@@ -1,12 +1,21 @@
-"""Catalogue throughput and latency on 10,000 offerings, next to a constant Flask route.
+"""Catalogue throughput and latency at 1,000 / 10,000 / 100,000 offerings, next to a
+constant Flask route, under gunicorn, on SQLite or PostgreSQL.
 
-python -m bench.catalogue [--offerings 10000] [--requests 400] [--concurrency 8]
+python -m bench.catalogue [--sizes 1000 10000 100000] [--requests 400] [--concurrency 8]
+    [--queries 240] [--database-url postgresql+psycopg://...]
+
+Searches, filtered lists and offering pages cycle through --queries different generated
+requests (typos and filter words among them), so no single cached answer carries the
+figures. Each is measured twice: "cold", the first visit of every request since the server
+started (what a change of the offer costs), and "warm", the same requests again.
 """
 
 import argparse
 import http.client
 import os
 import random
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -15,10 +24,14 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
+
+import click
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 5099
+EMAIL = "bench@example.org"
+PASSWORD = "bench-password-long-enough-1"  # noqa: S105 (a throwaway account)
 
 TOPICS = [
     ("Programación en Python", "Python programming", "python|programación"),
@@ -31,11 +44,49 @@ TOPICS = [
     ("Computación en la nube", "Cloud computing", "cloud|devops"),
     ("Diseño de videojuegos", "Video game design", "videojuegos|diseño"),
     ("Emprendimiento digital", "Digital entrepreneurship", "emprendimiento|startups"),
+    ("Impresión 3D", "3D printing", "impresión|fabricación"),
+    ("Ofimática para el empleo", "Office software for work", "excel|word"),
+    ("Programación de aplicaciones móviles", "Mobile app development", "android|kotlin"),
+    ("Blockchain y finanzas", "Blockchain and finance", "blockchain|fintech"),
+    ("Electrónica con Arduino", "Electronics with Arduino", "arduino|electrónica"),
 ]
 LEVELS = [("básico", "beginners"), ("intermedio", "intermediate"), ("avanzado", "advanced")]
+PLACES = ["Centro de innovación", "Biblioteca municipal", "Casa de la juventud", "Vivero"]
+# What people type about each topic, misspelt as people misspell it (one word in three).
+SEARCH_WORDS = [
+    ["python", "pyton", "programacion", "progamacion"],
+    ["ciberseguridad", "ciberseguirdad", "redes", "pymes"],
+    ["datos", "analisis", "sql", "excel"],
+    ["robotica", "robotca", "educativa", "stem"],
+    ["web", "desarrollo", "javascript", "html"],
+    ["inteligencia", "artificial", "inteligencia artificial", "ia"],
+    ["marketing", "marqueting", "digital", "redes sociales"],
+    ["nube", "cloud", "devops", "computacion"],
+    ["videojuegos", "videojuegso", "diseño", "game design"],
+    ["emprendimiento", "emprendimineto", "startups", "entrepreneurship"],
+    ["impresion", "3d", "fabricacion", "printing"],
+    ["ofimatica", "word", "empleo", "office"],
+    ["android", "kotlin", "aplicaciones moviles", "mobile"],
+    ["blockchain", "blokchain", "fintech", "finanzas"],
+    ["arduino", "arduino electronica", "electronica", "electronics"],
+]
+FILTER_WORDS = [
+    "gratis",
+    "free",
+    "online",
+    "presencial",
+    "desempleados",
+    "majadahonda",
+    "boadilla",
+    "las rozas",
+    "emprendedores",
+    "empresas",
+    "",
+]
 
 
 def seed(offerings: int) -> None:
+    """Bulk inserts (Core), with the search terms the offerings service would write."""
     from app.extensions import db
     from app.models import (
         Audience,
@@ -52,7 +103,10 @@ def seed(offerings: int) -> None:
         Organisation,
         OrganisationKind,
         Programme,
+        Role,
+        SearchTerm,
     )
+    from app.services import accounts
     from app.services.catalogue import search
     from app.services.reference import ensure_reference_data
 
@@ -65,46 +119,100 @@ def seed(offerings: int) -> None:
         for n in range(30)
     ]
     db.session.add_all(providers)
-    today = datetime.now(UTC).replace(hour=16, minute=0, second=0, microsecond=0)
-    for number in range(offerings):
-        title_es, title_en, skills = rng.choice(TOPICS)
-        level_es, level_en = rng.choice(LEVELS)
-        offering = Offering(
-            external_id=f"BENCH-{number}",
-            programme=rng.choice(programmes),
-            kind=rng.choice(list(Kind)),
-            mode=Mode.INDIVIDUAL,
-            status=OfferingStatus.PUBLISHED,
-            title_es=f"{title_es} nivel {level_es} {number}",
-            title_en=f"{title_en} for {level_en} {number}",
-            summary_es=f"Curso de {title_es.lower()} para personas de nivel {level_es}.",
-            summary_en=f"A {title_en.lower()} course for {level_en}.",
-            description_es=f"Aprende {title_es.lower()} con proyectos prácticos. " * 5,
-            description_en=f"Learn {title_en.lower()} through practical projects. " * 5,
-            format=rng.choice(list(Format)),
-            venue="Centro de innovación",
-            address="Calle Mayor 1",
-            skills=skills,
-            capacity=20,
-            seats_taken=rng.randint(0, 20),
-            provider=rng.choice(providers),
-            municipality=rng.choice(municipalities),
-            audience_rows=[OfferingAudience(audience=rng.choice(list(Audience)))],
-            language_rows=[OfferingLanguage(language=InstructionLanguage.SPANISH)],
-        )
-        first = today + timedelta(days=rng.randint(1, 365))
-        offering.sessions = [
-            OfferingSession(
-                starts_at=first + timedelta(weeks=w), ends_at=first + timedelta(weeks=w, hours=3)
-            )
-            for w in range(3)
-        ]
-        offering.starts_at, offering.ends_at = first, offering.sessions[-1].ends_at
-        db.session.add(offering)
-        search.index_offering(db.session, offering)
-        if number % 500 == 499:
-            db.session.commit()
+    accounts.create_user(
+        db.session,
+        email=EMAIL,
+        name="Bench",
+        password=PASSWORD,
+        role=Role.RESIDENT,
+        organisation_id=None,
+        now=datetime.now(UTC),
+    )
     db.session.commit()
+    now = datetime.now(UTC).replace(microsecond=0)
+    today = now.replace(hour=16, minute=0, second=0)
+    batch: dict[str, list] = {"offering": [], "session": [], "audience": [], "language": []}
+    terms: list[dict] = []
+
+    def flush() -> None:
+        for model, key in (
+            (Offering, "offering"),
+            (OfferingSession, "session"),
+            (OfferingAudience, "audience"),
+            (OfferingLanguage, "language"),
+            (SearchTerm, None),
+        ):
+            rows = terms if key is None else batch[key]
+            if rows:
+                db.session.execute(db.insert(model), rows)
+        for rows in batch.values():
+            rows.clear()
+        terms.clear()
+        db.session.commit()
+
+    with click.progressbar(range(1, offerings + 1), label=f"Seeding {offerings} offerings") as bar:
+        for number in bar:
+            title_es, title_en, skills = rng.choice(TOPICS)
+            level_es, level_en = rng.choice(LEVELS)
+            provider = rng.choice(providers)
+            first = today + timedelta(days=rng.randint(-20, 365))
+            weeks = rng.randint(1, 4)
+            window = rng.random()
+            opens = now + timedelta(days=rng.randint(1, 20)) if window < 0.1 else None
+            closes = now - timedelta(days=1) if 0.1 <= window < 0.2 else None
+            capacity = rng.choice([10, 15, 20, 25, 30])
+            values = dict(
+                id=number,
+                external_id=f"BENCH-{number}",
+                programme_id=rng.choice(programmes).id,
+                kind=rng.choice(list(Kind)),
+                mode=Mode.INDIVIDUAL,
+                status=OfferingStatus.PUBLISHED,
+                title_es=f"{title_es} nivel {level_es} {number}",
+                title_en=f"{title_en} for {level_en} {number}",
+                summary_es=f"Curso de {title_es.lower()} para personas de nivel {level_es}.",
+                summary_en=f"A {title_en.lower()} course for {level_en}.",
+                description_es=f"Aprende {title_es.lower()} con proyectos prácticos. " * 5,
+                description_en=f"Learn {title_en.lower()} through practical projects. " * 5,
+                format=rng.choice(list(Format)),
+                venue=rng.choice(PLACES),
+                address="Calle Mayor 1",
+                skills=skills,
+                capacity=capacity,
+                seats_taken=rng.randint(0, capacity),
+                price_cents=rng.choice([0, 0, 0, 0, 2500, 9000]),
+                provider_id=provider.id,
+                municipality_id=rng.choice(municipalities).id,
+                enrolment_opens=opens,
+                enrolment_closes=closes,
+                starts_at=first,
+                ends_at=first + timedelta(weeks=weeks - 1, hours=3),
+                created_at=now,
+                updated_at=now,
+            )
+            batch["offering"].append(values)
+            batch["session"] += [
+                {
+                    "offering_id": number,
+                    "starts_at": first + timedelta(weeks=w),
+                    "ends_at": first + timedelta(weeks=w, hours=3),
+                }
+                for w in range(weeks)
+            ]
+            audiences = rng.sample(list(Audience), rng.randint(1, 2))
+            batch["audience"] += [{"offering_id": number, "audience": a} for a in audiences]
+            batch["language"].append(
+                {"offering_id": number, "language": InstructionLanguage.SPANISH}
+            )
+            transient = Offering(**{k: v for k, v in values.items() if k != "id"})
+            transient.provider = provider
+            terms += [
+                {"offering_id": number, "term": term, "weight": weight}
+                for term, weight in search.terms_of(transient).items()
+            ]
+            if number % 1000 == 0:
+                flush()
+    flush()
 
 
 def prepare(database_url: str, offerings: int) -> None:
@@ -117,7 +225,9 @@ def prepare(database_url: str, offerings: int) -> None:
     app = create_app()
     with app.app_context():
         if database_url.startswith("sqlite:///"):
-            Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+            path = Path(database_url.removeprefix("sqlite:///"))
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         else:
             db.drop_all()
             with db.engine.begin() as connection:
@@ -125,21 +235,83 @@ def prepare(database_url: str, offerings: int) -> None:
         upgrade()
         started = time.perf_counter()
         seed(offerings)
+        if not database_url.startswith("sqlite"):
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "SELECT setval('offering_id_seq', (SELECT max(id) FROM offering))"
+                )
+                connection.exec_driver_sql("ANALYZE")
+        else:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
         print(f"seeded {offerings} offerings in {time.perf_counter() - started:.1f} s")
+        db.engine.dispose()
 
 
-def fire(path: str, requests: int, concurrency: int) -> dict:
+def queries(count: int, offerings: int, rng: random.Random) -> dict[str, list[str]]:
+    """``count`` different paths per cycling route."""
+    searches: set[str] = set()
+    while len(searches) < count:
+        words = rng.sample(rng.choice(SEARCH_WORDS), rng.randint(1, 2))
+        extra = rng.choice(FILTER_WORDS)
+        searches.add(" ".join([*words, extra]).strip())
+    options = {
+        "format": ["online", "in-person", "hybrid"],
+        "municipality": ["las-rozas", "boadilla-del-monte", "majadahonda"],
+        "audience": ["residents", "unemployed", "entrepreneurs", "students"],
+        "kind": ["bootcamp", "workshop", "talk", "training-cycle"],
+        "programme": ["bootcamps", "training-cycles", "science-week", "smart-schools"],
+    }
+    filtered: set[str] = set()
+    while len(filtered) < count:
+        chosen = rng.sample(sorted(options), rng.randint(1, 3))
+        params = [(name, rng.choice(options[name])) for name in chosen]
+        if rng.random() < 0.5:
+            params.append(("available", "1"))
+        if rng.random() < 0.3:
+            params.append(("free", "1"))
+        filtered.add(urlencode(sorted(params)))
+    ids = rng.sample(range(1, offerings + 1), min(count, offerings))
+    return {
+        "search": [f"/es/offerings/?q={quote(text)}" for text in sorted(searches)],
+        "filtered": [f"/es/offerings/?{query}" for query in sorted(filtered)],
+        "detail": [f"/es/offerings/{number}" for number in ids],
+    }
+
+
+def login_cookie() -> str:
+    """Log the bench account in; the session cookie a signed-in visitor sends."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    connection.request("GET", "/es/auth/login")
+    response = connection.getresponse()
+    html = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    body = urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    connection.request("POST", "/es/auth/login", body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    if response.status != 302:
+        raise SystemExit(f"bench login failed: {response.status}")
+    connection.close()
+    return response.getheader("Set-Cookie", cookie).split(";")[0]
+
+
+def fire(paths: list[str], requests: int, concurrency: int, cookie: str | None = None) -> dict:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     per_worker = requests // concurrency
+    headers = {"Cookie": cookie} if cookie else {}
 
-    def worker():
+    def worker(offset: int):
         nonlocal errors
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        for _ in range(per_worker):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        for number in range(per_worker):
+            path = paths[(offset + number * concurrency) % len(paths)]
             started = time.perf_counter()
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
@@ -149,7 +321,7 @@ def fire(path: str, requests: int, concurrency: int) -> dict:
         connection.close()
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -159,13 +331,13 @@ def fire(path: str, requests: int, concurrency: int) -> dict:
     return {
         "rps": len(latencies) / wall,
         "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
         "errors": errors,
     }
 
 
 def wait_until_up() -> None:
-    for _ in range(100):
+    for _ in range(1200):  # two minutes: a loaded machine starts workers slowly
         try:
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
             connection.request("GET", "/_bench/constant")
@@ -176,24 +348,19 @@ def wait_until_up() -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--offerings", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--reuse", action="store_true", help="keep the database of the last run (no seeding)"
-    )
-    parser.add_argument(
-        "--database-url", default=f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"
-    )
-    args = parser.parse_args()
-    (ROOT / "instance").mkdir(exist_ok=True)
+def run(args, offerings: int) -> dict:
     if not args.reuse:
-        prepare(args.database_url, args.offerings)
-
-    env = {**os.environ, "DATABASE_URL": args.database_url}
+        prepare(args.database_url, offerings)
+    cache_dir = ROOT / "instance" / "bench-cache"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "CACHE_DIR": str(cache_dir),
+        "RATELIMIT_ENABLED": "0",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+        "GUNICORN_MAX_REQUESTS": "0",  # no worker restarts in the middle of a measure
+    }
     server = subprocess.Popen(
         [
             sys.executable,
@@ -212,37 +379,70 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
+    rng = random.Random(7)
+    cycling = queries(args.queries, offerings, rng)
+    requests = max(args.requests, len(cycling["search"]))
+    results = {}
     try:
         wait_until_up()
-        detail_id = args.offerings // 2 + 1
-        routes = [
-            ("constant", "/_bench/constant"),
-            ("catalogue", "/es/offerings/"),
-            ("search", "/es/offerings/?q=" + quote("programacion python")),
-            ("filtered", "/es/offerings/?format=online&municipality=majadahonda&available=1"),
-            ("detail", f"/es/offerings/{detail_id}"),
-        ]
-        for _, path in routes:  # warm up every worker's caches and connections
-            fire(path, args.concurrency * 2, args.concurrency)
-        results = {name: fire(path, args.requests, args.concurrency) for name, path in routes}
+        # Each worker connects and compiles its SQL once, as after any restart.
+        fire(["/_bench/constant", "/es/offerings/"], args.concurrency * 4, args.concurrency)
+        results["constant"] = fire(["/_bench/constant"], requests, args.concurrency)
+        results["catalogue"] = fire(["/es/offerings/"], requests, args.concurrency)
+        for name, paths in cycling.items():
+            results[f"{name} cold"] = fire(paths, len(paths), args.concurrency)
+            results[f"{name} warm"] = fire(paths, requests, args.concurrency)
+        cookie = login_cookie()
+        results["signed-in catalogue"] = fire(
+            ["/es/offerings/"], requests, args.concurrency, cookie
+        )
+        results["signed-in detail"] = fire(cycling["detail"], requests, args.concurrency, cookie)
+        results["constant again"] = fire(["/_bench/constant"], requests, args.concurrency)
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
-
-    floor = results["constant"]["rps"]
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+    floor = statistics.mean([results["constant"]["rps"], results["constant again"]["rps"]])
     print(
-        f"\n{args.offerings} offerings, {args.requests} requests per route, "
-        f"concurrency {args.concurrency}, gunicorn {args.workers} workers x 4 threads, "
-        f"{args.database_url.split(':')[0]}"
+        f"\n{offerings} offerings, {requests} requests per route ({args.queries} different "
+        f"searches, filters and offering pages), concurrency {args.concurrency}, gunicorn "
+        f"{args.workers} workers x 4 threads, {args.database_url.split(':')[0]}"
     )
-    print(
-        f"{'route':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs constant':>12} {'errors':>7}"
-    )
+    print(f"{'route':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>7}")
     for name, figures in results.items():
+        figures["ratio"] = figures["rps"] / floor
         print(
-            f"{name:<10} {figures['rps']:8.1f} {figures['p50']:8.1f} {figures['p99']:8.1f} "
-            f"{figures['rps'] / floor:12.2f} {figures['errors']:7d}"
+            f"{name:<22} {figures['rps']:8.1f} {figures['p50']:8.1f} {figures['p99']:8.1f} "
+            f"{figures['ratio']:6.2f} {figures['errors']:7d}"
         )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--queries", type=int, default=240)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the last run (no seeding)"
+    )
+    parser.add_argument(
+        "--database-url", default=f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"
+    )
+    args = parser.parse_args()
+    (ROOT / "instance").mkdir(exist_ok=True)
+    runs = {size: run(args, size) for size in args.sizes}
+    if len(runs) > 1:
+        smallest, largest = min(runs), max(runs)
+        print(f"\np50 at {largest} offerings / p50 at {smallest} (target at most 1.5)")
+        for name in runs[smallest]:
+            before, after = runs[smallest][name]["p50"], runs[largest][name]["p50"]
+            print(f"{name:<22} {after / before:6.2f}")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,8 @@ def offering(offering_id):
 @bp.get("/offerings")
 def offering_list():
     """The catalogue's search with the catalogue's parameters, one page of offerings."""
-    form = CatalogueFilterForm.from_args(request.args, catalogue.filter_options(db.session))
+    options = catalogue.filter_options(db.session)
+    form = CatalogueFilterForm.from_args(request.args, options)
     if not form.validate():
         field = next(field for field in form if field.errors)
         return _invalid_parameter(field.name, field.errors[0])
@@ -55,7 +56,12 @@ def offering_list():
     now = utcnow()
     try:
         result = catalogue.search_catalogue(
-            db.session, form.filters(), now=now, page=form.page_number, per_page=per_page
+            db.session,
+            form.filters(),
+            now=now,
+            options=options,
+            page=form.page_number,
+            per_page=per_page,
         )
     except catalogue.PageOutOfRange as error:
         return _invalid_parameter("page", error.message)

@@ -90,6 +90,8 @@ class CatalogueFilterForm(FilterForm):
     date_to = DayField(_l("To"), name="to")
     available = FlagField(_l("Only with places left and enrolment open"))
     free = FlagField(_l("Only free of charge"))
+    closed = FlagField(_l("Also show offerings closed for enrolment"))
+    as_typed = FlagField(_l("Search the words as typed"))
 
     @classmethod
     def from_args(cls, args, options: FilterOptions) -> "CatalogueFilterForm":
@@ -120,7 +122,27 @@ class CatalogueFilterForm(FilterForm):
             date_to=self.date_to.data,
             available=bool(self.available.data),
             free=bool(self.free.data),
+            closed=bool(self.closed.data),
+            as_typed=bool(self.as_typed.data),
         )
+
+    def named_filters(self, interpretation) -> list[AppliedFilter]:
+        """The filters the search words named, each removable by taking its words out of
+        the search (``remaining`` is the search without them)."""
+        if interpretation is None:
+            return []
+        typed = (self.q.data or "").strip()
+        chips = []
+        for named in interpretation.named:
+            if named.filter == "free":
+                label = _("Free of charge")
+            else:
+                label = dict(getattr(self, named.filter).choices or ()).get(
+                    named.value, named.value
+                )
+            remaining = interpretation.without(named, typed)
+            chips.append(AppliedFilter("q", label, [remaining] if remaining else None))
+        return chips
 
     def applied(self) -> list[AppliedFilter]:
         """Every chosen value, each removable on its own (the rest of the search kept)."""
@@ -140,7 +162,7 @@ class CatalogueFilterForm(FilterForm):
         if self.date_to.data:
             label = _("To %(date)s", date=format_date(self.date_to.data, "medium"))
             applied.append(AppliedFilter("to", label, None))
-        for field in (self.available, self.free):
+        for field in (self.available, self.free, self.closed):
             if field.data:
                 applied.append(AppliedFilter(field.name, field.label.text, None))
         return applied

@@ -4,7 +4,7 @@ from decimal import Decimal
 from flask import current_app, render_template, request, send_file
 from flask_login import current_user
 
-from app.catalogue import bp
+from app.catalogue import bp, cached
 from app.catalogue.calendar import calendar_download
 from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
@@ -19,35 +19,58 @@ from app.urls import offering_urls
 
 @bp.get("/")
 def index():
-    form = CatalogueFilterForm.from_args(request.args, catalogue.filter_options(db.session))
-    if not form.validate():
-        return render_template("catalogue/index.html", form=form, result=None), 400
     now = utcnow()
-    try:
-        result = catalogue.search_catalogue(
-            db.session,
-            form.filters(),
-            now=now,
-            page=form.page_number,
-            per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
-        )
-    except catalogue.PageOutOfRange as error:
-        error.apply_to(form)
-        return render_template(
-            "catalogue/index.html", form=form, result=None, last_page=error.pages
-        ), error.status_code
-    if form.q.data and result.total == 0:
+    state = catalogue.catalogue_state(db.session, now)
+    per_page = current_app.config["CATALOGUE_PAGE_SIZE"]
+    key = cached.results_key(state, per_page)
+    found, result, form = cached.stored_results(key), None, None
+    if found is None:
+        form = CatalogueFilterForm.from_args(request.args, cached.filter_options(state))
+        if not form.validate():
+            return render_template("catalogue/index.html", form=form, result=None), 400
+        try:
+            found, result = cached.search(
+                key,
+                state,
+                form.filters(),
+                now=now,
+                options=cached.filter_options(state),
+                page=form.page_number,
+                per_page=per_page,
+            )
+        except catalogue.PageOutOfRange as error:
+            error.apply_to(form)
+            return render_template(
+                "catalogue/index.html", form=form, result=None, last_page=error.pages
+            ), error.status_code
+    if found.unmet_words:
         # The talent observatory counts what nobody offers: the words, never who asked.
-        words = sorted({catalogue.fold(word) for word in catalogue.words(form.q.data)})
-        indicators.search_found_nothing(db.session, words, indicators.year_of(now))
+        indicators.search_found_nothing(
+            db.session, list(found.unmet_words), indicators.year_of(now)
+        )
         db.session.commit()
-    return render_template(
-        "catalogue/index.html",
-        form=form,
-        result=result,
-        now=now,
-        places_left=schools.places_left(db.session, result.items, now),
-    )
+
+    def render():
+        # Stored results were found for a valid query string: the form validates again.
+        shown_form = form or CatalogueFilterForm.from_args(
+            request.args, cached.filter_options(state)
+        )
+        shown_form.validate()
+        shown = result or found.result()
+        html = render_template(
+            "catalogue/index.html",
+            form=shown_form,
+            result=shown,
+            now=now,
+            places_left=schools.places_left(db.session, shown.items, now),
+        )
+        # Read again after rendering: stored only if nothing moved meanwhile.
+        return html, 200, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)
+
+    if not cached.cacheable_visitor():
+        return render()[0]
+    figures = catalogue.seat_figures(db.session, list(found.ids), now)
+    return cached.conditional_page((key,), figures, render)
 
 
 @bp.get("/template.<any(xlsx,csv):fmt>")
@@ -70,10 +93,25 @@ def import_template(fmt):
 
 @bp.get("/<int:offering_id>")
 def detail(offering_id):
+    now = utcnow()
+    if not cached.cacheable_visitor():
+        return _detail(offering_id, now)
+    figures = catalogue.offering_state(db.session, offering_id, now)
+    if figures is None:
+        catalogue.get_public(db.session, offering_id)  # raises NotFound
+
+    def render():
+        html = _detail(offering_id, now)
+        # Read again once rendered: a seat taken meanwhile keeps the page out of the cache.
+        return html, 200, catalogue.offering_state(db.session, offering_id, now)
+
+    return cached.conditional_page(("detail", offering_id), figures, render)
+
+
+def _detail(offering_id, now):
     offering = catalogue.get_public(db.session, offering_id)
     lang = current_language()
     urls = offering_urls(offering.id)
-    now = utcnow()
     return render_template(
         "catalogue/detail.html",
         offering=offering,

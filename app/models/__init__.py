@@ -13,9 +13,11 @@ from app.models.applications import (
 )
 from app.models.backoffice import Attendance, AuditEntry
 from app.models.catalogue import (
+    FULL_PUBLISHED,
     LIST_SEPARATOR,
     MAX_AGE,
     MAX_CAPACITY,
+    CatalogueVersion,
     Municipality,
     Offering,
     OfferingAudience,
@@ -76,6 +78,7 @@ from app.models.types import utcnow
 
 __all__ = [
     "CLOSED_APPLICATION_STATUSES",
+    "FULL_PUBLISHED",
     "LIST_SEPARATOR",
     "LIVE_CLASS_STATUSES",
     "LIVE_ENROLMENT_STATUSES",
@@ -94,6 +97,7 @@ __all__ = [
     "AuditEntry",
     "Availability",
     "CallReviewer",
+    "CatalogueVersion",
     "ClassChoice",
     "ClassEvent",
     "ClassRegistration",

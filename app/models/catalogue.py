@@ -14,6 +14,8 @@ MAX_CAPACITY = 100_000
 MAX_AGE = 120
 # Between the values of a list kept in one column (skills) or one spreadsheet cell.
 LIST_SEPARATOR = "|"
+# Published with every seat taken (the predicate of ix_offering_full; queries repeat it).
+FULL_PUBLISHED = "status = 'published' AND seats_taken >= capacity"
 
 
 class Municipality(db.Model):
@@ -94,6 +96,14 @@ class Offering(db.Model):
             "enrolment_opens",
             "enrolment_closes",
         ),
+        # The set of full published offerings, read on every catalogue request to key its
+        # cached results (filling up moves an offering down the order and out of "available").
+        sa.Index(
+            "ix_offering_full",
+            "id",
+            postgresql_where=sa.text(FULL_PUBLISHED),
+            sqlite_where=sa.text(FULL_PUBLISHED),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,14 +137,15 @@ class Offering(db.Model):
     price_cents: Mapped[int] = mapped_column(default=0)
     capacity: Mapped[int]
     seats_taken: Mapped[int] = mapped_column(default=0)
-    enrolment_opens: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    enrolment_closes: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Indexed one by one: the next moment any offering changes state (cache keys) is a min.
+    enrolment_opens: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    enrolment_closes: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # Eligibility and cancellation rules checked by services.enrolment.
     residents_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     cancellation_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     # First and last session, kept by the service that writes sessions: sorting and date filters.
-    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     # Its image (services.offerings.images): a key in the storage, the size it was stored
     # at, and what it shows in both languages. None: the programme's illustration.
@@ -253,6 +264,18 @@ class OfferingSession(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(300))
 
     offering: Mapped[Offering] = relationship(back_populates="sessions")
+
+
+class CatalogueVersion(db.Model):
+    """One row: a number bumped in the transaction of every offer-side change a public page
+    shows (publish, edit, sessions, cancel, import). Cached catalogue results and pages are
+    keyed by it. Seats are not counted here: they change under the offering's own lock and
+    a page's key reads them from the offering rows."""
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
 class SearchTerm(db.Model):

@@ -272,3 +272,58 @@ def test_a_mistake_in_the_filters_opens_them_to_show_it(app, client, lang):
     html = page(client, f"/{lang}/offerings/?from=2026-02-30", status=400)
     assert re.search(r'<details class="[^"]*filters-disclosure[^"]*" open>', html)
     assert 'id="from-error"' in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_misspelt_search_shows_the_corrected_results_and_a_link_to_the_words_as_typed(
+    app, client, lang
+):
+    [offering_id] = create(app, title_es="Programación en Python", title_en="Python programming")
+    html = page(client, f"/{lang}/offerings/?q=pyton")
+    assert result_ids(html) == [offering_id]
+    showing = {"es": "Mostrando resultados de python.", "en": "Showing results for python."}
+    assert showing[lang] in html
+    as_typed = f'href="/{lang}/offerings/?q=pyton&amp;as_typed=1"'
+    assert as_typed in html
+    html = page(client, f"/{lang}/offerings/?q=pyton&as_typed=1")
+    assert result_ids(html) == []
+    assert showing[lang] not in html
+    assert 'class="empty-state"' in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_search_spelt_right_says_nothing_about_corrections(app, client, lang):
+    [offering_id] = create(app, title_es="Programación en Python", title_en="Python programming")
+    html = page(client, f"/{lang}/offerings/?q=python")
+    assert result_ids(html) == [offering_id]
+    assert "search-correction" not in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_words_naming_a_filter_show_as_chips_each_a_link_that_removes_it(app, client, lang):
+    [free] = create(app, title_es="Programación en Python", title_en="Python programming")
+    [paid] = create(app, title_es="Python avanzado", title_en="Advanced Python", price_cents=900)
+    html = page(client, f"/{lang}/offerings/?q=python+gratis+online")
+    assert result_ids(html) == []  # free and online: neither is online
+    label = {"es": "También hemos filtrado por:", "en": "We also filtered by:"}[lang]
+    assert label in html
+    assert f'href="/{lang}/offerings/?q=python+online"' in html  # removes "free"
+    assert f'href="/{lang}/offerings/?q=python+gratis"' in html  # removes "online"
+    html = page(client, f"/{lang}/offerings/?q=python+gratis")
+    assert result_ids(html) == [free]
+    heading = {"es": "1 resultado para «python»", "en": "1 result for “python”"}[lang]
+    assert heading in html
+    html = page(client, f"/{lang}/offerings/?q=python")
+    assert sorted(result_ids(html)) == sorted([free, paid])
+    assert label not in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_closed_offerings_are_hidden_until_the_visitor_asks_for_them(app, client, lang):
+    [started] = create(app, starts_in=timedelta(days=-1), sessions=3)
+    [open_] = create(app, starts_in=timedelta(days=20))
+    html = page(client, f"/{lang}/offerings/")
+    assert result_ids(html) == [open_]
+    assert 'id="filter-closed"' in html
+    html = page(client, f"/{lang}/offerings/?closed=1")
+    assert result_ids(html) == [open_, started]

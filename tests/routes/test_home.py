@@ -52,7 +52,7 @@ def test_the_next_offerings_are_those_with_places_left_and_enrolment_open(app, c
         assert f'href="/{lang}/offerings/{gone}"' not in html
     assert {"es": "Quedan 7 plazas", "en": "7 places left"}[lang] in html
     # Its programme's illustration, sized; and the way on to everything with places left.
-    assert 'src="/static/img/programmes/bootcamps.svg"' in html
+    assert 'src="/static/img/programmes/bootcamps.svg?v=' in html
     assert f'href="/{lang}/offerings/?available=1"' in html
 
 

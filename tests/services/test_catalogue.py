@@ -38,7 +38,9 @@ def test_only_published_offerings_that_have_not_ended_are_listed(session):
     make_offering(session, external_id="UNDATED", sessions=0)
     for status in (OfferingStatus.DRAFT, OfferingStatus.CANCELLED, OfferingStatus.ARCHIVED):
         make_offering(session, external_id=status.value, status=status)
-    assert found(session) == ["RUNNING", "UPCOMING", "UNDATED"]
+    # A course already running is closed for enrolment: shown only when asked for, last.
+    assert found(session) == ["UPCOMING", "UNDATED"]
+    assert found(session, Filters(closed=True)) == ["UPCOMING", "UNDATED", "RUNNING"]
 
 
 @pytest.mark.parametrize(

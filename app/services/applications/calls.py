@@ -27,6 +27,7 @@ from app.models import (
     User,
 )
 from app.services import audit
+from app.services.catalogue import freshness
 from app.services.errors import Conflict, DomainError, NotFound
 
 _record_offering = audit.recorder("offering")
@@ -181,6 +182,7 @@ def save_criterion(
     session.flush()
     after = audit.snapshot(criterion, CRITERION_FIELDS)
     before, after = audit.changed(before, after)
+    freshness.bump_version(session)  # the call's page publishes its criteria
     _record_offering(
         session,
         offering,
@@ -202,6 +204,7 @@ def delete_criterion(
     now: datetime,
 ) -> None:
     _check_changeable(session, offering, now)
+    freshness.bump_version(session)
     _record_offering(
         session,
         offering,

@@ -7,6 +7,13 @@ from app.services.catalogue.calendar import (
     TEXT_MAX,
     build_calendar,
 )
+from app.services.catalogue.freshness import (
+    CatalogueState,
+    bump_version,
+    catalogue_state,
+    offering_state,
+    seat_figures,
+)
 from app.services.catalogue.listing import (
     FACETS,
     CatalogueResult,
@@ -38,6 +45,11 @@ from app.services.catalogue.search import (
     terms_of,
     words,
 )
+from app.services.catalogue.spelling import (
+    Vocabulary,
+    build_vocabulary,
+    correct,
+)
 from app.services.catalogue.structured_data import (
     ATTENDANCE_MODES,
     COURSE_MODES,
@@ -61,11 +73,17 @@ __all__ = [
     "TEXT_MAX",
     "WORD",
     "CatalogueResult",
+    "CatalogueState",
     "FilterOptions",
     "Filters",
     "PageOutOfRange",
     "Query",
+    "Vocabulary",
     "build_calendar",
+    "build_vocabulary",
+    "bump_version",
+    "catalogue_state",
+    "correct",
     "filter_options",
     "fold",
     "forms",
@@ -74,8 +92,10 @@ __all__ = [
     "matching",
     "offering_fields",
     "offering_json_ld",
+    "offering_state",
     "parse_query",
     "search_catalogue",
+    "seat_figures",
     "terms_of",
     "upcoming",
     "words",

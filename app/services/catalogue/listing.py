@@ -10,11 +10,11 @@ The number of SQL statements is fixed whatever the page size: options, a count, 
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_ngettext
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.localtime import local_midnight
@@ -23,6 +23,7 @@ from app.models import (
     Format,
     InstructionLanguage,
     Kind,
+    Mode,
     Municipality,
     Offering,
     OfferingAudience,
@@ -30,7 +31,7 @@ from app.models import (
     OfferingStatus,
     Programme,
 )
-from app.services.catalogue import search
+from app.services.catalogue import filter_words, search, spelling
 from app.services.errors import NotFound
 from app.services.pagination import Page
 
@@ -52,6 +53,10 @@ class Filters:
     date_to: date | None = None
     available: bool = False
     free: bool = False
+    # Offerings closed for enrolment are left out unless asked for.
+    closed: bool = False
+    # Search the words as typed: the visitor declined the spelling correction.
+    as_typed: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ class FilterOptions:
 class CatalogueResult(Page):
     # facet -> option slug -> results with that option (options without results are absent)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The search as corrected for typos ("pyton" -> "python"), when it was.
+    corrected_q: str | None = None
+    # What the search words named as filters, and the words left to search.
+    interpretation: filter_words.Interpretation | None = None
 
 
 class PageOutOfRange(NotFound):
@@ -100,6 +109,19 @@ def with_places_left(now: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
+def enrolment_state(now: datetime) -> ColumnElement[int]:
+    """0 open with places, 1 open with a waiting list, 2 not yet open, 3 closed: the
+    order of the catalogue, in SQL, as ``Offering.availability`` decides it in Python."""
+    deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
+    return case(
+        (and_(Offering.enrolment_opens.is_not(None), Offering.enrolment_opens > now), 2),
+        (and_(deadline.is_not(None), deadline <= now), 3),
+        (Offering.seats_taken < Offering.capacity, 0),
+        (Offering.mode == Mode.INDIVIDUAL, 1),
+        else_=3,
+    )
+
+
 def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bool]]:
     """The filters that are not facets: they apply to the results and to every count."""
     conditions = [Offering.status == OfferingStatus.PUBLISHED]
@@ -114,6 +136,10 @@ def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bo
         conditions += with_places_left(now)
     if filters.free:
         conditions.append(Offering.price_cents == 0)
+    # Asking for days already past is asking for what has closed.
+    asks_for_the_past = filters.date_from is not None and local_midnight(filters.date_from) <= now
+    if not (filters.closed or asks_for_the_past):
+        conditions.append(enrolment_state(now) < 3)
     return conditions
 
 
@@ -176,17 +202,36 @@ _FACET_GROUPS: dict[str, Callable[[Select], Select]] = {
 
 
 def search_catalogue(
-    session: Session, filters: Filters, *, now: datetime, page: int, per_page: int
+    session: Session,
+    filters: Filters,
+    *,
+    now: datetime,
+    page: int,
+    per_page: int,
+    options: FilterOptions | None = None,
+    vocabulary: Callable[[Session], spelling.Vocabulary] = spelling.build_vocabulary,
 ) -> CatalogueResult:
     """One page of the public offerings matching ``filters``, with facet counts.
 
     With a search text, results rank by relevance, then start date; without, by start date
-    (offerings without dates last). Raises PageOutOfRange past the last page.
+    (offerings without dates last). Words that name a filter value apply it (``options``:
+    the installation's programmes and municipalities); the words left that match nothing
+    are corrected against ``vocabulary(session)`` unless ``filters.as_typed``. Raises
+    PageOutOfRange past the last page.
     """
     ranked = None
+    corrected = None
+    interpretation = None
+    if filters.q:
+        options = options or filter_options(session)
+        names = filter_words.filter_names(options.programmes, options.municipalities)
+        interpretation = filter_words.interpret(filters.q, names)
+        filters = _with_named(filters, interpretation)
     common = _common_conditions(filters, now)
     if filters.q:
-        query = search.parse_query(filters.q)
+        if not filters.as_typed:
+            corrected = spelling.correct(filters.q, vocabulary(session))
+        query = search.parse_query(corrected or filters.q)
         if query:
             ranked = search.matching(query).subquery()
         else:
@@ -205,8 +250,11 @@ def search_catalogue(
     if page > pages:
         raise PageOutOfRange(pages)
 
+    # What a visitor can still join comes first, whatever the search: a course that has
+    # started ranks below one that can be joined, however well its words match.
     by_date = (Offering.starts_at.asc().nulls_last(), Offering.id)
-    order = (ranked.c.score.desc(), *by_date) if ranked is not None else by_date
+    by_relevance = (ranked.c.score.desc(),) if ranked is not None else ()
+    order = (enrolment_state(now), *by_relevance, *by_date)
     items = session.scalars(
         restricted(select(Offering))
         .options(
@@ -227,5 +275,25 @@ def search_catalogue(
         stmt = group(restricted(select(func.count()).select_from(Offering), except_facet=name))
         facets[name] = {str(option): count for count, option in session.execute(stmt)}
     return CatalogueResult(
-        items=list(items), total=total, page=page, pages=pages, per_page=per_page, facets=facets
+        items=list(items),
+        total=total,
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        facets=facets,
+        corrected_q=corrected,
+        interpretation=interpretation if interpretation and interpretation.named else None,
     )
+
+
+def _with_named(filters: Filters, interpretation: filter_words.Interpretation) -> Filters:
+    """``filters`` with the values the search named added, and the rest of it to search."""
+    changes: dict = {"q": interpretation.remaining}
+    for named in interpretation.named:
+        if named.filter == "free":
+            changes["free"] = True
+        else:
+            chosen = changes.get(named.filter, getattr(filters, named.filter))
+            if named.value not in chosen:
+                changes[named.filter] = (*chosen, named.value)
+    return replace(filters, **changes)

@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import snowballstemmer
 from sqlalchemy import Select, case, delete, func, insert, select
@@ -64,6 +65,7 @@ def words(text: str) -> list[str]:
     return [word for word in WORD.findall(text.casefold()) if word not in STOPWORDS]
 
 
+@lru_cache(maxsize=65_536)
 def forms(word: str) -> frozenset[str]:
     """Every term a word is indexed or searched under: its Spanish and English stems,
     from the word as written and as folded, so accents never decide a match."""

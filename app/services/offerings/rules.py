@@ -10,10 +10,21 @@ from flask_babel import lazy_ngettext
 
 from app.models import LIST_SEPARATOR, Offering, enums
 from app.services import audit
+from app.services.catalogue import freshness
 from app.services.errors import DomainError
 
 ENTITY = "offering"
-record_offering = audit.recorder(ENTITY)
+_record = audit.recorder(ENTITY)
+
+
+def record_offering(session, offering, actor_id, action, summary, before=None, after=None):
+    """Audit an offer-side change, and move the catalogue version in the same transaction:
+    every change to what a public page shows (create, edit, sessions, publish, unpublish,
+    cancel, archive, duplicate, and so the import) is recorded through here."""
+    freshness.bump_version(session)
+    return _record(session, offering, actor_id, action, summary, before, after)
+
+
 EXTERNAL_ID_PREFIX = "MOT-"
 PLACEHOLDER_PREFIX = "new-"
 SKILL_SEPARATOR = LIST_SEPARATOR

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import Municipality, Organisation, OrganisationKind
 from app.services import audit
+from app.services.catalogue import freshness
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.pagination import Page, contains_text, paginate, where_chosen
 
@@ -158,6 +159,7 @@ _recorder = audit.recorder(ENTITY)
 
 def _record(session: Session, organisation: Organisation, actor_id: int, action: str, *changes):
     session.flush()
+    freshness.bump_version(session)  # catalogue pages name providers
     _recorder(session, organisation, actor_id, action, organisation.name, *changes)
 
 

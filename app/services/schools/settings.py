@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import LIST_SEPARATOR, MAX_CAPACITY, ClassRules, Mode, Offering, Stage
 from app.services import audit
+from app.services.catalogue import freshness
 from app.services.enrolment import lock_offering
 from app.services.errors import Conflict, DomainError
 from app.services.schools.places import promote_classes
@@ -69,5 +70,6 @@ def save_rules(
     old, new = audit.changed(before, after)
     if new:
         summary = f"{offering.external_id}: class rules"
+        freshness.bump_version(session)  # the offering page shows the class rules
         _record_offering(session, offering, actor_id, "offering.class_rules", summary, old, new)
     return promote_classes(session, offering_id=offering.id, now=now, actor_id=actor_id)

@@ -1,0 +1,206 @@
+"""The catalogue's caches: results per catalogue state, pages per seat figures.
+
+Two levels, both in Flask-Caching (CACHE_TYPE: on disk by default, Redis to share hosts):
+
+1. A results list (ids, total, facet counts, the search as interpreted) keyed by the
+   catalogue state (version, full offerings, next state change: one statement) and the
+   filters. Signed-in visitors share it.
+2. For anonymous visitors, the rendered page keyed by that key, the language and the seat
+   figures of the page's own offerings (one indexed query), answered with an ETag, so a
+   browser that asks again gets a 304 without a page being rendered.
+
+A page is stored only if the figures it was keyed by are still the figures after it was
+rendered, so a seat taken meanwhile never leaves a page under a key it does not match.
+Keys start with the build (templates, translations, static files), so a new release never
+serves an old release's pages.
+"""
+
+import hashlib
+import pickle
+from dataclasses import dataclass
+from functools import cache as memoize
+from pathlib import Path
+
+from flask import current_app, make_response, request, session
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import cache, db
+from app.models import Offering
+from app.services import catalogue
+from app.services.catalogue.filter_words import Interpretation
+
+
+@memoize
+def build_id(root: str) -> str:
+    """A digest of what renders pages, the same on every host running this release."""
+    digest = hashlib.sha256()
+    base = Path(root)
+    for folder in ("templates", "static", "../translations"):
+        for path in sorted((base / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".mo", ".css", ".js", ".svg", ".png"}:
+                digest.update(str(path.relative_to(base.parent)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(pickle.dumps(parts)).hexdigest()[:32]
+
+
+def _key(*parts) -> str:
+    return f"{build_id(current_app.root_path)}:{_digest(*parts)}"
+
+
+def cacheable_visitor() -> bool:
+    """Anonymous, with nothing of its own to show (no message waiting): sees what all see."""
+    return not current_user.is_authenticated and not session.get("_flashes")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A results list without its rows: what the results cache holds."""
+
+    ids: tuple[int, ...]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    facets: dict
+    corrected_q: str | None
+    interpretation: Interpretation | None
+    # The search's words, folded, when it found nothing (the talent observatory counts them).
+    unmet_words: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, result: catalogue.CatalogueResult, unmet_words=()) -> "Found":
+        return cls(
+            tuple(item.id for item in result.items),
+            result.total,
+            result.page,
+            result.pages,
+            result.per_page,
+            result.facets,
+            result.corrected_q,
+            result.interpretation,
+            tuple(unmet_words),
+        )
+
+    def result(self) -> catalogue.CatalogueResult:
+        """The results with their rows, loaded as search_catalogue loads them."""
+        rows = {
+            offering.id: offering
+            for offering in db.session.scalars(
+                select(Offering)
+                .where(Offering.id.in_(self.ids))
+                .options(
+                    joinedload(Offering.programme),
+                    joinedload(Offering.municipality),
+                    joinedload(Offering.provider),
+                    selectinload(Offering.sessions),
+                    selectinload(Offering.audience_rows),
+                    selectinload(Offering.language_rows),
+                )
+            ).unique()
+        }
+        return catalogue.CatalogueResult(
+            items=[rows[offering_id] for offering_id in self.ids if offering_id in rows],
+            total=self.total,
+            page=self.page,
+            pages=self.pages,
+            per_page=self.per_page,
+            facets=self.facets,
+            corrected_q=self.corrected_q,
+            interpretation=self.interpretation,
+        )
+
+
+@dataclass(frozen=True)
+class Option:
+    """A programme or municipality as the filters read it (plain values, cacheable)."""
+
+    slug: str
+    name_es: str
+    name_en: str | None
+
+
+def filter_options(state) -> catalogue.FilterOptions:
+    """The programmes and municipalities, per catalogue version."""
+    key = _key("options", state.version)
+    options = cache.get(key)
+    if options is None:
+        loaded = catalogue.filter_options(db.session)
+        options = catalogue.FilterOptions(
+            programmes=[Option(p.slug, p.name_es, p.name_en) for p in loaded.programmes],
+            municipalities=[Option(m.slug, m.name_es, m.name_en) for m in loaded.municipalities],
+        )
+        cache.set(key, options)
+    return options
+
+
+def _vocabulary_for(state_key: str):
+    def vocabulary(db_session):
+        key = _key("vocabulary", state_key.split(":")[0])
+        found = cache.get(key)
+        if found is None:
+            found = catalogue.build_vocabulary(db_session)
+            cache.set(key, found)
+        return found
+
+    return vocabulary
+
+
+def results_key(state, per_page: int) -> str:
+    """The results of this request's query string in this catalogue state. The query
+    string, not the parsed filters, so a repeated visit needs no form to find its page."""
+    return _key("results", state.key, request.full_path, per_page)
+
+
+def stored_results(key: str) -> Found | None:
+    return cache.get(key)
+
+
+def search(key: str, state, filters, *, now, options, page: int, per_page: int):
+    """(results, rows) searched and stored under ``key``. Raises PageOutOfRange as
+    search_catalogue does (nothing is stored then)."""
+    result = catalogue.search_catalogue(
+        db.session,
+        filters,
+        now=now,
+        options=options,
+        page=page,
+        per_page=per_page,
+        vocabulary=_vocabulary_for(state.key),
+    )
+    unmet = ()
+    if filters.q and result.total == 0:
+        unmet = sorted({catalogue.fold(word) for word in catalogue.words(filters.q)})
+    found = Found.of(result, unmet)
+    cache.set(key, found)
+    return found, result
+
+
+def conditional_page(key_parts: tuple, figures, render):
+    """An anonymous page: 304 if the browser has it, else from the cache, else rendered.
+
+    ``render()`` returns (html, status, the figures the page was rendered from); the page is
+    stored only if those are ``figures``, the ones it is keyed by."""
+    key = _key("page", request.full_path, *key_parts, figures)
+    etag = key.replace(":", "-")
+    if etag in request.if_none_match:
+        response = make_response("", 304)
+    else:
+        html = cache.get(key)
+        if html is None:
+            html, status, rendered_from = render()
+            if status != 200:
+                return html, status
+            if rendered_from == figures:
+                cache.set(key, html)
+        response = make_response(html)
+    response.set_etag(etag)
+    # Every visit asks again (If-None-Match): a seat taken shows on the next request.
+    response.cache_control.no_cache = True
+    response.vary.add("Cookie")
+    return response

@@ -1,0 +1,80 @@
+"""Typo tolerance: a search word that matches nothing is replaced by the closest word the
+published offer is indexed under ("pyton" -> "python").
+
+The vocabulary is the index's own: the distinct terms of published offerings, so a
+correction always points at something that exists and never at a draft's words. It is
+sorted in Python, not by the database's collation, and ties go to the first in that order,
+so SQLite and PostgreSQL correct the same way. A word that matches as typed is never
+touched: a clean query is never "corrected".
+"""
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Offering, OfferingStatus, SearchTerm
+from app.services.catalogue.search import STOPWORDS, WORD, fold, forms
+
+# Shorter words are too ambiguous to correct ("ia" is one letter from many words).
+MIN_CORRECTED_LENGTH = 4
+# fuzz.ratio (0-100): one slip in a word of five letters scores about 90, two unrelated
+# words of that length well under 60.
+SIMILARITY = 80
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The terms of the published offer: a set to test words, a sorted tuple to search."""
+
+    terms: frozenset[str]
+    ordered: tuple[str, ...]
+
+    @classmethod
+    def of(cls, terms) -> "Vocabulary":
+        # Numbers and codes are no one's misspelling of anything.
+        kept = frozenset(term for term in terms if term.isalpha())
+        return cls(kept, tuple(sorted(kept)))
+
+    def knows(self, word: str) -> bool:
+        return bool(forms(word) & self.terms)
+
+
+def build_vocabulary(session: Session) -> Vocabulary:
+    published = select(Offering.id).where(Offering.status == OfferingStatus.PUBLISHED)
+    terms = session.scalars(
+        select(SearchTerm.term).where(SearchTerm.offering_id.in_(published)).distinct()
+    )
+    return Vocabulary.of(terms)
+
+
+def closest(word: str, vocabulary: Vocabulary) -> str | None:
+    """The vocabulary's closest term to a word it does not know, or None if none is close."""
+    folded = fold(word)
+    if len(folded) < MIN_CORRECTED_LENGTH or not folded.isalpha() or folded in STOPWORDS:
+        return None
+    if vocabulary.knows(word):
+        return None
+    best = process.extractOne(
+        folded, vocabulary.ordered, scorer=fuzz.ratio, score_cutoff=SIMILARITY
+    )
+    return best[0] if best else None
+
+
+def correct(text: str, vocabulary: Vocabulary) -> str | None:
+    """The query with each unknown word replaced by its closest term (the rest as typed),
+    or None when no word needed, or found, a correction."""
+    changed = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal changed
+        replacement = closest(match.group(0), vocabulary)
+        if replacement is None:
+            return match.group(0)
+        changed = True
+        return replacement
+
+    corrected = WORD.sub(replace, text)
+    return corrected if changed else None

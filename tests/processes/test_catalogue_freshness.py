@@ -1,0 +1,49 @@
+"""Two gunicorn workers, each with a cache of its own (the worst case: nothing shared but
+the database), never serve a page older than the last change: every key is read from the
+database on every request."""
+
+import pytest
+
+from app.extensions import db
+from app.models import OfferingStatus
+from app.models.types import utcnow
+from app.services import enrolment, offerings
+from tests.factories import make_offering, make_user
+from tests.processes.servers import Browser, gunicorn
+
+VISITS = 12  # enough for both workers to have served (and cached) each page
+
+
+@pytest.mark.parametrize("cache_type", ["SimpleCache", "FileSystemCache"])
+def test_each_worker_shows_a_seat_taken_and_a_publish_on_the_next_request(
+    app, tmp_path, cache_type
+):
+    with app.app_context():
+        offering = make_offering(db.session, capacity=8, title_es="Robótica")
+        draft = make_offering(db.session, status=OfferingStatus.DRAFT, title_es="Python rápido")
+        offering_id, draft_id = offering.id, draft.id
+        db.session.commit()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    settings = {"CACHE_TYPE": cache_type, "CACHE_DIR": str(tmp_path)}
+    with gunicorn(url, workers=2, threads=2, **settings) as (base, _):
+        browser = Browser(base)
+        for path in ("/es/offerings/", f"/es/offerings/{offering_id}"):
+            for _ in range(VISITS):
+                status, html = browser.request(path)
+                assert status == 200
+                assert "Quedan 8 plazas" in html
+                assert "Python rápido" not in html
+        with app.app_context():
+            user = make_user(db.session)
+            enrolment.enrol(db.session, offering_id=offering_id, user_id=user.id, now=utcnow())
+            db.session.commit()
+        for path in ("/es/offerings/", f"/es/offerings/{offering_id}"):
+            for _ in range(VISITS):
+                status, html = browser.request(path)
+                assert "Quedan 7 plazas" in html
+        with app.app_context():
+            offerings.publish(db.session, db.session.get(type(offering), draft_id), actor_id=None)
+            db.session.commit()
+        for _ in range(VISITS):
+            status, html = browser.request("/es/offerings/")
+            assert "Python rápido" in html

@@ -1,0 +1,151 @@
+"""The catalogue's caches are never stale where it matters: a seat taken or freed, a
+publish, an edit or a cancellation shows on the very next request, and a browser asking
+again gets a 304 until something it shows has changed. Query counts prove the cache works."""
+
+import time
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import cache, db
+from app.models import Offering, OfferingStatus
+from app.models.types import utcnow
+from app.services import enrolment, offerings
+from app.services.offerings import OfferingData, SessionRow
+from tests.factories import make_offering, make_user
+
+
+@pytest.fixture
+def cached(app, tmp_path):
+    """The app with its production cache (on disk), back to none afterwards."""
+    cache.init_app(app, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path)})
+    yield cache
+    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
+
+
+def published(app, **fields) -> int:
+    """An offering made a draft and published through the service (the version moves)."""
+    with app.app_context():
+        offering = make_offering(db.session, status=OfferingStatus.DRAFT, **fields)
+        offerings.publish(db.session, offering, actor_id=None)
+        db.session.commit()
+        return offering.id
+
+
+def take_seat(app, offering_id: int) -> int:
+    with app.app_context():
+        user = make_user(db.session)
+        place = enrolment.enrol(db.session, offering_id=offering_id, user_id=user.id, now=utcnow())
+        db.session.commit()
+        return place.id, user.id
+
+
+def html(client, url: str, **headers):
+    response = client.get(url, headers=headers)
+    return response, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_seat_taken_or_freed_shows_on_the_next_request(app, client, cached, lang):
+    offering_id = published(app, capacity=10, title_es="Robótica", title_en="Robotics")
+    places = {"es": "Quedan %d plazas", "en": "%d places left"}[lang]
+    for url in (f"/{lang}/offerings/", f"/{lang}/offerings/{offering_id}"):
+        _, page = html(client, url)
+        assert places % 10 in page
+    place_id, user_id = take_seat(app, offering_id)
+    for url in (f"/{lang}/offerings/", f"/{lang}/offerings/{offering_id}"):
+        _, page = html(client, url)
+        assert places % 9 in page
+    with app.app_context():
+        enrolment.cancel_enrolment(db.session, enrolment_id=place_id, user_id=user_id, now=utcnow())
+        db.session.commit()
+    for url in (f"/{lang}/offerings/", f"/{lang}/offerings/{offering_id}"):
+        _, page = html(client, url)
+        assert places % 10 in page
+
+
+def test_publish_edit_and_cancel_show_on_the_next_request(app, client, cached):
+    first = published(app, title_es="Programación en Python")
+    _, page = html(client, "/es/offerings/?q=python")
+    assert f"offering-{first}-title" in page
+    second = published(app, title_es="Python para datos")
+    _, page = html(client, "/es/offerings/?q=python")
+    assert f"offering-{second}-title" in page
+    with app.app_context():
+        offering = db.session.get(Offering, second)
+        data = replace(OfferingData.of(offering), title_es="Python para análisis")
+        rows = [SessionRow(s.starts_at, s.ends_at) for s in offering.sessions]
+        offerings.update_offering(db.session, offering, data, rows, actor_id=None, now=utcnow())
+        db.session.commit()
+    _, page = html(client, f"/es/offerings/{second}")
+    assert "Python para análisis" in page
+    _, page = html(client, "/es/offerings/?q=python")
+    assert "Python para análisis" in page and "Python para datos" not in page
+    with app.app_context():
+        offerings.cancel(db.session, db.session.get(Offering, second), actor_id=None, now=utcnow())
+        db.session.commit()
+    _, page = html(client, "/es/offerings/?q=python")
+    assert f"offering-{second}-title" not in page
+    _, page = html(client, f"/es/offerings/{second}")
+    assert "Cancelada" in page or "cancelada" in page
+
+
+def test_a_repeated_visit_costs_two_statements_and_a_browser_gets_a_304(
+    app, client, cached, count_queries
+):
+    offering_id = published(app, capacity=5)
+    first, _ = html(client, "/es/offerings/")
+    with count_queries() as queries:
+        again, _ = html(client, "/es/offerings/")
+    assert again.status_code == 200
+    assert len(queries) == 2  # the catalogue state, the seat figures of the page's offerings
+    etag = again.headers["ETag"]
+    assert etag == first.headers["ETag"]
+    assert "no-cache" in again.headers["Cache-Control"]
+    html(client, f"/es/offerings/{offering_id}")  # rendered and stored
+    with count_queries() as queries:
+        repeat, _ = html(client, f"/es/offerings/{offering_id}")
+    assert len(queries) == 1  # the offering's state
+    not_modified, body = html(client, "/es/offerings/", **{"If-None-Match": etag})
+    assert not_modified.status_code == 304
+    assert body == ""
+    take_seat(app, offering_id)
+    changed, page = html(client, "/es/offerings/", **{"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert "Quedan 4 plazas" in page
+    assert repeat.headers["ETag"] != changed.headers["ETag"]
+
+
+def test_a_search_cached_for_one_version_is_not_served_for_the_next(app, client, cached):
+    published(app, title_es="Ciberseguridad")
+    _, page = html(client, "/es/offerings/?q=ciberseguirdad")
+    assert "Mostrando resultados de ciberseguridad." in page
+    published(app, title_es="Ciberseguirdad avanzada")  # the word is now in the offer
+    _, page = html(client, "/es/offerings/?q=ciberseguirdad")
+    assert "Mostrando resultados de" not in page
+
+
+def test_enrolment_closing_moves_the_page_on_time(app, client, cached):
+    closes = utcnow() + timedelta(seconds=2)
+    offering_id = published(app, enrolment_closes=closes, starts_in=timedelta(days=5))
+    _, page = html(client, "/es/offerings/")
+    assert f"offering-{offering_id}-title" in page
+    time.sleep(max(0.0, (closes - utcnow()).total_seconds()) + 0.2)
+    _, page = html(client, "/es/offerings/")
+    assert f"offering-{offering_id}-title" not in page  # closed: hidden until asked for
+    _, page = html(client, f"/es/offerings/{offering_id}")
+    assert "Inscripción cerrada" in page
+
+
+def test_signed_in_visitors_are_never_served_a_shared_page(app, client, cached, auth):
+    offering_id = published(app)
+    html(client, f"/es/offerings/{offering_id}")
+    with app.app_context():
+        make_user(db.session, email="ana@example.org")
+        db.session.commit()
+    auth.login("ana@example.org")
+    response, page = html(client, f"/es/offerings/{offering_id}")
+    assert "ETag" not in response.headers
+    assert "csrf_token" in page
