@@ -2,8 +2,6 @@
 in services.offering_admin, commits, then redirects; a refusal re-renders the form with the
 message at its field (422, or 409 when the data in the database is what refuses)."""
 
-from decimal import Decimal
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,10 +23,11 @@ from app.admin.offerings_forms import (
     OfferingFilterForm,
     OfferingForm,
 )
+from app.catalogue.routes import page_facts
 from app.errors import done, submit
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.i18n import format_euros, localized
+from app.i18n import localized
 from app.models import Mode, Municipality, Offering, Organisation, Programme, utcnow
 from app.services import offerings, schools
 from app.services.errors import DomainError
@@ -203,15 +202,7 @@ def offering_preview(offering_id):
     """The public page as it will look, in the language of the URL; works for drafts."""
     offering = offering_or_404(offering_id)
     now = utcnow()
-    return render_template(
-        "admin/offerings/preview.html",
-        offering=offering,
-        title=localized(offering, "title"),
-        summary=localized(offering, "summary"),
-        availability=offering.availability(now),
-        places_left=schools.places_left(db.session, [offering], now)[offering.id],
-        price=format_euros(Decimal(offering.price_cents) / 100),
-    )
+    return render_template("admin/offerings/preview.html", **page_facts(offering, now))
 
 
 # Publish, unpublish, archive: one POST each, the service call and what it says when done.

@@ -24,12 +24,12 @@ from pathlib import Path
 from flask import current_app, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import cache, db
 from app.models import Offering
 from app.services import catalogue
 from app.services.catalogue.filter_words import Interpretation
+from app.services.catalogue.listing import card_loads
 
 
 @memoize
@@ -92,16 +92,7 @@ class Found:
         rows = {
             offering.id: offering
             for offering in db.session.scalars(
-                select(Offering)
-                .where(Offering.id.in_(self.ids))
-                .options(
-                    joinedload(Offering.programme),
-                    joinedload(Offering.municipality),
-                    joinedload(Offering.provider),
-                    selectinload(Offering.sessions),
-                    selectinload(Offering.audience_rows),
-                    selectinload(Offering.language_rows),
-                )
+                select(Offering).where(Offering.id.in_(self.ids)).options(*card_loads())
             ).unique()
         }
         return catalogue.CatalogueResult(

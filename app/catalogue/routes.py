@@ -108,18 +108,25 @@ def detail(offering_id):
     return cached.conditional_page(("detail", offering_id), figures, render)
 
 
+def page_facts(offering, now) -> dict:
+    """What the offering's page says of it (the public page and the back office's preview)."""
+    return {
+        "offering": offering,
+        "title": localized(offering, "title"),
+        "summary": localized(offering, "summary"),
+        "availability": offering.availability(now),
+        "places_left": schools.places_left(db.session, [offering], now)[offering.id],
+        "price": format_euros(Decimal(offering.price_cents) / 100),
+    }
+
+
 def _detail(offering_id, now):
     offering = catalogue.get_public(db.session, offering_id)
     lang = current_language()
     urls = offering_urls(offering.id)
     return render_template(
         "catalogue/detail.html",
-        offering=offering,
-        title=localized(offering, "title"),
-        summary=localized(offering, "summary"),
-        availability=offering.availability(now),
-        places_left=schools.places_left(db.session, [offering], now)[offering.id],
-        price=format_euros(Decimal(offering.price_cents) / 100),
+        **page_facts(offering, now),
         urls=urls,
         json_ld=offering_json_ld(offering, lang, urls[lang], now),
         own_place=_own_place(offering),

@@ -99,6 +99,18 @@ def filter_options(session: Session) -> FilterOptions:
     )
 
 
+def card_loads() -> tuple:
+    """What a result card shows, loaded with the offerings (no query per card)."""
+    return (
+        joinedload(Offering.programme),
+        joinedload(Offering.municipality),
+        joinedload(Offering.provider),
+        selectinload(Offering.sessions),
+        selectinload(Offering.audience_rows),
+        selectinload(Offering.language_rows),
+    )
+
+
 def with_places_left(now: datetime) -> list[ColumnElement[bool]]:
     """Places left and enrolment open now (the "available" filter, the home page's list)."""
     deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
@@ -257,14 +269,7 @@ def search_catalogue(
     order = (enrolment_state(now), *by_relevance, *by_date)
     items = session.scalars(
         restricted(select(Offering))
-        .options(
-            joinedload(Offering.programme),
-            joinedload(Offering.municipality),
-            joinedload(Offering.provider),
-            selectinload(Offering.sessions),
-            selectinload(Offering.audience_rows),
-            selectinload(Offering.language_rows),
-        )
+        .options(*card_loads())
         .order_by(*order)
         .limit(per_page)
         .offset((page - 1) * per_page)
