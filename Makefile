@@ -54,9 +54,11 @@ test-sqlite: $(STAMP) $(COMPILED)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # The PostgreSQL half: a throwaway cluster from pg_virtualenv, then the whole suite again.
+# -t keeps the cluster in a temporary folder even as root, so a cluster left behind in
+# /etc/postgresql by an interrupted run ("Cluster 15/regress exists") cannot stop this one.
 test-pg: $(STAMP) $(COMPILED)
 	@if command -v pg_virtualenv >/dev/null; then \
-		pg_virtualenv -v 15 env MOT_TEST_DB=postgres $(BIN)/pytest -n auto $(PYTEST_ARGS); \
+		pg_virtualenv -t -v 15 env MOT_TEST_DB=postgres $(BIN)/pytest -n auto $(PYTEST_ARGS); \
 	elif [ -n "$$MOT_STRICT" ]; then \
 		echo "pg_virtualenv not found: PostgreSQL tests cannot run" >&2; exit 1; \
 	else echo "pg_virtualenv not found: PostgreSQL tests skipped"; fi

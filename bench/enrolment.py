@@ -1,6 +1,6 @@
 """Enrolment under a rush: N would-be participants for a few places, all at once.
 
-    MOT_ENV=development pg_virtualenv -v 15 .venv/bin/python -m bench.enrolment \
+    MOT_ENV=development pg_virtualenv -t -v 15 .venv/bin/python -m bench.enrolment \
         [--people 1000] [--places 30] [--processes 16] [--cold]
 
 Each worker process has its own connection and calls the real service (enrol, then commit),

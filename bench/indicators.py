@@ -1,6 +1,6 @@
 """How long `indicators rebuild` takes for a year of 10,000, 100,000 and 1,000,000 enrolments.
 
-`MOT_ENV=development pg_virtualenv -v 15 .venv/bin/python -m bench.indicators [--sizes
+`MOT_ENV=development pg_virtualenv -t -v 15 .venv/bin/python -m bench.indicators [--sizes
 10000 100000 1000000]` empties the database named by DATABASE_URL (default: the cluster of
 the PG* variables), migrates it, and for each size writes with SQL alone (generate_series) a
 year of that many enrolments: one offering per 200 of them over every programme, kind and
