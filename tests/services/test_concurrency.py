@@ -2,6 +2,7 @@
 together by a barrier, against the real database (SQLite here, PostgreSQL under
 ``MOT_TEST_DB=postgres``). The counts must come out exact however the threads interleave."""
 
+import re
 import threading
 
 import pytest
@@ -122,9 +123,15 @@ def test_a_rush_fills_the_places_exactly_and_queues_the_rest_in_arrival_order(ap
     assert sorted(user for _id, user, _status in rows) == sorted(user_ids)  # one each
     assert positions(app, offering_id) == list(range(1, PEOPLE - CAPACITY + 1))
     with app.app_context():
-        sent = db.session.scalars(sa.select(OutboxMessage.template)).all()
-    assert sorted(set(sent)) == ["enrolment_confirmed", "enrolment_waiting"]
+        sent = db.session.execute(sa.select(OutboxMessage.template, OutboxMessage.body_text)).all()
+    assert sorted({template for template, _ in sent}) == [
+        "enrolment_confirmed",
+        "enrolment_waiting",
+    ]
     assert len(sent) == PEOPLE
+    # Each waiting email, written under the lock, tells a position no other was told.
+    told = [int(n) for _, text in sent for n in re.findall(r"(?:waiting list|espera): (\d+)", text)]
+    assert sorted(told) == list(range(1, PEOPLE - CAPACITY + 1))
 
 
 def test_one_person_clicking_five_times_at_once_holds_one_place(app, engine):

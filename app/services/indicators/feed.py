@@ -32,6 +32,8 @@ from app.services.indicators.compute import (
 )
 from app.services.indicators.store import dialect_insert, is_frozen, lock_year, refresh
 
+_INSERT_DELTAS = insert(IndicatorDelta.__table__)
+
 
 class _Deltas:
     """The deltas of one event, appended in one statement."""
@@ -48,7 +50,7 @@ class _Deltas:
 
     def append(self, session: Session) -> None:
         if self.rows:
-            session.execute(insert(IndicatorDelta.__table__), self.rows)
+            session.connection().execute(_INSERT_DELTAS, self.rows)
 
 
 def _open(session: Session, year: int | None) -> bool:

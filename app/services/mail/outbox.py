@@ -32,6 +32,9 @@ def render_email(template: str, lang: str, **context) -> tuple[str, str, str]:
     return subject, text, html
 
 
+_INSERT_MESSAGE = insert(OutboxMessage.__table__)
+
+
 @dataclass(frozen=True)
 class Draft:
     """An email rendered ahead of its transaction's critical part, with some values left as
@@ -49,14 +52,15 @@ class Draft:
         for name, value in values.items():
             parts = [part.replace(_mark(name), str(value)) for part in parts]
         subject, text, html = parts
-        session.execute(
-            insert(OutboxMessage.__table__).values(
-                to_address=self.to,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                template=self.template,
-            )
+        session.connection().execute(
+            _INSERT_MESSAGE,
+            {
+                "to_address": self.to,
+                "subject": subject,
+                "body_text": text,
+                "body_html": html,
+                "template": self.template,
+            },
         )
 
 
