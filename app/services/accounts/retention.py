@@ -9,7 +9,8 @@ the counts per offering (and every yearly figure built from them) stay what they
 
 - Sign-ups never confirmed: deleted outright. They cannot log in, so they never took part.
 - Accounts nobody used for years (no sign-in, no change, no place in an offering still to
-  end): erased. No email is sent first, nor at erasure (that notice says "as you asked").
+  end, no live class registered, not the last staff of a school with live classes):
+  erased. No email is sent first, nor at erasure (that notice says "as you asked").
 - Inclusion profiles: kept until the yearly figures of the person's last participation are
   done, then deleted: the year's figures are reported in the year after it. The indicator
   store (to come) takes demographics as they were when the person took part, so it has to
@@ -155,12 +156,60 @@ def _used_since(cutoff: datetime):
     )
 
 
+def _class_live_or_changed(cutoff: datetime):
+    """A registration changed since ``cutoff``, or live in an offering that has not ended
+    before it: its class still needs someone at the school (the enrolment rule, for classes)."""
+    return and_(
+        ClassRegistration.offering_id == Offering.id,
+        or_(
+            ClassRegistration.updated_at >= cutoff,
+            ClassRegistration.created_at >= cutoff,
+            and_(
+                ClassRegistration.status.in_(LIVE_CLASS_STATUSES),
+                or_(Offering.ends_at.is_(None), Offering.ends_at >= cutoff),
+            ),
+        ),
+    )
+
+
+def _keep_last_school_staff(session: Session, stale: list[User], cutoff: datetime) -> list[User]:
+    """``stale`` without the staff of a school with live classes that would be left with no
+    staff at all: someone has to change, cancel or be told about those classes. They go
+    with a later purge, once the classes are over or a colleague is active there."""
+    with_classes = set(
+        session.scalars(
+            select(ClassRegistration.school_id).where(_class_live_or_changed(cutoff)).distinct()
+        )
+    )
+    at_stake = {user.organisation_id for user in stale if user.role == Role.SCHOOL_STAFF}
+    at_stake &= with_classes
+    if not at_stake:
+        return stale
+    stale_ids = {user.id for user in stale}
+    staff = session.execute(
+        select(User.organisation_id, User.id).where(
+            User.role == Role.SCHOOL_STAFF,
+            User.erased_at.is_(None),
+            User.organisation_id.in_(at_stake),
+        )
+    ).all()
+    staying = {school for school, user_id in staff if user_id not in stale_ids}
+    orphaned = at_stake - staying
+    return [
+        user
+        for user in stale
+        if not (user.role == Role.SCHOOL_STAFF and user.organisation_id in orphaned)
+    ]
+
+
 def erase_inactive_accounts(session: Session, now: datetime, period: timedelta) -> int:
     """Accounts with no sign-in, no change and no participation for the period, erased as
     if their owner had closed them: their places stay, so they are still counted.
 
-    Administrators are left to the others: a site must keep one, and an automatic purge
-    should not be what takes the last away."""
+    A teacher's classes are their participation: one who registered a class still live, or
+    changed lately, is kept, and so is the staff of a school with live classes that would
+    have none left. Administrators are left to the others: a site must keep one, and an
+    automatic purge should not be what takes the last away."""
     cutoff = now - period
 
     def before_cutoff(column):
@@ -181,10 +230,14 @@ def erase_inactive_accounts(session: Session, now: datetime, period: timedelta) 
                 .scalar_subquery()
             ),
             ~_used_since(cutoff),
+            ~exists().where(
+                ClassRegistration.teacher_id == User.id, _class_live_or_changed(cutoff)
+            ),
         )
         .order_by(User.id)
         .with_for_update(of=User)
     ).all()
+    stale = _keep_last_school_staff(session, stale, cutoff)
     for user in stale:
         _anonymise(session, user, now, farewell=False)
     return len(stale)
