@@ -204,6 +204,9 @@ class Config:
     # The phone a school gives with a class, from the end of the class's session (or from
     # when the registration was cancelled or declined): then emptied, the class kept.
     RETENTION_CLASS_CONTACTS_DAYS = _int("RETENTION_CLASS_CONTACTS_DAYS", 30)
+    # A group's accessibility needs (free text, may tell of a pupil's disability), from the
+    # same moment: then cleared, the class kept.
+    RETENTION_CLASS_NEEDS_DAYS = _int("RETENTION_CLASS_NEEDS_DAYS", 30)
 
     # Public figures about people below this count show as "< N" (coordinators see them).
     INDICATORS_THRESHOLD = _int("INDICATORS_THRESHOLD", 10)

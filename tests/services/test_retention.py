@@ -40,6 +40,7 @@ PERIODS = RetentionPeriods(
     outbox=timedelta(days=90),
     audit=timedelta(days=5 * 365),
     class_contacts=timedelta(days=30),
+    class_needs=timedelta(days=45),
 )
 MINUTE = timedelta(minutes=1)
 
@@ -528,35 +529,52 @@ def test_audit_entries_are_redacted_in_batches(session, monkeypatch):
 # Class contact phones
 
 
-def test_a_class_phone_is_emptied_once_its_session_or_its_end_is_past_the_period(session):
-    now, period = utcnow(), PERIODS.class_contacts
+@pytest.mark.parametrize(
+    ("purpose", "column", "given", "emptied"),
+    [
+        ("class_contacts", "phone", "600 123 456", ""),
+        ("class_needs", "accessibility", "Una alumna en silla de ruedas", None),
+    ],
+)
+def test_a_class_contact_or_needs_go_once_its_session_or_its_end_is_past_the_period(
+    session, purpose, column, given, emptied
+):
+    now, period = utcnow(), getattr(PERIODS, purpose)
     offering = make_class_offering(session)
     ended = [now - period - MINUTE, now - period + MINUTE, now + timedelta(days=5)]
     set_sessions(offering, [(at - timedelta(hours=2), at) for at in ended])
     session.flush()
     long_past, just_inside, coming = offering.sessions
-    gone = make_class_registration(session, offering, long_past, pupils_present=18)
-    kept = make_class_registration(session, offering, just_inside)
-    live = make_class_registration(session, offering, coming)
-    cancelled_long_ago = make_class_registration(
-        session, offering, coming, ClassStatus.CANCELLED, updated_at=now - period - MINUTE
+
+    def registration(meeting, *args, **fields):
+        return make_class_registration(
+            session, offering, meeting, *args, **{"accessibility": given, **fields}
+        )
+
+    gone = registration(long_past, pupils_present=18)
+    kept = registration(just_inside)
+    live = registration(coming)
+    cancelled_long_ago = registration(
+        coming, ClassStatus.CANCELLED, updated_at=now - period - MINUTE
     )
-    declined_lately = make_class_registration(
-        session, offering, coming, ClassStatus.DECLINED, updated_at=now - period + MINUTE
-    )
+    declined_lately = registration(coming, ClassStatus.DECLINED, updated_at=now - period + MINUTE)
+    registration(long_past, accessibility=None, phone="")  # nothing to clear
     stamps = {reg.id: reg.updated_at for reg in session.scalars(select(ClassRegistration))}
 
-    removed = retention.purge(session, "class_contacts", now=now, periods=PERIODS)
+    removed = retention.purge(session, purpose, now=now, periods=PERIODS)
 
     session.expire_all()
     assert removed == 2
-    assert [reg.phone for reg in (gone, cancelled_long_ago)] == ["", ""]
-    assert {reg.phone for reg in (kept, live, declined_lately)} == {"600 123 456"}
+    assert [getattr(reg, column) for reg in (gone, cancelled_long_ago)] == [emptied, emptied]
+    assert {getattr(reg, column) for reg in (kept, live, declined_lately)} == {given}
     assert (gone.pupils, gone.pupils_present, gone.status) == (20, 18, ClassStatus.CONFIRMED)
+    # Each purpose clears its own column only.
+    other, still = ("accessibility", given) if column == "phone" else ("phone", "600 123 456")
+    assert getattr(gone, other) == still
     assert {reg.id: reg.updated_at for reg in session.scalars(select(ClassRegistration))} == (
         stamps
     )
-    assert retention.purge(session, "class_contacts", now=now, periods=PERIODS) == 0
+    assert retention.purge(session, purpose, now=now, periods=PERIODS) == 0
 
 
 # Every purpose together
@@ -629,6 +647,7 @@ def test_purging_everything_changes_no_count_per_offering(session):
         "outbox": 0,
         "audit": 7,
         "class_contacts": 0,
+        "class_needs": 0,
     }
     assert (counts_by_offering(session), retention.participation_counts(session)) == before
     again = {p: retention.purge(session, p, now=later, periods=PERIODS) for p in retention.PURPOSES}
@@ -662,6 +681,7 @@ def test_the_periods_come_from_the_configuration(app):
         outbox=timedelta(days=90),
         audit=timedelta(days=1825),
         class_contacts=timedelta(days=30),
+        class_needs=timedelta(days=30),
     )
 
 

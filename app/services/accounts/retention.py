@@ -22,6 +22,8 @@ the counts per offering (and every yearly figure built from them) stay what they
 - The contact phone of a class registration (the teacher's, for the day): emptied once the
   class's session is past, or the registration ended; the class, its pupil counts and its
   history stay, so the classes and pupils reached do not change.
+- A group's accessibility needs (free text a teacher writes, which may describe a pupil's
+  disability): cleared the same way, after their own period.
 
 Nothing else in the database needs purging: sessions are signed cookies (an erased
 account's token is rotated, so they are worthless); reset and confirmation links are not
@@ -85,6 +87,7 @@ class RetentionPeriods:
     outbox: timedelta  # from sending, or giving up
     audit: timedelta  # from the entry
     class_contacts: timedelta  # from the class's session, or the end of its registration
+    class_needs: timedelta  # the same, for a group's accessibility needs
 
     @classmethod
     def from_config(cls, config) -> "RetentionPeriods":
@@ -355,16 +358,18 @@ def redact_old_audit_entries(session: Session, now: datetime, period: timedelta)
     return changed
 
 
-def empty_class_contacts(session: Session, now: datetime, period: timedelta) -> int:
-    """The phones given with class registrations whose session ended before the period, or
-    that were cancelled or declined before it (the offering cancelled too). Emptied, not the
-    registration: its school, pupils, teachers and history are what the figures count."""
+def _empty_class_field(session: Session, now: datetime, period: timedelta, column, empty) -> int:
+    """``column`` of the class registrations whose session ended before the period, or
+    that were cancelled or declined before it (the offering cancelled too), set to
+    ``empty``. Emptied, not the registration: its school, pupils, teachers and history are
+    what the figures count."""
     cutoff = now - period
     ended_sessions = select(OfferingSession.id).where(OfferingSession.ends_at < cutoff)
     result = session.execute(
         update(ClassRegistration)
         .where(
-            ClassRegistration.phone != "",
+            column.is_not(None),
+            column != "",
             or_(
                 ClassRegistration.session_id.in_(ended_sessions),
                 and_(
@@ -374,11 +379,23 @@ def empty_class_contacts(session: Session, now: datetime, period: timedelta) -> 
             ),
         )
         # Not a change of the class: its updated_at (the column's onupdate) stays.
-        .values(phone="", updated_at=ClassRegistration.updated_at)
+        .values({column: empty, ClassRegistration.updated_at: ClassRegistration.updated_at})
         .execution_options(synchronize_session=False)
     )
     session.flush()
     return result.rowcount
+
+
+def empty_class_contacts(session: Session, now: datetime, period: timedelta) -> int:
+    """The phones given with class registrations (the teacher's, for the day), emptied
+    once the class is over (see ``_empty_class_field``)."""
+    return _empty_class_field(session, now, period, ClassRegistration.phone, "")
+
+
+def clear_class_needs(session: Session, now: datetime, period: timedelta) -> int:
+    """What a group said it needs (free text, often about a pupil's disability: health
+    data), cleared once the class is over, as its phone is (see ``_empty_class_field``)."""
+    return _empty_class_field(session, now, period, ClassRegistration.accessibility, None)
 
 
 PURPOSES = {
@@ -388,6 +405,7 @@ PURPOSES = {
     "outbox": delete_old_emails,
     "audit": redact_old_audit_entries,
     "class_contacts": empty_class_contacts,
+    "class_needs": clear_class_needs,
 }
 
 
