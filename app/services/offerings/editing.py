@@ -24,6 +24,7 @@ from app.models import (
 from app.services import audit, enrolment, indicators
 from app.services.catalogue import search
 from app.services.offerings import notices, rules
+from app.services.offerings.images import copy_image
 from app.services.offerings.lifecycle import refuse_while_live
 from app.services.offerings.notices import OfferingChange
 from app.services.offerings.sessions import set_sessions
@@ -258,7 +259,7 @@ def duplicate(
     actor_id: int | None,
 ) -> Offering:
     """A new draft like ``offering``, its sessions (and enrolment window) moved so the first
-    session falls on ``first_day``; no participants."""
+    session falls on ``first_day``, with its own copy of the image; no participants."""
     if not offering.sessions:
         raise rules.OfferingInvalid(
             [("first_day", _l("This offering has no sessions to move to new dates."))]
@@ -273,6 +274,7 @@ def duplicate(
     copy.enrolment_closes = _shift(offering.enrolment_closes, days)
     _sync(copy.audience_rows, offering.audiences, "audience", OfferingAudience)
     _sync(copy.language_rows, offering.languages, "language", OfferingLanguage)
+    copy_image(session, offering, copy)
     session.add(copy)
     set_sessions(
         session,
