@@ -391,6 +391,19 @@ def _purge_line(purpose: str, count: int, dry_run: bool) -> str:
                 count,
             )
         ),
+        "class_needs": lambda: (
+            ngettext(
+                "Accessibility needs of past classes: %(num)d class would be cleared.",
+                "Accessibility needs of past classes: %(num)d classes would be cleared.",
+                count,
+            )
+            if dry_run
+            else ngettext(
+                "Accessibility needs of past classes: %(num)d class cleared.",
+                "Accessibility needs of past classes: %(num)d classes cleared.",
+                count,
+            )
+        ),
     }
     return lines[purpose]()
 

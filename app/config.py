@@ -20,7 +20,20 @@ REQUIRED_OPERATOR_SETTINGS = (
     "ACCESSIBILITY_EMAIL",
     "ACCESSIBILITY_UNIT",
 )
-OPERATOR_SETTINGS = (*REQUIRED_OPERATOR_SETTINGS, "SITE_OWNER_REGISTRY")
+# The details written in words may have an English version, "<NAME>_EN", that /en/ pages
+# show (the Spanish one, marked as Spanish, where it is empty); addresses need none.
+LOCALIZED_OPERATOR_SETTINGS = (
+    "SITE_OWNER_NAME",
+    "SITE_OWNER_ADDRESS",
+    "SITE_OWNER_TAX_ID",
+    "SITE_OWNER_REGISTRY",
+    "ACCESSIBILITY_UNIT",
+)
+OPERATOR_SETTINGS = (
+    *REQUIRED_OPERATOR_SETTINGS,
+    "SITE_OWNER_REGISTRY",
+    *(f"{name}_EN" for name in LOCALIZED_OPERATOR_SETTINGS),
+)
 # Signs sessions only where MOT_ENV=development (`make run`); anywhere else the site refuses it.
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 MIN_SECRET_KEY_LENGTH = 32
@@ -159,6 +172,12 @@ class Config:
     DPO_EMAIL = _operator("DPO_EMAIL")
     ACCESSIBILITY_EMAIL = _operator("ACCESSIBILITY_EMAIL")
     ACCESSIBILITY_UNIT = _operator("ACCESSIBILITY_UNIT")
+    # Their English versions (optional; see LOCALIZED_OPERATOR_SETTINGS).
+    SITE_OWNER_NAME_EN = _operator("SITE_OWNER_NAME_EN")
+    SITE_OWNER_ADDRESS_EN = _operator("SITE_OWNER_ADDRESS_EN")
+    SITE_OWNER_TAX_ID_EN = _operator("SITE_OWNER_TAX_ID_EN")
+    SITE_OWNER_REGISTRY_EN = _operator("SITE_OWNER_REGISTRY_EN")
+    ACCESSIBILITY_UNIT_EN = _operator("ACCESSIBILITY_UNIT_EN")
     # The statement says when it was prepared and last reviewed; update both on each review.
     ACCESSIBILITY_STATEMENT_DATE = date.fromisoformat(
         os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-28")
@@ -204,6 +223,9 @@ class Config:
     # The phone a school gives with a class, from the end of the class's session (or from
     # when the registration was cancelled or declined): then emptied, the class kept.
     RETENTION_CLASS_CONTACTS_DAYS = _int("RETENTION_CLASS_CONTACTS_DAYS", 30)
+    # A group's accessibility needs (free text, may tell of a pupil's disability), from the
+    # same moment: then cleared, the class kept.
+    RETENTION_CLASS_NEEDS_DAYS = _int("RETENTION_CLASS_NEEDS_DAYS", 30)
 
     # Public figures about people below this count show as "< N" (coordinators see them).
     INDICATORS_THRESHOLD = _int("INDICATORS_THRESHOLD", 10)

@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from app.config import (
     DEVELOPMENT_SECRET_KEY,
     MIN_SECRET_KEY_LENGTH,
+    OPERATOR_SETTINGS,
     REQUIRED_OPERATOR_SETTINGS,
     demo_operator,
 )
@@ -46,7 +47,7 @@ def _operator_problems(config) -> list[str]:
     missing = [name for name in REQUIRED_OPERATOR_SETTINGS if not config.get(name)]
     from_demo = [
         name
-        for name in REQUIRED_OPERATOR_SETTINGS
+        for name in OPERATOR_SETTINGS
         if config.get(name) and config.get(name) == demo.get(name)
     ]
     problems = []

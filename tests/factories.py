@@ -215,10 +215,9 @@ def make_class_registration(
         grade="4º",
         pupils=20,
         teachers=2,
-        phone="600 123 456",
         created_at=at,
         updated_at=at,
-        **fields,
+        **({"phone": "600 123 456"} | fields),
     )
     session.add(reg)
     session.flush()

@@ -87,7 +87,7 @@ def old_data(app):
         set_sessions(classes, [(end - timedelta(hours=2), end) for end in ends])
         session.flush()
         for meeting in classes.sessions:
-            make_class_registration(session, classes, meeting)
+            make_class_registration(session, classes, meeting, accessibility="Rampa de acceso")
         for years in (6, 4):
             session.add(
                 AuditEntry(
@@ -120,6 +120,9 @@ def snapshot(app):
             "phones": session.scalars(
                 select(ClassRegistration.phone).order_by(ClassRegistration.id)
             ).all(),
+            "needs": session.scalars(
+                select(ClassRegistration.accessibility).order_by(ClassRegistration.id)
+            ).all(),
             "figures": retention.participation_counts(session),
             "places": session.execute(
                 select(Enrolment.offering_id, Enrolment.status, func.count()).group_by(
@@ -147,6 +150,7 @@ def test_a_dry_run_counts_per_purpose_and_changes_nothing(app, runner):
         "Emails sent or given up: 1 email would be deleted.",
         "Audit log: 1 entry would be redacted.",
         "Contact phones of past classes: 1 phone would be emptied.",
+        "Accessibility needs of past classes: 1 class would be cleared.",
         "Dry run: nothing was changed.",
     ]
     assert snapshot(app) == before
@@ -166,12 +170,14 @@ def test_purging_removes_what_is_past_its_period_once_and_keeps_the_figures(app,
         "Correos enviados o abandonados: 1 correo borrado.",
         "Registro de auditoría: 1 entrada anonimizada.",
         "Teléfonos de contacto de grupos pasados: 1 teléfono borrado.",
+        "Necesidades de accesibilidad de grupos pasados: 1 grupo borrado.",
     ]
     after = snapshot(app)
     assert len(after["users"]) == len(before["users"]) - 1
     assert sum(1 for user in after["users"] if user.erased_at is not None) == 1
     assert after["profiles"] == [] and len(after["emails"]) == 1
     assert after["phones"] == ["", "600 123 456"]
+    assert after["needs"] == [None, "Rampa de acceso"]
     assert [entry.summary for entry in after["audit"]] == [
         retention.REDACTED,
         "Ana's place cancelled by staff",
@@ -190,6 +196,7 @@ def test_purging_removes_what_is_past_its_period_once_and_keeps_the_figures(app,
         "Emails sent or given up: 0 emails deleted.",
         "Audit log: 0 entries redacted.",
         "Contact phones of past classes: 0 phones emptied.",
+        "Accessibility needs of past classes: 0 classes cleared.",
     ]
     assert snapshot(app) == after
 

@@ -1,18 +1,21 @@
 """Where the site may start: production-strict unless MOT_ENV=development (`make run`) or the
 tests; trusted hosts and the proxy from the environment."""
 
+import ast
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import create_app
 from app.config import (
     DEMO_ENV,
     DEVELOPMENT_SECRET_KEY,
+    LOCALIZED_OPERATOR_SETTINGS,
     OPERATOR_SETTINGS,
     REQUIRED_OPERATOR_SETTINGS,
     TestConfig,
@@ -131,6 +134,28 @@ def test_production_refuses_the_demo_operator_details():
     demo = {name: demo_operator()[name] for name in REQUIRED_OPERATOR_SETTINGS}
     with pytest.raises(UnsafeConfiguration, match=r"still the demo value of demo\.env"):
         create_app(production(**demo))
+
+
+def test_production_refuses_a_demo_english_version_too():
+    with pytest.raises(UnsafeConfiguration, match="SITE_OWNER_NAME_EN is still the demo value"):
+        create_app(production(SITE_OWNER_NAME_EN=demo_operator()["SITE_OWNER_NAME_EN"]))
+
+
+def test_a_fresh_make_run_shows_the_demo_operator_in_the_pages_language():
+    code = (
+        "c = wsgi.app.test_client(); "
+        "pages = {lang: ' '.join(c.get(f'/{lang}/{page}').text "
+        "for page in ('legal', 'privacy', 'accessibility')) for lang in ('es', 'en')}; "
+        "print(repr(pages))"
+    )
+    result = run_wsgi(code, MOT_ENV="development")
+    assert result.returncode == 0, result.stderr
+    pages = ast.literal_eval(result.stdout.strip())
+    demo = demo_operator()
+    for name in LOCALIZED_OPERATOR_SETTINGS:
+        spanish, english = escape(demo[name]), escape(demo[f"{name}_EN"])
+        assert english in pages["en"] and spanish not in pages["en"], name
+        assert spanish in pages["es"] and english not in pages["es"], name
 
 
 def test_the_registry_details_are_optional():

@@ -5,7 +5,22 @@ from datetime import datetime
 from app.i18n import LANGUAGES, both_languages
 from app.localtime import local_isoformat
 from app.models import Offering
+from app.services.offerings import IMAGE_CONTENT_TYPE
 from app.urls import absolute_url, offering_urls
+
+
+def image_to_json(offering: Offering) -> dict | None:
+    """The offering's own image as the site serves it (one size, a JPEG), or None: a
+    programme's illustration is the site's decoration, not the offering's."""
+    if not offering.image_key:
+        return None
+    return {
+        "url": absolute_url("media.offering_image", key=offering.image_key),
+        "width": offering.image_width,
+        "height": offering.image_height,
+        "content_type": IMAGE_CONTENT_TYPE,
+        "alt": both_languages(offering, "image_alt"),
+    }
 
 
 def offering_to_json(offering: Offering, now: datetime, places_left: int) -> dict:
@@ -29,6 +44,7 @@ def offering_to_json(offering: Offering, now: datetime, places_left: int) -> dic
         "title": both_languages(offering, "title"),
         "summary": both_languages(offering, "summary"),
         "description": both_languages(offering, "description"),
+        "image": image_to_json(offering),
         "prerequisites": both_languages(offering, "prerequisites"),
         "audience": [audience.value for audience in offering.audiences],
         "level": offering.level.value if offering.level else None,

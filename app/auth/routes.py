@@ -85,6 +85,26 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _coming_back_to() -> str | None:
+    """Where the header's "Log in" and "Sign up" bring the person back to: this page (a
+    page one can open again, so not a form just posted nor a page that does not exist),
+    or, on the account pages themselves, where they were already going."""
+    if request.blueprint == bp.name:
+        return _next_url()
+    if request.method != "GET" or request.url_rule is None:
+        return None
+    query = request.query_string.decode("utf-8", "replace")
+    return safe_next(f"{request.path}?{query}" if query else request.path)
+
+
+@bp.app_context_processor
+def account_links():
+    def auth_url(endpoint: str) -> str:
+        return url_for(endpoint, next=_coming_back_to())  # no next: url_for leaves it out
+
+    return {"auth_url": auth_url}
+
+
 def _remember_fresh_login() -> None:
     session[FRESH_AT] = time.time()
 

@@ -126,6 +126,27 @@ class CatalogueFilterForm(FilterForm):
             as_typed=bool(self.as_typed.data),
         )
 
+    def chosen(self, field, interpretation=None):
+        """What the filter form shows chosen for ``field``: its values in the query string
+        and those the search words named (for a flag: whether either switched it on), so
+        the form agrees with the chips and submitting it keeps every filter applied."""
+        named = [
+            item.value
+            for item in (interpretation.named if interpretation else ())
+            if item.filter == field.name
+        ]
+        if isinstance(field, FlagField):
+            return bool(field.data or named)
+        values = list(field.data or [])
+        return values + [value for value in named if value not in values]
+
+    def search_text(self, interpretation=None) -> str:
+        """The search box's text: as typed, or, once words of it became filters (ticked in
+        the form), the words left to search, so submitting the form searches the same."""
+        if interpretation is not None and interpretation.named:
+            return interpretation.remaining
+        return self.q.data or ""
+
     def named_filters(self, interpretation) -> list[AppliedFilter]:
         """The filters the search words named, each removable by taking its words out of
         the search (``remaining`` is the search without them)."""

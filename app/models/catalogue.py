@@ -257,7 +257,8 @@ class OfferingSession(db.Model):
     offering_id: Mapped[int] = mapped_column(
         sa.ForeignKey("offering.id", ondelete="CASCADE"), index=True
     )
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed: the next session to start is a moment the catalogue's cache keys change at.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Where this session differs from the offering's venue (e.g. a visit).
     venue: Mapped[str | None] = mapped_column(sa.String(200))

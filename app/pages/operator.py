@@ -8,6 +8,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from app.config import LOCALIZED_OPERATOR_SETTINGS
+from app.i18n import current_language
+
 PLACEHOLDERS = {
     "SITE_OWNER_NAME": _l("Madrid Oeste Tecnológico (partnership secretariat)"),
     "SITE_OWNER_ADDRESS": _l("postal address to be published by the site operator"),
@@ -27,8 +30,18 @@ def _placeholder(name: str) -> Markup:
 
 
 def operator_detail(name: str) -> Markup:
-    """A configured identity detail, or its placeholder."""
-    value = current_app.config.get(name)
+    """A configured identity detail in the page's language, or its placeholder. A detail
+    written in words (LOCALIZED_OPERATOR_SETTINGS) reads its "<NAME>_EN" version on English
+    pages; without one, the Spanish value is shown marked as Spanish."""
+    config = current_app.config
+    value = config.get(name)
+    lang = current_language()
+    if lang != "es" and name in LOCALIZED_OPERATOR_SETTINGS:
+        translated = config.get(f"{name}_{lang.upper()}")
+        if translated:
+            return escape(translated)
+        if value:
+            return Markup('<span lang="es">{}</span>').format(value)
     return escape(value) if value else _placeholder(name)
 
 

@@ -21,6 +21,8 @@ from app.models import (
 from app.services import enrolment
 from tests.conftest import csrf_token
 from tests.factories import (
+    make_class_offering,
+    make_class_registration,
     make_offering,
     make_organisation,
     make_user,
@@ -461,6 +463,36 @@ def test_unpublishing_with_participants_is_refused_with_the_count(app, client, a
     assert response.status_code == 409
     assert "2 people" in response.text
     assert offering_row(app, world["mine"]).status == OfferingStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_how_people_join_cannot_change_while_people_hold_places(app, client, auth, world, lang):
+    fill(app, world["mine"], 1)
+    auth.login(world["staff"], lang=lang)
+    url = f"/{lang}/admin/offerings/{world['mine']}/edit"
+    response = post(client, url, edit_data(app, world, world["mine"], mode="class"))
+
+    assert response.status_code == 409
+    assert error_of(response.text, "mode").startswith({"es": "1 persona", "en": "1 person"}[lang])
+    assert offering_row(app, world["mine"]).mode.value == "individual"
+
+
+def test_unpublishing_a_class_offering_with_classes_is_refused_with_the_count(
+    app, client, auth, world
+):
+    with app.app_context():
+        provider = db.session.get(Organisation, world["own"])
+        offering = make_class_offering(db.session, provider=provider)
+        make_class_registration(db.session, offering, offering.sessions[0])
+        db.session.commit()
+        offering_id = offering.id
+    auth.login(world["staff"], lang="en")
+    edit = f"/en/admin/offerings/{offering_id}/edit"
+    response = post(client, f"/en/admin/offerings/{offering_id}/unpublish", {}, page_url=edit)
+
+    assert response.status_code == 409
+    assert "1 class is registered or waiting" in response.text
+    assert offering_row(app, offering_id).status == OfferingStatus.PUBLISHED
 
 
 @pytest.mark.parametrize("lang", LANGS)

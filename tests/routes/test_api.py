@@ -6,8 +6,19 @@ import pytest
 
 from app.extensions import db
 from app.localtime import MADRID
-from app.models import Audience, Format, InstructionLanguage, Kind, Mode, OfferingStatus
+from app.models import (
+    Audience,
+    Format,
+    InstructionLanguage,
+    Kind,
+    Mode,
+    Offering,
+    OfferingStatus,
+)
+from app.services import offerings
+from app.services.offerings import ImageUpload
 from tests.factories import make_offering, set_sessions
+from tests.images import photo
 
 SESSION_START = datetime(2030, 3, 4, 17, 0, tzinfo=UTC)  # 18:00 in Madrid
 
@@ -97,6 +108,33 @@ def test_an_offering_in_open_data_shape(app, client):
         {"starts_at": "2030-03-05T18:00:00+01:00", "ends_at": "2030-03-05T20:00:00+01:00"},
     ]
     assert data["enrolment_closes"] == "2030-03-04T18:00:00+01:00"
+    assert data["image"] is None  # the programme's illustration is not the offering's
+
+
+def test_an_offering_with_an_image_gives_its_absolute_url_size_and_both_alt_texts(app, client):
+    offering_id = create(app)
+    with app.app_context():
+        offering = db.session.get(Offering, offering_id)
+        offerings.set_image(
+            db.session,
+            offering,
+            ImageUpload(photo(), alt_es="Personas programando", alt_en="People coding"),
+            actor_id=None,
+            max_bytes=2 * 1024 * 1024,
+        )
+        db.session.commit()
+        key, size = offering.image_key, (offering.image_width, offering.image_height)
+
+    image = client.get(f"/api/v1/offerings/{offering_id}").get_json()["image"]
+    listed = client.get("/api/v1/offerings").get_json()["items"][0]["image"]
+
+    assert image == listed
+    assert image["url"] == f"{app.config['SITE_URL']}/media/offerings/{key}.jpg"
+    assert (image["width"], image["height"]) == size
+    assert image["content_type"] == "image/jpeg"
+    assert image["alt"] == {"es": "Personas programando", "en": "People coding"}
+    served = client.get(image["url"].removeprefix(app.config["SITE_URL"]))
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
 
 
 def test_a_cancelled_offering_is_still_public(app, client):

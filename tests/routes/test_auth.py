@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import OutboxMessage, User
 from app.services import accounts
 from tests.conftest import csrf_token
-from tests.factories import DEFAULT_PASSWORD, make_user, municipality
+from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, municipality
 
 NEW_PASSWORD = "violet kettle across seventeen"
 LANGS = ["es", "en"]
@@ -254,7 +254,8 @@ def test_logout_needs_a_post_with_csrf(client, auth, user):
 
 def test_the_header_offers_login_and_signup_then_account_and_a_logout_form(client, auth, user):
     html = client.get("/en/").text
-    assert 'href="/en/auth/login"' in html and 'href="/en/auth/signup"' in html
+    assert 'href="/en/auth/login?next=/en/"' in html
+    assert 'href="/en/auth/signup?next=/en/"' in html
     auth.login("ana@example.org", lang="en")
     html = client.get("/en/").text
     assert 'href="/en/account/"' in html
@@ -654,3 +655,54 @@ def test_a_new_confirmation_link_keeps_the_destination(app, client):
     first, second = outbox(app, "confirm_email")
     assert "next=" not in first.body_text
     assert link_path(second, "confirm") and f"next={target}" in second.body_text
+
+
+# The header's links come back to the page they were followed from
+
+
+def header_links(page: str) -> list[str]:
+    """The hrefs of the header's account menu (Log in, Sign up), unescaped."""
+    menu = re.search(
+        r'<nav aria-label="[^"]+">\s*<ul class="site-nav[^"]*align-items-center.*?</nav>',
+        page,
+        re.S,
+    )
+    return [href.replace("&amp;", "&") for href in re.findall(r'href="([^"]+)"', menu.group())]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_logging_in_from_the_header_comes_back_to_the_page(app, client, user, lang):
+    with app.app_context():
+        offering_id = make_offering(db.session).id
+        db.session.commit()
+    here = f"/{lang}/offerings/{offering_id}"
+    login, sign_up = header_links(client.get(here).text)
+    assert login == f"/{lang}/auth/login?next={here}"
+    assert sign_up == f"/{lang}/auth/signup?next={here}"
+
+    response = post_form(client, login, {"email": "ana@example.org", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == here
+
+
+def test_the_header_keeps_a_search_and_leaves_the_login_page_out(client):
+    [login, _] = header_links(client.get("/es/offerings/?q=python&page=1").text)
+    assert login == "/es/auth/login?next=/es/offerings/?q%3Dpython%26page%3D1"
+    # On the login and sign-up pages the header does not point back at them...
+    for page in ("/es/auth/login", "/es/auth/signup"):
+        assert header_links(client.get(page).text) == ["/es/auth/login", "/es/auth/signup"]
+    # ...but carries on where the person was already going.
+    target = "/es/offerings/?q=python"
+    page = client.get("/es/auth/login", query_string={"next": target}).text
+    assert header_links(page)[0] == "/es/auth/login?next=/es/offerings/?q%3Dpython"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_the_header_never_carries_a_next_to_another_site(client, target):
+    for page in ("/es/auth/login", "/es/auth/signup"):
+        links = header_links(client.get(page, query_string={"next": target}).text)
+        assert links == ["/es/auth/login", "/es/auth/signup"]
+    # A page that does not exist is not somewhere to come back to either.
+    missing = client.get("/es/no-such-page")
+    assert missing.status_code == 404
+    assert header_links(missing.text) == ["/es/auth/login", "/es/auth/signup"]

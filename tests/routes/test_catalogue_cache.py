@@ -11,9 +11,16 @@ import pytest
 from app.extensions import cache, db
 from app.models import Offering, OfferingStatus
 from app.models.types import utcnow
-from app.services import enrolment, offerings
+from app.services import enrolment, offerings, schools
 from app.services.offerings import OfferingData, SessionRow
-from tests.factories import make_offering, make_user
+from tests.factories import (
+    class_details,
+    make_class_offering,
+    make_offering,
+    make_school,
+    make_teacher,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -63,6 +70,33 @@ def test_a_seat_taken_or_freed_shows_on_the_next_request(app, client, cached, la
     for url in (f"/{lang}/offerings/", f"/{lang}/offerings/{offering_id}"):
         _, page = html(client, url)
         assert places % 10 in page
+
+
+def test_a_class_taking_the_last_pupils_seats_leaves_available_on_the_next_request(
+    app, client, cached
+):
+    with app.app_context():
+        offering = make_class_offering(db.session, capacity=20, sessions=1)
+        teacher = make_teacher(db.session, make_school(db.session))
+        db.session.commit()
+        offering_id, session_id, teacher_id = offering.id, offering.sessions[0].id, teacher.id
+    url = "/es/offerings/?available=1"
+    _, page = html(client, url)
+    assert f"offering-{offering_id}-title" in page
+    with app.app_context():
+        schools.register_class(
+            db.session,
+            offering_id=offering_id,
+            teacher_id=teacher_id,
+            session_ids=[session_id],
+            details=class_details(pupils=20),
+            now=utcnow(),
+        )
+        db.session.commit()
+    _, page = html(client, url)
+    assert f"offering-{offering_id}-title" not in page
+    _, page = html(client, "/es/offerings/")  # still listed: a class can wait for a seat
+    assert f"offering-{offering_id}-title" in page
 
 
 def test_publish_edit_and_cancel_show_on_the_next_request(app, client, cached):

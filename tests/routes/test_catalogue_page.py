@@ -318,6 +318,42 @@ def test_words_naming_a_filter_show_as_chips_each_a_link_that_removes_it(app, cl
     assert label not in html
 
 
+def checked(html: str) -> set[str]:
+    """The ids of the filter form's ticked boxes."""
+    boxes = re.findall(r'<input class="form-check-input[^>]*>', html)
+    return {re.search(r'id="([^"]+)"', box).group(1) for box in boxes if " checked" in box}
+
+
+def search_box(html: str) -> str:
+    return re.search(r'<input type="search"[^>]*id="q"[^>]*value="([^"]*)"', html).group(1)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_filter_form_ticks_what_the_search_words_named_and_submitting_it_keeps_it(
+    app, client, lang
+):
+    [online] = create(
+        app, title_es="Python en línea", format=Format.ONLINE, municipality_slug="online"
+    )
+    create(app, title_es="Python presencial", format=Format.IN_PERSON)
+    create(app, title_es="Python de pago", format=Format.ONLINE, price_cents=900)
+
+    html = page(client, f"/{lang}/offerings/?q=python+gratis+online")
+    assert result_ids(html) == [online]
+    # The words that became filters are ticked in the form, and leave its search box.
+    assert checked(html) == {"filter-free", "filter-format-online"}
+    assert search_box(html) == "python"
+
+    # Submitting the form as it stands (what a browser sends) keeps the same results.
+    again = page(client, f"/{lang}/offerings/?q=python&format=online&free=1")
+    assert result_ids(again) == [online]
+    assert checked(again) == {"filter-free", "filter-format-online"}
+    assert search_box(again) == "python"
+    # ...and unticking one of them now takes it away.
+    fewer = page(client, f"/{lang}/offerings/?q=python&format=online")
+    assert len(result_ids(fewer)) == 2
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_closed_offerings_are_hidden_until_the_visitor_asks_for_them(app, client, lang):
     [started] = create(app, starts_in=timedelta(days=-1), sessions=3)

@@ -185,6 +185,23 @@ def test_configured_operator_details_appear_in_the_legal_texts(app, client, monk
     assert '<a href="mailto:dpo@example.org">dpo@example.org</a>' in privacy
 
 
+def test_english_pages_show_the_english_version_of_a_detail_in_words(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SITE_OWNER_NAME", "Ayuntamiento de Las Rozas de Madrid")
+    monkeypatch.setitem(app.config, "SITE_OWNER_NAME_EN", "Las Rozas de Madrid Town Council")
+    monkeypatch.setitem(app.config, "ACCESSIBILITY_UNIT", "la Unidad de Accesibilidad")
+
+    english = client.get("/en/accessibility").get_data(as_text=True)
+    spanish = client.get("/es/accessibility").get_data(as_text=True)
+
+    assert "Las Rozas de Madrid Town Council" in english
+    assert "Ayuntamiento de Las Rozas de Madrid" not in english
+    assert "Ayuntamiento de Las Rozas de Madrid" in spanish
+    assert "Town Council" not in spanish
+    # Without an English version, the Spanish words are shown, and said to be Spanish.
+    assert '<span lang="es">la Unidad de Accesibilidad</span>' in english
+    assert '<span lang="es">la Unidad' not in spanish
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_accessibility_statement_gives_its_dates_and_a_way_to_report(
     app, client, monkeypatch, lang

@@ -20,6 +20,7 @@ def retention_section(client, lang) -> str:
             [
                 *("7 días", "3 años", "hasta que termine el año siguiente", "90 días", "5 años"),
                 "El teléfono que da un centro al inscribir un grupo, 30 días después",
+                "Las necesidades de accesibilidad que indica un centro para un grupo, 30 días",
             ],
         ),
         (
@@ -27,6 +28,7 @@ def retention_section(client, lang) -> str:
             [
                 *("7 days", "3 years", "until the end of the year after", "90 days", "5 years"),
                 "with a class registration, 30 days after",
+                "writes for a class, 30 days after",
             ],
         ),
     ],
@@ -46,6 +48,7 @@ def test_the_notice_states_the_default_periods(client, lang, periods):
             [
                 *("14 días", "2 años", "30 días después del 31 de diciembre", "1 día", "1 año"),
                 "al inscribir un grupo, 2 días después",
+                "para un grupo, 3 días después",
             ],
         ),
         (
@@ -53,6 +56,7 @@ def test_the_notice_states_the_default_periods(client, lang, periods):
             [
                 *("14 days", "2 years", "30 days after 31 December", "1 day", "1 year"),
                 "with a class registration, 2 days after",
+                "writes for a class, 3 days after",
             ],
         ),
     ],
@@ -65,6 +69,7 @@ def test_the_notice_follows_the_configuration(app, client, monkeypatch, lang, pe
         ("RETENTION_OUTBOX_DAYS", 1),
         ("RETENTION_AUDIT_DAYS", 365),
         ("RETENTION_CLASS_CONTACTS_DAYS", 2),
+        ("RETENTION_CLASS_NEEDS_DAYS", 3),
     ]:
         monkeypatch.setitem(app.config, name, days)
 

@@ -7,6 +7,7 @@ from flask_babel import force_locale
 
 from app.models import (
     Audience,
+    ClassSession,
     Format,
     InstructionLanguage,
     Kind,
@@ -14,7 +15,7 @@ from app.models import (
     OfferingStatus,
 )
 from app.services.catalogue import Filters, PageOutOfRange, search_catalogue
-from tests.factories import make_offering, make_organisation, set_sessions
+from tests.factories import make_class_offering, make_offering, make_organisation, set_sessions
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -155,6 +156,40 @@ def test_only_available_means_places_left_and_enrolment_open_now(session):
         starts_in=timedelta(days=3),
     )
     assert found(session, Filters(available=True)) == ["OPEN", "WINDOW"]
+
+
+def seated(session, offering, *taken):
+    """The sessions of ``offering`` with these pupils taken, in order (None: no row yet)."""
+    for meeting, pupils in zip(offering.sessions, taken, strict=True):
+        if pupils is not None:
+            session.add(
+                ClassSession(session_id=meeting.id, capacity=offering.capacity, pupils_taken=pupils)
+            )
+    session.flush()
+
+
+def test_a_class_offering_is_available_while_a_session_still_to_start_takes_pupils(session):
+    seated(session, make_class_offering(session, external_id="ONE-SEAT", capacity=30), 30, 29)
+    seated(session, make_class_offering(session, external_id="UNTOUCHED", sessions=1), None)
+    seated(session, make_class_offering(session, external_id="FULL", capacity=30), 30, 30)
+    # Its free session has started: the seats left are in the past (enrolment still open).
+    begun = make_class_offering(
+        session,
+        external_id="BEGUN",
+        capacity=30,
+        starts_in=timedelta(days=-1, hours=-1),
+        enrolment_closes=NOW + timedelta(days=3),
+    )
+    seated(session, begun, 0, 30)
+    make_offering(session, external_id="PEOPLE")
+    make_offering(session, external_id="PEOPLE-FULL", seats_taken=20)
+
+    available = Filters(available=True)
+    assert sorted(found(session, available)) == ["ONE-SEAT", "PEOPLE", "UNTOUCHED"]
+    # The counts beside each option agree with the results the filter gives.
+    counts = facets(session, available)
+    assert counts["kind"] == {"science-week-activity": 2, "bootcamp": 1}
+    assert sum(counts["format"].values()) == len(found(session, available))
 
 
 def test_a_date_range_keeps_offerings_running_in_it_by_madrid_days(session):

@@ -7,11 +7,18 @@ import pytest
 
 from app.models import OfferingStatus
 from app.models.types import utcnow
-from app.services import enrolment, offerings
+from app.services import enrolment, offerings, schools
 from app.services.catalogue import catalogue_state
 from app.services.imports import import_offerings
 from app.services.offerings import OfferingData, SessionRow
-from tests.factories import make_offering, make_user
+from tests.factories import (
+    class_details,
+    make_class_offering,
+    make_offering,
+    make_school,
+    make_teacher,
+    make_user,
+)
 from tests.services.test_importer import csv_bytes, row
 
 
@@ -82,3 +89,30 @@ def test_an_enrolment_does_not_touch_the_version(session):
     assert after.version == before.version
     # ...but filling it up changes the set of full offerings, which keys cached results.
     assert after.full == (before.full[0] + 1, before.full[1] + offering.id)
+
+
+def test_a_class_session_filling_up_or_a_session_starting_moves_the_results_key(session):
+    """A class-mode offering is "available" while a session still to start takes pupils:
+    the results cached for that filter must move when one fills up or starts."""
+    offering = make_class_offering(session, capacity=20, sessions=2)
+    session.flush()
+    now = utcnow()
+    before = catalogue_state(session, now)
+    teacher = make_teacher(session, make_school(session))
+    schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=teacher.id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(pupils=20),
+        now=now,
+    )
+    after = catalogue_state(session, now)
+
+    assert after.version == before.version
+    full = offering.sessions[0].id
+    assert after.full_classes == (before.full_classes[0] + 1, before.full_classes[1] + full)
+    assert after.key != before.key
+    # The second session's start is a moment the key changes at, as an offering's are.
+    second = offering.sessions[1].starts_at
+    assert catalogue_state(session, offering.sessions[0].starts_at).next_boundary <= second

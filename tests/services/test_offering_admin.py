@@ -13,6 +13,8 @@ from app.models import (
     Attendance,
     Audience,
     AuditEntry,
+    ClassSession,
+    ClassStatus,
     EnrolmentStatus,
     Format,
     InstructionLanguage,
@@ -25,10 +27,21 @@ from app.models import (
     SearchTerm,
     utcnow,
 )
-from app.services import enrolment, indicators, offerings
+from app.services import enrolment, indicators, offerings, schools
 from app.services.errors import Conflict
 from app.services.offerings import OfferingData, OfferingInvalid, SessionRow
-from tests.factories import make_offering, make_organisation, make_user, municipality, programme
+from tests.factories import (
+    class_details,
+    make_class_offering,
+    make_class_registration,
+    make_offering,
+    make_organisation,
+    make_school,
+    make_teacher,
+    make_user,
+    municipality,
+    programme,
+)
 
 
 def madrid(day: date, hour: int, minute: int = 0) -> datetime:
@@ -452,6 +465,107 @@ def test_archiving_a_running_offering_with_participants_is_refused(session):
     ended = make_offering(session, starts_in=timedelta(days=-30))
     offerings.archive(session, ended, actor_id=None, now=utcnow())
     assert ended.status == OfferingStatus.ARCHIVED
+
+
+@pytest.mark.parametrize("status", [ClassStatus.CONFIRMED, ClassStatus.WAITING])
+def test_unpublishing_a_class_offering_is_refused_while_a_class_is_registered(session, status):
+    offering = make_class_offering(session)
+    reg = make_class_registration(session, offering, offering.sessions[0], status=status)
+
+    with pytest.raises(Conflict) as refused:
+        offerings.unpublish(session, offering, actor_id=None)
+    with force_locale("en"):
+        assert str(refused.value).startswith("1 class is registered or waiting")
+    assert offering.status == OfferingStatus.PUBLISHED
+
+    reg.status = ClassStatus.CANCELLED
+    session.flush()
+    offerings.unpublish(session, offering, actor_id=None)
+    assert offering.status == OfferingStatus.DRAFT
+
+
+def test_archiving_a_running_class_offering_with_classes_is_refused_until_it_ends(session):
+    offering = make_class_offering(session)
+    for meeting in offering.sessions:
+        make_class_registration(session, offering, meeting)
+
+    with pytest.raises(Conflict) as refused:
+        offerings.archive(session, offering, actor_id=None, now=utcnow())
+    with force_locale("en"):
+        assert str(refused.value).startswith("2 classes are registered or waiting")
+    assert offering.status == OfferingStatus.PUBLISHED
+
+    after_the_end = offering.ends_at + timedelta(hours=1)
+    offerings.archive(session, offering, actor_id=None, now=after_the_end)
+    assert offering.status == OfferingStatus.ARCHIVED
+
+
+def test_how_people_join_cannot_change_while_classes_or_people_are_in(session):
+    classes = make_class_offering(session)
+    make_class_registration(session, classes, classes.sessions[0], status=ClassStatus.WAITING)
+    individual = make_offering(session)
+    fill(session, individual, 1)
+    session.commit()
+
+    for offering, other_mode, count in (
+        (classes, Mode.INDIVIDUAL, "1 class is registered"),
+        (individual, Mode.CLASS, "1 person has a place"),
+    ):
+        with pytest.raises(Conflict) as refused:
+            offerings.update_offering(
+                session,
+                offering,
+                data_of(offering, mode=other_mode, title_en="Changed"),
+                rows_of(offering),
+                actor_id=None,
+                now=utcnow(),
+            )
+        session.rollback()
+        assert refused.value.field == "mode"
+        with force_locale("en"):
+            assert str(refused.value).startswith(count)
+        session.refresh(offering)
+        assert offering.title_en != "Changed"
+
+    empty = make_class_offering(session)
+    offerings.update_offering(
+        session,
+        empty,
+        data_of(empty, mode=Mode.INDIVIDUAL),
+        rows_of(empty),
+        actor_id=None,
+        now=utcnow(),
+    )
+    assert empty.mode == Mode.INDIVIDUAL
+
+
+def test_a_lower_capacity_of_a_class_offering_leaves_every_placed_class_its_seats(session):
+    """A class-mode offering's capacity is what its sessions hold before the first class
+    registers; from then on each session keeps its own capacity (changed in the class
+    settings, never below the pupils placed)."""
+    offering = make_class_offering(session, capacity=30)
+    teacher = make_teacher(session, make_school(session))
+    reg = schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=teacher.id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(pupils=25),
+        now=utcnow(),
+    )
+
+    offerings.update_offering(
+        session,
+        offering,
+        data_of(offering, capacity=10),
+        rows_of(offering),
+        actor_id=None,
+        now=utcnow(),
+    )
+
+    row = session.get(ClassSession, offering.sessions[0].id)
+    assert (row.capacity, row.pupils_taken) == (30, 25)
+    assert reg.status == ClassStatus.CONFIRMED
 
 
 # Duplicating

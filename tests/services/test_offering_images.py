@@ -1,6 +1,7 @@
 """An offering's image: what is accepted, what is stored, and that nothing else survives."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -196,3 +197,47 @@ def test_every_colour_mode_comes_out_as_an_rgb_jpeg(mode, fmt):
     stored = offerings.process_image(out.getvalue(), max_bytes=LIMIT)
     with Image.open(io.BytesIO(stored.data)) as result:
         assert (result.format, result.mode, result.size) == ("JPEG", "RGB", (640, 360))
+
+
+def test_a_duplicate_gets_its_own_copy_of_the_image_and_alt_texts(session, offering):
+    offerings.set_image(session, offering, upload(photo()), actor_id=None, max_bytes=LIMIT)
+    session.commit()
+    first_day = offering.sessions[0].starts_at.date() + timedelta(days=60)
+
+    copy = offerings.duplicate(session, offering, first_day, actor_id=None)
+    session.commit()
+
+    assert copy.image_key and copy.image_key != offering.image_key
+    assert offerings.image_file(session, copy.image_key) == offerings.image_file(
+        session, offering.image_key
+    )
+    assert (copy.image_width, copy.image_height) == (offering.image_width, offering.image_height)
+    assert (copy.image_alt_es, copy.image_alt_en) == ("Personas programando", "People coding")
+
+    # Removing one image leaves the other whole, either way round.
+    kept = copy.image_key
+    offerings.set_image(session, offering, upload(remove=True), actor_id=None, max_bytes=LIMIT)
+    session.commit()
+    assert offerings.image_file(session, kept)[:2] == b"\xff\xd8"
+    again = offerings.duplicate(session, copy, first_day, actor_id=None)
+    session.commit()
+    offerings.set_image(session, copy, upload(remove=True), actor_id=None, max_bytes=LIMIT)
+    session.commit()
+    assert offerings.image_file(session, again.image_key)[:2] == b"\xff\xd8"
+
+
+def test_a_duplicate_of_an_offering_without_an_image_has_none(session, offering):
+    first_day = offering.sessions[0].starts_at.date() + timedelta(days=7)
+    copy = offerings.duplicate(session, offering, first_day, actor_id=None)
+    assert (copy.image_key, copy.image_alt_es, copy.image_alt_en) == (None, None, None)
+
+
+def test_a_duplicate_rolled_back_leaves_no_copy_of_the_image(session, offering):
+    offerings.set_image(session, offering, upload(photo()), actor_id=None, max_bytes=LIMIT)
+    session.commit()
+    first_day = offering.sessions[0].starts_at.date() + timedelta(days=7)
+    copy_key = offerings.duplicate(session, offering, first_day, actor_id=None).image_key
+    assert storage.storage().exists(copy_key)
+    session.rollback()
+    assert not storage.storage().exists(copy_key)
+    assert storage.storage().exists(offering.image_key)

@@ -4,7 +4,7 @@ inside it, never changes a count per offering, and removes nothing more when run
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.localtime import MADRID
 from app.models import (
@@ -28,6 +28,7 @@ from tests.factories import (
     make_class_offering,
     make_class_registration,
     make_offering,
+    make_school,
     make_user,
     set_sessions,
 )
@@ -39,6 +40,7 @@ PERIODS = RetentionPeriods(
     outbox=timedelta(days=90),
     audit=timedelta(days=5 * 365),
     class_contacts=timedelta(days=30),
+    class_needs=timedelta(days=45),
 )
 MINUTE = timedelta(minutes=1)
 
@@ -235,6 +237,83 @@ def test_an_unused_administrator_is_left_to_the_other_administrators(session):
 
     assert retention.erase_inactive_accounts(session, now, PERIODS.inactive) == 1
     assert admin.erased_at is None and staff.erased_at == now
+
+
+def old_teacher(session, now, school, **fields):
+    """An approved teacher of ``school`` who last used the site over the period ago."""
+    return old_account(session, now, role=Role.SCHOOL_STAFF, organisation=school, **fields)
+
+
+def class_of(session, offering, teacher, status=ClassStatus.CONFIRMED, at=None):
+    """A class ``teacher`` registered for the first session of ``offering``, at ``at``."""
+    reg = make_class_registration(
+        session, offering, offering.sessions[0], status=status, updated_at=at
+    )
+    return hand_over(session, reg, teacher.organisation_id, teacher.id)
+
+
+def hand_over(session, reg, school_id, teacher_id):
+    """``reg`` as if that school and teacher had registered it (its dates stay)."""
+    session.execute(
+        update(ClassRegistration)
+        .where(ClassRegistration.id == reg.id)
+        .values(school_id=school_id, teacher_id=teacher_id, updated_at=ClassRegistration.updated_at)
+    )
+    session.expire(reg)
+    return reg
+
+
+@pytest.mark.parametrize("status", [ClassStatus.CONFIRMED, ClassStatus.WAITING])
+def test_a_teacher_with_a_live_class_still_to_come_is_kept(session, status):
+    now = utcnow()
+    school = make_school(session)
+    teacher = old_teacher(session, now, school)
+    colleague = old_teacher(session, now, school, last_login_at=now - timedelta(days=1))
+    long_ago = now - PERIODS.inactive - timedelta(days=9)
+    class_of(session, make_class_offering(session), teacher, status, at=long_ago)
+
+    assert retention.erase_inactive_accounts(session, now, PERIODS.inactive) == 0
+    assert teacher.erased_at is None and colleague.erased_at is None
+
+
+def test_a_teacher_whose_classes_are_over_or_ended_long_ago_is_erased(session):
+    now = utcnow()
+    school = make_school(session)
+    teacher = old_teacher(session, now, school)
+    make_user(session, role=Role.SCHOOL_STAFF, organisation=school)  # an active colleague
+    long_ago = now - PERIODS.inactive - timedelta(days=9)
+    past = make_class_offering(session)
+    set_sessions(past, [(long_ago, long_ago + timedelta(hours=2))])
+    session.flush()
+    class_of(session, past, teacher, at=long_ago - timedelta(days=20))
+    class_of(session, make_class_offering(session), teacher, ClassStatus.CANCELLED, at=long_ago)
+    before = retention.participation_counts(session)
+
+    assert retention.erase_inactive_accounts(session, now, PERIODS.inactive) == 1
+    assert teacher.erased_at == now
+    assert retention.participation_counts(session) == before
+
+
+def test_the_last_staff_of_a_school_with_live_classes_is_kept_until_they_are_over(session):
+    """The classes were registered by a teacher who has left; the two staff left have not
+    signed in for years. Erasing them would leave the classes with nobody at the school."""
+    now = utcnow()
+    school = make_school(session)
+    staff = [old_teacher(session, now, school) for _ in range(2)]
+    elsewhere = old_teacher(session, now, make_school(session))  # no classes: erased
+    long_ago = now - PERIODS.inactive - timedelta(days=9)
+    offering = make_class_offering(session)
+    reg = make_class_registration(session, offering, offering.sessions[0], updated_at=long_ago)
+    hand_over(session, reg, school.id, None)
+
+    assert retention.erase_inactive_accounts(session, now, PERIODS.inactive) == 1
+    assert [user.erased_at for user in staff] == [None, None]
+    assert elsewhere.erased_at == now
+
+    # Once the offering is over (past the period), nothing holds them any more.
+    later = offering.ends_at + PERIODS.inactive + timedelta(days=1)
+    retention.erase_inactive_accounts(session, later, PERIODS.inactive)
+    assert [user.erased_at for user in staff] == [later, later]
 
 
 # Inclusion profiles
@@ -450,35 +529,52 @@ def test_audit_entries_are_redacted_in_batches(session, monkeypatch):
 # Class contact phones
 
 
-def test_a_class_phone_is_emptied_once_its_session_or_its_end_is_past_the_period(session):
-    now, period = utcnow(), PERIODS.class_contacts
+@pytest.mark.parametrize(
+    ("purpose", "column", "given", "emptied"),
+    [
+        ("class_contacts", "phone", "600 123 456", ""),
+        ("class_needs", "accessibility", "Una alumna en silla de ruedas", None),
+    ],
+)
+def test_a_class_contact_or_needs_go_once_its_session_or_its_end_is_past_the_period(
+    session, purpose, column, given, emptied
+):
+    now, period = utcnow(), getattr(PERIODS, purpose)
     offering = make_class_offering(session)
     ended = [now - period - MINUTE, now - period + MINUTE, now + timedelta(days=5)]
     set_sessions(offering, [(at - timedelta(hours=2), at) for at in ended])
     session.flush()
     long_past, just_inside, coming = offering.sessions
-    gone = make_class_registration(session, offering, long_past, pupils_present=18)
-    kept = make_class_registration(session, offering, just_inside)
-    live = make_class_registration(session, offering, coming)
-    cancelled_long_ago = make_class_registration(
-        session, offering, coming, ClassStatus.CANCELLED, updated_at=now - period - MINUTE
+
+    def registration(meeting, *args, **fields):
+        return make_class_registration(
+            session, offering, meeting, *args, **{"accessibility": given, **fields}
+        )
+
+    gone = registration(long_past, pupils_present=18)
+    kept = registration(just_inside)
+    live = registration(coming)
+    cancelled_long_ago = registration(
+        coming, ClassStatus.CANCELLED, updated_at=now - period - MINUTE
     )
-    declined_lately = make_class_registration(
-        session, offering, coming, ClassStatus.DECLINED, updated_at=now - period + MINUTE
-    )
+    declined_lately = registration(coming, ClassStatus.DECLINED, updated_at=now - period + MINUTE)
+    registration(long_past, accessibility=None, phone="")  # nothing to clear
     stamps = {reg.id: reg.updated_at for reg in session.scalars(select(ClassRegistration))}
 
-    removed = retention.purge(session, "class_contacts", now=now, periods=PERIODS)
+    removed = retention.purge(session, purpose, now=now, periods=PERIODS)
 
     session.expire_all()
     assert removed == 2
-    assert [reg.phone for reg in (gone, cancelled_long_ago)] == ["", ""]
-    assert {reg.phone for reg in (kept, live, declined_lately)} == {"600 123 456"}
+    assert [getattr(reg, column) for reg in (gone, cancelled_long_ago)] == [emptied, emptied]
+    assert {getattr(reg, column) for reg in (kept, live, declined_lately)} == {given}
     assert (gone.pupils, gone.pupils_present, gone.status) == (20, 18, ClassStatus.CONFIRMED)
+    # Each purpose clears its own column only.
+    other, still = ("accessibility", given) if column == "phone" else ("phone", "600 123 456")
+    assert getattr(gone, other) == still
     assert {reg.id: reg.updated_at for reg in session.scalars(select(ClassRegistration))} == (
         stamps
     )
-    assert retention.purge(session, "class_contacts", now=now, periods=PERIODS) == 0
+    assert retention.purge(session, purpose, now=now, periods=PERIODS) == 0
 
 
 # Every purpose together
@@ -551,6 +647,7 @@ def test_purging_everything_changes_no_count_per_offering(session):
         "outbox": 0,
         "audit": 7,
         "class_contacts": 0,
+        "class_needs": 0,
     }
     assert (counts_by_offering(session), retention.participation_counts(session)) == before
     again = {p: retention.purge(session, p, now=later, periods=PERIODS) for p in retention.PURPOSES}
@@ -584,6 +681,7 @@ def test_the_periods_come_from_the_configuration(app):
         outbox=timedelta(days=90),
         audit=timedelta(days=1825),
         class_contacts=timedelta(days=30),
+        class_needs=timedelta(days=30),
     )
 
 

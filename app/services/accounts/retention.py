@@ -9,7 +9,8 @@ the counts per offering (and every yearly figure built from them) stay what they
 
 - Sign-ups never confirmed: deleted outright. They cannot log in, so they never took part.
 - Accounts nobody used for years (no sign-in, no change, no place in an offering still to
-  end): erased. No email is sent first, nor at erasure (that notice says "as you asked").
+  end, no live class registered, not the last staff of a school with live classes):
+  erased. No email is sent first, nor at erasure (that notice says "as you asked").
 - Inclusion profiles: kept until the yearly figures of the person's last participation are
   done, then deleted: the year's figures are reported in the year after it. The indicator
   store (to come) takes demographics as they were when the person took part, so it has to
@@ -21,6 +22,8 @@ the counts per offering (and every yearly figure built from them) stay what they
 - The contact phone of a class registration (the teacher's, for the day): emptied once the
   class's session is past, or the registration ended; the class, its pupil counts and its
   history stay, so the classes and pupils reached do not change.
+- A group's accessibility needs (free text a teacher writes, which may describe a pupil's
+  disability): cleared the same way, after their own period.
 
 Nothing else in the database needs purging: sessions are signed cookies (an erased
 account's token is rotated, so they are worthless); reset and confirmation links are not
@@ -84,6 +87,7 @@ class RetentionPeriods:
     outbox: timedelta  # from sending, or giving up
     audit: timedelta  # from the entry
     class_contacts: timedelta  # from the class's session, or the end of its registration
+    class_needs: timedelta  # the same, for a group's accessibility needs
 
     @classmethod
     def from_config(cls, config) -> "RetentionPeriods":
@@ -155,12 +159,60 @@ def _used_since(cutoff: datetime):
     )
 
 
+def _class_live_or_changed(cutoff: datetime):
+    """A registration changed since ``cutoff``, or live in an offering that has not ended
+    before it: its class still needs someone at the school (the enrolment rule, for classes)."""
+    return and_(
+        ClassRegistration.offering_id == Offering.id,
+        or_(
+            ClassRegistration.updated_at >= cutoff,
+            ClassRegistration.created_at >= cutoff,
+            and_(
+                ClassRegistration.status.in_(LIVE_CLASS_STATUSES),
+                or_(Offering.ends_at.is_(None), Offering.ends_at >= cutoff),
+            ),
+        ),
+    )
+
+
+def _keep_last_school_staff(session: Session, stale: list[User], cutoff: datetime) -> list[User]:
+    """``stale`` without the staff of a school with live classes that would be left with no
+    staff at all: someone has to change, cancel or be told about those classes. They go
+    with a later purge, once the classes are over or a colleague is active there."""
+    with_classes = set(
+        session.scalars(
+            select(ClassRegistration.school_id).where(_class_live_or_changed(cutoff)).distinct()
+        )
+    )
+    at_stake = {user.organisation_id for user in stale if user.role == Role.SCHOOL_STAFF}
+    at_stake &= with_classes
+    if not at_stake:
+        return stale
+    stale_ids = {user.id for user in stale}
+    staff = session.execute(
+        select(User.organisation_id, User.id).where(
+            User.role == Role.SCHOOL_STAFF,
+            User.erased_at.is_(None),
+            User.organisation_id.in_(at_stake),
+        )
+    ).all()
+    staying = {school for school, user_id in staff if user_id not in stale_ids}
+    orphaned = at_stake - staying
+    return [
+        user
+        for user in stale
+        if not (user.role == Role.SCHOOL_STAFF and user.organisation_id in orphaned)
+    ]
+
+
 def erase_inactive_accounts(session: Session, now: datetime, period: timedelta) -> int:
     """Accounts with no sign-in, no change and no participation for the period, erased as
     if their owner had closed them: their places stay, so they are still counted.
 
-    Administrators are left to the others: a site must keep one, and an automatic purge
-    should not be what takes the last away."""
+    A teacher's classes are their participation: one who registered a class still live, or
+    changed lately, is kept, and so is the staff of a school with live classes that would
+    have none left. Administrators are left to the others: a site must keep one, and an
+    automatic purge should not be what takes the last away."""
     cutoff = now - period
 
     def before_cutoff(column):
@@ -181,10 +233,14 @@ def erase_inactive_accounts(session: Session, now: datetime, period: timedelta) 
                 .scalar_subquery()
             ),
             ~_used_since(cutoff),
+            ~exists().where(
+                ClassRegistration.teacher_id == User.id, _class_live_or_changed(cutoff)
+            ),
         )
         .order_by(User.id)
         .with_for_update(of=User)
     ).all()
+    stale = _keep_last_school_staff(session, stale, cutoff)
     for user in stale:
         _anonymise(session, user, now, farewell=False)
     return len(stale)
@@ -302,16 +358,18 @@ def redact_old_audit_entries(session: Session, now: datetime, period: timedelta)
     return changed
 
 
-def empty_class_contacts(session: Session, now: datetime, period: timedelta) -> int:
-    """The phones given with class registrations whose session ended before the period, or
-    that were cancelled or declined before it (the offering cancelled too). Emptied, not the
-    registration: its school, pupils, teachers and history are what the figures count."""
+def _empty_class_field(session: Session, now: datetime, period: timedelta, column, empty) -> int:
+    """``column`` of the class registrations whose session ended before the period, or
+    that were cancelled or declined before it (the offering cancelled too), set to
+    ``empty``. Emptied, not the registration: its school, pupils, teachers and history are
+    what the figures count."""
     cutoff = now - period
     ended_sessions = select(OfferingSession.id).where(OfferingSession.ends_at < cutoff)
     result = session.execute(
         update(ClassRegistration)
         .where(
-            ClassRegistration.phone != "",
+            column.is_not(None),
+            column != "",
             or_(
                 ClassRegistration.session_id.in_(ended_sessions),
                 and_(
@@ -321,11 +379,23 @@ def empty_class_contacts(session: Session, now: datetime, period: timedelta) -> 
             ),
         )
         # Not a change of the class: its updated_at (the column's onupdate) stays.
-        .values(phone="", updated_at=ClassRegistration.updated_at)
+        .values({column: empty, ClassRegistration.updated_at: ClassRegistration.updated_at})
         .execution_options(synchronize_session=False)
     )
     session.flush()
     return result.rowcount
+
+
+def empty_class_contacts(session: Session, now: datetime, period: timedelta) -> int:
+    """The phones given with class registrations (the teacher's, for the day), emptied
+    once the class is over (see ``_empty_class_field``)."""
+    return _empty_class_field(session, now, period, ClassRegistration.phone, "")
+
+
+def clear_class_needs(session: Session, now: datetime, period: timedelta) -> int:
+    """What a group said it needs (free text, often about a pupil's disability: health
+    data), cleared once the class is over, as its phone is (see ``_empty_class_field``)."""
+    return _empty_class_field(session, now, period, ClassRegistration.accessibility, None)
 
 
 PURPOSES = {
@@ -335,6 +405,7 @@ PURPOSES = {
     "outbox": delete_old_emails,
     "audit": redact_old_audit_entries,
     "class_contacts": empty_class_contacts,
+    "class_needs": clear_class_needs,
 }
 
 

@@ -6,8 +6,11 @@
 - Seats, which change under each offering's own row lock on every enrolment: no global row
   counts them (a region-wide rush would queue on it). A results list is keyed by the set
   of full offerings (what moves an offering in the order and out of "available"), read
-  from a small partial index; a rendered page by the seat figures of its own offerings.
-- Time: the next moment any offering opens, closes, starts or ends, so cached results
+  from a small partial index, and by the set of full class sessions (a class-mode offering
+  is "available" while one still takes pupils), from another; a rendered page by the seat
+  figures of its own offerings.
+- Time: the next moment any offering opens, closes, starts or ends, or any session starts
+  (a class-mode offering's seats are those of sessions still to start), so cached results
   move state on time (indexed mins).
 
 Every part comes from the database, so workers and hosts sharing one PostgreSQL agree on
@@ -59,38 +62,48 @@ class CatalogueState:
     version: int
     full: tuple[int, int]  # how many published offerings are full, and the sum of their ids
     next_boundary: datetime | None
+    # How many class sessions have every pupil's seat taken, and the sum of their ids.
+    full_classes: tuple[int, int]
 
     @property
     def key(self) -> str:
         boundary = self.next_boundary.isoformat() if self.next_boundary else "-"
-        return f"v{self.version}:f{self.full[0]}.{self.full[1]}:t{boundary}"
+        full, classes = self.full, self.full_classes
+        return f"v{self.version}:f{full[0]}.{full[1]}:c{classes[0]}.{classes[1]}:t{boundary}"
 
 
 # Plain SQL, built once: this runs on every catalogue request, so it skips building and
 # compiling a statement each time. Each part is an index lookup (see the Offering indexes).
-def _state_statement(full_from: str):
+def _state_statement(full_from: str, classes_from: str):
     return (
         text(
-            # FULL_PUBLISHED is the predicate of ix_offering_full, written out as it is there.
-            "SELECT"  # noqa: S608 (full_from is one of the two constants below)
+            # FULL_PUBLISHED is the predicate of ix_offering_full, written out as it is there;
+            # FULL_CLASS_SESSION that of ix_class_session_full. A class session filling (or a
+            # session starting) moves a class-mode offering out of "available".
+            "SELECT"  # noqa: S608 (full_from and classes_from are the constants below)
             " coalesce((SELECT version FROM catalogue_version WHERE id = 1), 0) AS version,"
             f" (SELECT count(*) FROM {full_from}"
             "  WHERE status = 'published' AND seats_taken >= capacity) AS full_count,"
             f" (SELECT coalesce(sum(id), 0) FROM {full_from}"
             "  WHERE status = 'published' AND seats_taken >= capacity) AS full_sum,"
+            f" (SELECT count(*) FROM {classes_from}"
+            "  WHERE pupils_taken >= capacity) AS classes_full_count,"
+            f" (SELECT coalesce(sum(session_id), 0) FROM {classes_from}"
+            "  WHERE pupils_taken >= capacity) AS classes_full_sum,"
             " (SELECT min(enrolment_opens) FROM offering WHERE enrolment_opens > :now)"
             "  AS enrolment_opens,"
             " (SELECT min(enrolment_closes) FROM offering WHERE enrolment_closes > :now)"
             "  AS enrolment_closes,"
             " (SELECT min(starts_at) FROM offering WHERE starts_at > :now) AS starts_at,"
-            " (SELECT min(ends_at) FROM offering WHERE ends_at > :now) AS ends_at"
+            " (SELECT min(ends_at) FROM offering WHERE ends_at > :now) AS ends_at,"
+            " (SELECT min(starts_at) FROM session WHERE starts_at > :now) AS session_starts"
         )
         .bindparams(bindparam("now", type_=UTCDateTime()))
         .columns(
             column("version", BigInteger()),
-            column("full_count", BigInteger()),
-            column("full_sum", BigInteger()),
-            *(column(name, UTCDateTime()) for name in BOUNDARIES),
+            *(column(name, BigInteger()) for name in ("full_count", "full_sum")),
+            *(column(name, BigInteger()) for name in ("classes_full_count", "classes_full_sum")),
+            *(column(name, UTCDateTime()) for name in (*BOUNDARIES, "session_starts")),
         )
     )
 
@@ -98,8 +111,10 @@ def _state_statement(full_from: str):
 # SQLite's planner prefers the wide listing index (a scan of every published offering) to the
 # partial one unless told; PostgreSQL picks the partial index by itself.
 _STATE = {
-    "sqlite": _state_statement("offering INDEXED BY ix_offering_full"),
-    "postgresql": _state_statement("offering"),
+    "sqlite": _state_statement(
+        "offering INDEXED BY ix_offering_full", "class_session INDEXED BY ix_class_session_full"
+    ),
+    "postgresql": _state_statement("offering", "class_session"),
 }
 
 # A class-mode offering's seats are its sessions' pupils, of the sessions still to start.
@@ -122,10 +137,15 @@ _SEATS = (
 def catalogue_state(session: Session, now: datetime) -> CatalogueState:
     """The key of every cached results list at ``now``: one statement of index lookups."""
     statement = _STATE.get(session.get_bind().dialect.name, _STATE["postgresql"])
-    version, full_count, full_sum, *boundaries = session.execute(statement, {"now": now}).one()
+    version, full_count, full_sum, classes_count, classes_sum, *boundaries = session.execute(
+        statement, {"now": now}
+    ).one()
     upcoming = [moment for moment in boundaries if moment is not None]
     return CatalogueState(
-        int(version), (int(full_count), int(full_sum)), min(upcoming, default=None)
+        int(version),
+        (int(full_count), int(full_sum)),
+        min(upcoming, default=None),
+        (int(classes_count), int(classes_sum)),
     )
 
 

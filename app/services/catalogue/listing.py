@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from app.localtime import local_midnight
 from app.models import (
     Audience,
+    ClassSession,
     Format,
     InstructionLanguage,
     Kind,
@@ -28,6 +29,7 @@ from app.models import (
     Offering,
     OfferingAudience,
     OfferingLanguage,
+    OfferingSession,
     OfferingStatus,
     Programme,
 )
@@ -111,11 +113,32 @@ def card_loads() -> tuple:
     )
 
 
+def has_places(now: datetime) -> ColumnElement[bool]:
+    """Places left, as the cards count them (schools.places_left): an offering's own seats,
+    or, for a class-mode offering, pupils' seats in a session still to start (one that
+    nobody registered for yet holds the offering's capacity)."""
+    session_takes_pupils = (
+        select(OfferingSession.id)
+        .outerjoin(ClassSession, ClassSession.session_id == OfferingSession.id)
+        .where(
+            OfferingSession.offering_id == Offering.id,
+            OfferingSession.starts_at > now,
+            func.coalesce(ClassSession.capacity, Offering.capacity)
+            > func.coalesce(ClassSession.pupils_taken, 0),
+        )
+        .exists()
+    )
+    return or_(
+        and_(Offering.mode != Mode.CLASS, Offering.seats_taken < Offering.capacity),
+        and_(Offering.mode == Mode.CLASS, session_takes_pupils),
+    )
+
+
 def with_places_left(now: datetime) -> list[ColumnElement[bool]]:
     """Places left and enrolment open now (the "available" filter, the home page's list)."""
     deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
     return [
-        Offering.seats_taken < Offering.capacity,
+        has_places(now),
         or_(Offering.enrolment_opens.is_(None), Offering.enrolment_opens <= now),
         or_(deadline.is_(None), deadline > now),
     ]

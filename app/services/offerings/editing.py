@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,6 +24,8 @@ from app.models import (
 from app.services import audit, enrolment, indicators
 from app.services.catalogue import search
 from app.services.offerings import notices, rules
+from app.services.offerings.images import copy_image
+from app.services.offerings.lifecycle import refuse_while_live
 from app.services.offerings.notices import OfferingChange
 from app.services.offerings.sessions import set_sessions
 
@@ -181,6 +184,26 @@ def create_offering(
     return rules.Saved(offering, warnings)
 
 
+def _refuse_mode_change(session: DbSession, offering: Offering) -> None:
+    """People or classes in: another way in would leave their places where no page shows
+    or changes them."""
+    refuse_while_live(
+        session,
+        offering.id,
+        lambda num: lazy_ngettext(
+            "%(num)d person has a place or is waiting, so how people join cannot change.",
+            "%(num)d people have a place or are waiting, so how people join cannot change.",
+            num,
+        ),
+        lambda num: lazy_ngettext(
+            "%(num)d class is registered or waiting, so how people join cannot change.",
+            "%(num)d classes are registered or waiting, so how people join cannot change.",
+            num,
+        ),
+        field="mode",
+    )
+
+
 def update_offering(
     session: DbSession,
     offering: Offering,
@@ -196,6 +219,8 @@ def update_offering(
     warnings = rules.check_data(data, rows)
     if offering.status == OfferingStatus.PUBLISHED:
         rules.check_publishable(data, has_sessions=bool(rows))
+    if data.mode != offering.mode:
+        _refuse_mode_change(session, offering)
     before = rules.offering_snapshot(offering)
     if data.external_id and data.external_id != offering.external_id:
         _set_external_id(session, offering, data.external_id)
@@ -234,7 +259,7 @@ def duplicate(
     actor_id: int | None,
 ) -> Offering:
     """A new draft like ``offering``, its sessions (and enrolment window) moved so the first
-    session falls on ``first_day``; no participants."""
+    session falls on ``first_day``, with its own copy of the image; no participants."""
     if not offering.sessions:
         raise rules.OfferingInvalid(
             [("first_day", _l("This offering has no sessions to move to new dates."))]
@@ -249,6 +274,7 @@ def duplicate(
     copy.enrolment_closes = _shift(offering.enrolment_closes, days)
     _sync(copy.audience_rows, offering.audiences, "audience", OfferingAudience)
     _sync(copy.language_rows, offering.languages, "language", OfferingLanguage)
+    copy_image(session, offering, copy)
     session.add(copy)
     set_sessions(
         session,

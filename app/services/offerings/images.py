@@ -168,6 +168,22 @@ def set_image(
     session.flush()
 
 
+def copy_image(session: Session, source: Offering, copy: Offering) -> None:
+    """Give ``copy`` a file of its own with ``source``'s image and alt texts (tied to the
+    caller's transaction like any stored file), so that replacing or removing either
+    image never takes the other's. A source whose file has gone gives no image."""
+    if not source.image_key:
+        return
+    files = storage.storage()
+    try:
+        data = files.read(storage.check_key(source.image_key))
+    except storage.StoredFileMissing:
+        return
+    copy.image_key = storage.store(session, data, CONTENT_TYPE, files)
+    copy.image_width, copy.image_height = source.image_width, source.image_height
+    copy.image_alt_es, copy.image_alt_en = source.image_alt_es, source.image_alt_en
+
+
 def image_file(session: Session, key: str) -> bytes:
     """The stored image an offering shows; any other key (a pitch deck's) is not found."""
     found = session.scalar(select(Offering.id).where(Offering.image_key == key))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from app.models import (
+    LIVE_CLASS_STATUSES,
     LIVE_ENROLMENT_STATUSES,
     ClassRegistration,
     Enrolment,
@@ -39,6 +40,35 @@ def live_count(session: DbSession, offering_id: int) -> int:
         )
         or 0
     )
+
+
+def live_class_count(session: DbSession, offering_id: int) -> int:
+    """Classes confirmed or waiting (a class-mode offering's participants)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ClassRegistration)
+            .where(
+                ClassRegistration.offering_id == offering_id,
+                ClassRegistration.status.in_(LIVE_CLASS_STATUSES),
+            )
+        )
+        or 0
+    )
+
+
+def refuse_while_live(
+    session: DbSession, offering_id: int, people_message, class_message, field=None
+) -> None:
+    """Raise Conflict (at ``field``) while anyone holds or awaits a place: people
+    (``people_message``) or classes (``class_message``), each a function of the count giving
+    a lazy plural, so a change that would leave them stranded never goes through."""
+    people = live_count(session, offering_id)
+    if people:
+        raise Conflict(people_message(people), field)
+    classes = live_class_count(session, offering_id)
+    if classes:
+        raise Conflict(class_message(classes), field)
 
 
 def _set_status(
@@ -86,15 +116,20 @@ def unpublish(
     """Back to draft, only while nobody holds or awaits a place (they would lose sight of it)."""
     if offering.status != OfferingStatus.PUBLISHED:
         raise Conflict(_l("Only a published offering can be unpublished."))
-    people = live_count(session, offering.id)
-    if people:
-        raise Conflict(
-            lazy_ngettext(
-                "%(num)d person has a place or is waiting: cancel the offering instead.",
-                "%(num)d people have a place or are waiting: cancel the offering instead.",
-                people,
-            )
-        )
+    refuse_while_live(
+        session,
+        offering.id,
+        lambda num: lazy_ngettext(
+            "%(num)d person has a place or is waiting: cancel the offering instead.",
+            "%(num)d people have a place or are waiting: cancel the offering instead.",
+            num,
+        ),
+        lambda num: lazy_ngettext(
+            "%(num)d class is registered or waiting: cancel the offering instead.",
+            "%(num)d classes are registered or waiting: cancel the offering instead.",
+            num,
+        ),
+    )
     _set_status(session, offering, OfferingStatus.DRAFT, "offering.unpublish", actor_id, source)
 
 
@@ -131,15 +166,22 @@ def archive(session: DbSession, offering: Offering, *, actor_id: int | None, now
         raise Conflict(_l("This offering is already archived."))
     ended = offering.ends_at is not None and offering.ends_at <= now
     if offering.status == OfferingStatus.PUBLISHED and not ended:
-        people = live_count(session, offering.id)
-        if people:
-            raise Conflict(
-                lazy_ngettext(
-                    "%(num)d person has a place or is waiting and the offering has not "
-                    "ended: cancel it instead.",
-                    "%(num)d people have a place or are waiting and the offering has not "
-                    "ended: cancel it instead.",
-                    people,
-                )
-            )
+        refuse_while_live(
+            session,
+            offering.id,
+            lambda num: lazy_ngettext(
+                "%(num)d person has a place or is waiting and the offering has not "
+                "ended: cancel it instead.",
+                "%(num)d people have a place or are waiting and the offering has not "
+                "ended: cancel it instead.",
+                num,
+            ),
+            lambda num: lazy_ngettext(
+                "%(num)d class is registered or waiting and the offering has not "
+                "ended: cancel it instead.",
+                "%(num)d classes are registered or waiting and the offering has not "
+                "ended: cancel it instead.",
+                num,
+            ),
+        )
     _set_status(session, offering, OfferingStatus.ARCHIVED, "offering.archive", actor_id)
