@@ -225,23 +225,27 @@ class Offering(db.Model):
         return enums.Availability.CLOSED
 
 
-class OfferingAudience(db.Model):
+class OfferingValue:
+    """A row of one of an offering's many-valued fields: the offering and, in the subclass,
+    the value, together the primary key."""
+
+    # First in the table and in the primary key, as the offering is what rows are found by.
+    offering_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
+    )
+
+
+class OfferingAudience(OfferingValue, db.Model):
     __tablename__ = "offering_audience"
 
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
-    )
     audience: Mapped[enums.Audience] = mapped_column(
         enum_column(enums.Audience), primary_key=True, index=True
     )
 
 
-class OfferingLanguage(db.Model):
+class OfferingLanguage(OfferingValue, db.Model):
     __tablename__ = "offering_language"
 
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
-    )
     language: Mapped[enums.InstructionLanguage] = mapped_column(
         enum_column(enums.InstructionLanguage), primary_key=True, index=True
     )

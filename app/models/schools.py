@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import LIST_SEPARATOR, Offering, OfferingSession, Organisation
-from app.models.types import LabelledEnum, UTCDateTime, enum_column, utcnow
+from app.models.types import LabelledEnum, StatusEvent, UTCDateTime, enum_column, utcnow
 
 
 class Stage(LabelledEnum):
@@ -240,20 +240,15 @@ class ClassChoice(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
 
 
-class ClassEvent(db.Model):
+class ClassEvent(StatusEvent, db.Model):
     """Status history of a registration: every change, its pupils and session, and who."""
 
     __tablename__ = "class_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(
         sa.ForeignKey("class_registration.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[ClassStatus] = mapped_column(enum_column(ClassStatus))
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"))
     pupils: Mapped[int]
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
     reason: Mapped[str] = mapped_column(sa.String(64))
