@@ -208,6 +208,13 @@ class Offering(db.Model):
         """Enrolment closes at the stated time, or when the first session starts."""
         return self.enrolment_closes or self.starts_at
 
+    def gives_free_places(self, now: datetime) -> bool:
+        """Whether a place that comes free goes to the next one on a list (the waiting list,
+        the reserve list): only while the offering is published and has not started."""
+        return self.status == enums.OfferingStatus.PUBLISHED and (
+            self.starts_at is None or now < self.starts_at
+        )
+
     def availability(self, now: datetime) -> enums.Availability:
         if self.status == enums.OfferingStatus.CANCELLED:
             return enums.Availability.CANCELLED

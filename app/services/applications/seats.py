@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Application, ApplicationStatus, Offering, OfferingStatus
+from app.models import Application, ApplicationStatus, Offering
 from app.services.applications.states import RESERVE_ORDER, notify, transition
 from app.services.enrolment import places
 from app.services.errors import Conflict
@@ -57,9 +57,7 @@ def offer_reserve(
     """Every free place to the first on the reserve list, in order, each told by email with
     the date to confirm by. Nothing moves once the programme has started."""
     offering = places.lock_offering(session, offering_id)
-    if offering.status != OfferingStatus.PUBLISHED or (
-        offering.starts_at is not None and now >= offering.starts_at
-    ):
+    if not offering.gives_free_places(now):
         return []
     offered = []
     while True:

@@ -336,9 +336,7 @@ def promote_waitlist(
 ) -> list[Enrolment]:
     """Give every free seat to the first people waiting, in order, and tell them."""
     offering = session.get(Offering, offering_id)
-    if offering.status != OfferingStatus.PUBLISHED or (
-        offering.starts_at is not None and now >= offering.starts_at
-    ):
+    if not offering.gives_free_places(now):
         return []
     promoted = []
     while True:
