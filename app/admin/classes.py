@@ -22,7 +22,7 @@ from app.errors import submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import ClassRegistration, utcnow
-from app.schools.access import session_choices
+from app.schools.access import move_choices, session_choices
 from app.services import schools
 
 
@@ -138,14 +138,7 @@ def class_registration_confirm(reg_id):
 def class_registration_move(reg_id):
     reg = get_class_registration_for(db.session, current_user, reg_id)
     form = MoveClassForm()
-    form.session.choices = [
-        ("", _("Choose…")),
-        *session_choices(
-            item
-            for item in schools.session_seats(db.session, reg.offering)
-            if item.meeting.id != reg.session_id
-        ),
-    ]
+    form.session.choices = [("", _("Choose…")), *move_choices(reg)]
     promoted = submit(
         form,
         lambda: schools.move_class(

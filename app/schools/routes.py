@@ -12,7 +12,13 @@ from app.forms import ConfirmForm
 from app.i18n import localized
 from app.models import ClassStatus, utcnow
 from app.schools import bp
-from app.schools.access import current_school, own_registration, session_choices, teacher_required
+from app.schools.access import (
+    current_school,
+    move_choices,
+    own_registration,
+    session_choices,
+    teacher_required,
+)
 from app.schools.forms import ClassForm, HeadcountForm, JoinSchoolForm, MoveForm
 from app.services import accounts, schools
 from app.services.errors import DomainError
@@ -185,11 +191,7 @@ def registration_edit(reg_id):
 def registration_move(reg_id):
     reg = own_registration(reg_id)
     form = MoveForm()
-    form.session.choices = session_choices(
-        seats
-        for seats in schools.session_seats(db.session, reg.offering)
-        if seats.meeting.id != reg.session_id
-    )
+    form.session.choices = move_choices(reg)
     promoted = submit(
         form,
         lambda: schools.move_class(
