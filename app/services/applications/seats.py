@@ -57,11 +57,11 @@ def offer_reserve(
     """Every free place to the first on the reserve list, in order, each told by email with
     the date to confirm by. Nothing moves once the programme has started."""
     offering = places.lock_offering(session, offering_id)
-    if not offering.gives_free_places(now):
-        return []
-    offered = []
-    while True:
-        first = session.scalar(
+    return places.fill_free_seats(
+        session,
+        offering,
+        now=now,
+        first_in_line=lambda: session.scalar(
             select(Application)
             .where(
                 Application.offering_id == offering_id,
@@ -70,10 +70,8 @@ def offer_reserve(
             )
             .order_by(*RESERVE_ORDER)
             .limit(1)
-        )
-        if first is None or not places._take_seat(session, offering_id):
-            break
-        if not transition(
+        ),
+        promote=lambda first: transition(
             session,
             first,
             ApplicationStatus.ACCEPTED,
@@ -83,14 +81,9 @@ def offer_reserve(
             accepted_at=now,
             decided_at=now,
             confirm_by=confirm_deadline(offering, now),
-        ):
-            places._release_seat(session, offering_id)  # they left the list meanwhile
-            continue
-        session.flush()
-        notify(session, first, from_reserve=True)
-        offered.append(first)
-    session.refresh(offering, ["seats_taken"])
-    return offered
+        ),
+        tell=lambda first: notify(session, first, from_reserve=True),
+    )
 
 
 def free_place(
