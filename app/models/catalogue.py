@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import enums
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column, partial_index, utcnow
 
 # Facts of an offering that the back office, the spreadsheet import and the demo all check.
 MAX_CAPACITY = 100_000
@@ -98,12 +98,7 @@ class Offering(db.Model):
         ),
         # The set of full published offerings, read on every catalogue request to key its
         # cached results (filling up moves an offering down the order and out of "available").
-        sa.Index(
-            "ix_offering_full",
-            "id",
-            postgresql_where=sa.text(FULL_PUBLISHED),
-            sqlite_where=sa.text(FULL_PUBLISHED),
-        ),
+        partial_index("ix_offering_full", "id", where=FULL_PUBLISHED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

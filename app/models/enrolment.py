@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import Offering
 from app.models.enums import EnrolmentStatus
-from app.models.types import StatusEvent, UTCDateTime, enum_column, utcnow
+from app.models.types import StatusEvent, UTCDateTime, enum_column, partial_index, utcnow
 
 LIVE = "status IN ('confirmed', 'waiting')"
 
@@ -27,14 +27,7 @@ class Enrolment(db.Model):
 
     __tablename__ = "enrolment"
     __table_args__ = (
-        sa.Index(
-            "uq_enrolment_live_place",
-            "offering_id",
-            "user_id",
-            unique=True,
-            sqlite_where=sa.text(LIVE),
-            postgresql_where=sa.text(LIVE),
-        ),
+        partial_index("uq_enrolment_live_place", "offering_id", "user_id", where=LIVE, unique=True),
         sa.Index("ix_enrolment_offering_status", "offering_id", "status", "id"),
     )
 

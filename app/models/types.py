@@ -32,6 +32,14 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> sa.Index:
+    """An index of the rows for which ``where`` holds, the same on SQLite and PostgreSQL."""
+    condition = sa.text(where)
+    return sa.Index(
+        name, *columns, unique=unique, sqlite_where=condition, postgresql_where=condition
+    )
+
+
 class StatusEvent:
     """The columns of a row of status history: its id, when the change happened and who made
     it (kept as null when that account goes). Each history adds its parent, status and why."""
