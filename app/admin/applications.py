@@ -12,7 +12,7 @@ from app.admin import bp
 from app.admin.access import Permission, get_application_for, offering_or_404, requires
 from app.admin.applications_forms import DecisionForm
 from app.admin.downloads import offering_export
-from app.applications.views import call_rows, pitch_deck_download
+from app.applications.views import call_page, pitch_deck_download
 from app.errors import done, submit
 from app.extensions import db
 from app.forms import ConfirmForm, first_view
@@ -25,14 +25,11 @@ from app.services.errors import DomainError
 @requires(Permission.MANAGE_PARTICIPANTS)
 def applications_index(offering_id):
     offering = offering_or_404(offering_id)
-    form, result = call_rows(offering)
-    return render_template(
+    return call_page(
         "admin/applications/index.html",
-        offering=offering,
-        form=form,
-        result=result,
+        offering,
         pending=len(applications.pending(db.session, offering.id)),
-    ), (200 if result is not None else 400)
+    )
 
 
 def _decide_page(application, form, status: int):

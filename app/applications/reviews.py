@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from app.applications import bp
 from app.applications.forms import CommentForm, score_form
-from app.applications.views import call_rows, pitch_deck_download
+from app.applications.views import call_page, pitch_deck_download
 from app.errors import done, submit
 from app.extensions import db
 from app.models import Application, CallReviewer, Offering, utcnow
@@ -44,14 +44,9 @@ def reviews_index():
 @login_required
 def review_call(offering_id):
     offering = _reviewed_call(offering_id)
-    form, result = call_rows(offering)
-    return render_template(
-        "applications/reviews/call.html",
-        offering=offering,
-        form=form,
-        result=result,
-        sees_scores=applications.sees_scores,
-    ), (200 if result is not None else 400)
+    return call_page(
+        "applications/reviews/call.html", offering, sees_scores=applications.sees_scores
+    )
 
 
 def _review_page(application: Application, form, comment_form, status: int):
