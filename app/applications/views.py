@@ -45,6 +45,20 @@ def call_page(template: str, offering: Offering, **context):
     return page, (200 if result is not None else 400)
 
 
+def review_context(application: Application) -> dict:
+    """What a page that shows an application's reviews renders them with: the call's
+    criteria (and by id), the current person's own review, and the weighting."""
+    criteria = applications.criteria(db.session, application.offering_id)
+    return {
+        "application": application,
+        "offering": application.offering,
+        "criteria": criteria,
+        "by_id": {criterion.id: criterion for criterion in criteria},
+        "own": applications.review_of(db.session, application.id, current_user.id),
+        "weighted": applications.weighted_score,
+    }
+
+
 def pitch_deck_download(application: Application):
     response = send_file(
         io.BytesIO(applications.pitch_deck(application)),
