@@ -86,6 +86,12 @@ def submit(form, action: Callable[[], T], page: Callable[[int], object]) -> T:
     return result
 
 
+def page(template: str, **context) -> Callable[[int], tuple]:
+    """The ``page`` for submit(): ``template`` with ``context``, rendered (only when it is
+    needed) with the status it is given."""
+    return lambda status=200: (render_template(template, **context), status)
+
+
 def done(message, endpoint: str, **values) -> Response:
     """A form page's happy end: say what happened (``message``) and go to ``endpoint``."""
     flash(message, "success")

@@ -12,7 +12,7 @@ from app.admin import bp
 from app.admin.access import Permission, get_application_for, offering_or_404, requires
 from app.admin.applications_forms import DecisionForm
 from app.admin.downloads import offering_export
-from app.applications.views import call_rows, pitch_deck_download
+from app.applications.views import call_page, pitch_deck_download, review_context
 from app.errors import done, submit
 from app.extensions import db
 from app.forms import ConfirmForm, first_view
@@ -25,31 +25,25 @@ from app.services.errors import DomainError
 @requires(Permission.MANAGE_PARTICIPANTS)
 def applications_index(offering_id):
     offering = offering_or_404(offering_id)
-    form, result = call_rows(offering)
-    return render_template(
+    return call_page(
         "admin/applications/index.html",
-        offering=offering,
-        form=form,
-        result=result,
+        offering,
         pending=len(applications.pending(db.session, offering.id)),
-    ), (200 if result is not None else 400)
+    )
 
 
 def _decide_page(application, form, status: int):
-    criteria = applications.criteria(db.session, application.offering_id)
-    by_id = {c.id: c for c in criteria}
-    own = applications.review_of(db.session, application.id, current_user.id)
+    context = review_context(application)
+    own = context["own"]
     conflicted = own is not None and own.status == "conflict"
     return render_template(
         "admin/applications/decide.html",
-        application=application,
-        offering=application.offering,
+        **context,
         form=form,
-        criteria=criteria,
-        by_id=by_id,
-        weighted=applications.weighted_score,
         conflicted=conflicted,
-        standing=None if conflicted else applications.standing(application.reviews, by_id),
+        standing=None
+        if conflicted
+        else applications.standing(application.reviews, context["by_id"]),
         position=applications.reserve_position(db.session, application),
     ), status
 

@@ -3,7 +3,7 @@ class registration and each session's capacity, and what staff do with one class
 move to another session, decline with a reason, mark the pupils who came). Offerings and
 registrations are reached only through the scoped helpers of app.admin.access."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,11 +18,11 @@ from app.admin.classes_forms import (
 )
 from app.admin.downloads import offering_export
 from app.admin.lists import filtered_page
-from app.errors import submit
+from app.errors import page, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import ClassRegistration, utcnow
-from app.schools.access import session_choices
+from app.schools.access import move_choices, session_choices
 from app.services import schools
 
 
@@ -100,10 +100,7 @@ def class_rules_edit(offering_id):
             actor_id=current_user.id,
             now=utcnow(),
         ),
-        lambda status: (
-            render_template("admin/classes/rules.html", offering=offering, form=form),
-            status,
-        ),
+        page("admin/classes/rules.html", offering=offering, form=form),
     )
     flash(_("The class registration rules are saved."), "success")
     _promoted_message(promoted)
@@ -111,12 +108,7 @@ def class_rules_edit(offering_id):
 
 
 def _class_page(template: str, reg: ClassRegistration, form, **context):
-    return lambda status: (
-        render_template(
-            f"admin/classes/{template}", reg=reg, offering=reg.offering, form=form, **context
-        ),
-        status,
-    )
+    return page(f"admin/classes/{template}", reg=reg, offering=reg.offering, form=form, **context)
 
 
 @bp.route("/classes/<int:reg_id>/confirm", methods=["GET", "POST"])
@@ -138,14 +130,7 @@ def class_registration_confirm(reg_id):
 def class_registration_move(reg_id):
     reg = get_class_registration_for(db.session, current_user, reg_id)
     form = MoveClassForm()
-    form.session.choices = [
-        ("", _("Choose…")),
-        *session_choices(
-            item
-            for item in schools.session_seats(db.session, reg.offering)
-            if item.meeting.id != reg.session_id
-        ),
-    ]
+    form.session.choices = [("", _("Choose…")), *move_choices(reg)]
     promoted = submit(
         form,
         lambda: schools.move_class(

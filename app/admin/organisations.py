@@ -14,7 +14,7 @@ from app.admin.organisations_forms import (
     OrganisationForm,
     municipality_choices,
 )
-from app.errors import done, submit
+from app.errors import done, page, submit
 from app.extensions import db
 from app.forms import first_view
 from app.services import organisations
@@ -123,12 +123,7 @@ def organisation_membership(organisation_id):
             member_since=form.member_since.data,
             member_until=form.member_until.data,
         ),
-        lambda status: (
-            render_template(
-                "admin/organisations/membership.html", form=form, organisation=organisation
-            ),
-            status,
-        ),
+        page("admin/organisations/membership.html", form=form, organisation=organisation),
     )
     return done(
         _("Membership of “%(name)s” saved.", name=organisation.name),

@@ -24,7 +24,7 @@ from app.admin.participants_forms import (
     MessageForm,
     ParticipantFilterForm,
 )
-from app.errors import done, form_status, submit
+from app.errors import done, form_status, page, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Enrolment, EnrolmentStatus, utcnow
@@ -200,7 +200,7 @@ def _tick_page(template, form, ticks, everyone, people, ticked, *, save, saved, 
     marked, total = submit(
         form,
         lambda: save([person.id for person in people] if everyone.data else ticks.data or []),
-        lambda status: (render_template(template, form=form, **context), status),
+        page(template, form=form, **context),
     )
     return done(saved(marked, total), request.endpoint, **request.view_args)
 

@@ -42,28 +42,27 @@ def teachers_index():
 @bp.post("/teachers/<int:membership_id>/approve")
 @requires(Permission.MANAGE_ORGANISATIONS)
 def teacher_approve(membership_id):
-    membership = decide_request(membership_id, True, _page)
-    flash(
-        _(
-            "%(name)s is now a teacher of %(school)s; they are told by email.",
-            name=membership.user.name,
-            school=membership.organisation.name,
-        )
-    )
-    return _to_index()
+    return _decide(membership_id, approve=True)
 
 
 @bp.post("/teachers/<int:membership_id>/decline")
 @requires(Permission.MANAGE_ORGANISATIONS)
 def teacher_decline(membership_id):
-    membership = decide_request(membership_id, False, _page)
-    flash(
-        _(
-            "The request of %(name)s to join %(school)s is declined; they are told by email.",
-            name=membership.user.name,
-            school=membership.organisation.name,
+    return _decide(membership_id, approve=False)
+
+
+def _decide(membership_id: int, approve: bool):
+    membership = decide_request(membership_id, approve, _page)
+    names = {"name": membership.user.name, "school": membership.organisation.name}
+    if approve:
+        flash(_("%(name)s is now a teacher of %(school)s; they are told by email.", **names))
+    else:
+        flash(
+            _(
+                "The request of %(name)s to join %(school)s is declined; they are told by email.",
+                **names,
+            )
         )
-    )
     return _to_index()
 
 

@@ -1,7 +1,7 @@
 """Users and roles (administrators only): find accounts, change someone's role and
 organisation. Changing a role asks for the password again and is audited."""
 
-from flask import render_template, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from app.admin import bp
 from app.admin.access import Permission, requires
 from app.admin.lists import filtered_page
 from app.admin.users_forms import RoleForm, UserFilterForm, organisation_choices
-from app.errors import done, submit
+from app.errors import done, page, submit
 from app.extensions import db
 from app.forms import first_view
 from app.models import Role
@@ -40,6 +40,6 @@ def user_role(user_id):
             role=Role(form.role.data),
             organisation_id=form.organisation.data,
         ),
-        lambda status: (render_template("admin/users/role.html", form=form, user=user), status),
+        page("admin/users/role.html", form=form, user=user),
     )
     return done(_("The role of %(name)s is saved.", name=user.name), "admin.users_index")

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from app.applications import bp
 from app.applications.forms import CommentForm, score_form
-from app.applications.views import call_rows, pitch_deck_download
+from app.applications.views import call_page, pitch_deck_download, review_context
 from app.errors import done, submit
 from app.extensions import db
 from app.models import Application, CallReviewer, Offering, utcnow
@@ -44,32 +44,20 @@ def reviews_index():
 @login_required
 def review_call(offering_id):
     offering = _reviewed_call(offering_id)
-    form, result = call_rows(offering)
-    return render_template(
-        "applications/reviews/call.html",
-        offering=offering,
-        form=form,
-        result=result,
-        sees_scores=applications.sees_scores,
-    ), (200 if result is not None else 400)
+    return call_page(
+        "applications/reviews/call.html", offering, sees_scores=applications.sees_scores
+    )
 
 
 def _review_page(application: Application, form, comment_form, status: int):
-    own = applications.review_of(db.session, application.id, current_user.id)
-    criteria = applications.criteria(db.session, application.offering_id)
-    by_id = {c.id: c for c in criteria}
+    context = review_context(application)
     return render_template(
         "applications/reviews/review.html",
-        application=application,
-        offering=application.offering,
+        **context,
         form=form,
         comment_form=comment_form,
-        own=own,
-        criteria=criteria,
-        standing=applications.standing(application.reviews, by_id),
-        sees_scores=applications.sees_scores(own),
-        weighted=applications.weighted_score,
-        by_id=by_id,
+        standing=applications.standing(application.reviews, context["by_id"]),
+        sees_scores=applications.sees_scores(context["own"]),
     ), status
 
 

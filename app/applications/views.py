@@ -1,11 +1,11 @@
 """What the applicant's, the reviewer's and the back office's pages of a call share: a
 pitch deck leaves the storage only as a download (never shown inline, never cached), and a
-call's list is filtered and sorted from its query string."""
+call's list is filtered and sorted from its query string (call_page)."""
 
 import io
 import math
 
-from flask import current_app, request, send_file
+from flask import current_app, render_template, request, send_file
 from flask_login import current_user
 
 from app.applications.forms import CallFilterForm
@@ -35,6 +35,28 @@ def call_rows(offering: Offering) -> tuple[CallFilterForm, Page | None]:
         pages=pages,
         per_page=per_page,
     )
+
+
+def call_page(template: str, offering: Offering, **context):
+    """``template`` showing a call's list (``form`` and ``result``, call_rows), 400 when
+    the query string does not validate."""
+    form, result = call_rows(offering)
+    page = render_template(template, offering=offering, form=form, result=result, **context)
+    return page, (200 if result is not None else 400)
+
+
+def review_context(application: Application) -> dict:
+    """What a page that shows an application's reviews renders them with: the call's
+    criteria (and by id), the current person's own review, and the weighting."""
+    criteria = applications.criteria(db.session, application.offering_id)
+    return {
+        "application": application,
+        "offering": application.offering,
+        "criteria": criteria,
+        "by_id": {criterion.id: criterion for criterion in criteria},
+        "own": applications.review_of(db.session, application.id, current_user.id),
+        "weighted": applications.weighted_score,
+    }
 
 
 def pitch_deck_download(application: Application):

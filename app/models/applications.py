@@ -14,7 +14,7 @@ from app.models.accounts import User
 from app.models.catalogue import Municipality, Offering
 from app.models.enrolment import Enrolment
 from app.models.enums import ApplicationStatus, Decision, ProjectStage, ReviewStatus
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import StatusEvent, UTCDateTime, enum_column, utcnow
 
 MAX_SCALE = 10
 MAX_WEIGHT = 100
@@ -136,20 +136,15 @@ class Application(db.Model):
         return self.status.holds_place or self.pending_decision == Decision.ACCEPT
 
 
-class ApplicationEvent(db.Model):
+class ApplicationEvent(StatusEvent, db.Model):
     """Status history: every change of an application, when, and by whom."""
 
     __tablename__ = "application_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
         sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
     reason: Mapped[str | None] = mapped_column(sa.String(64))
 
     application: Mapped[Application] = relationship(back_populates="events")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import enums
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column, partial_index, utcnow
 
 # Facts of an offering that the back office, the spreadsheet import and the demo all check.
 MAX_CAPACITY = 100_000
@@ -98,12 +98,7 @@ class Offering(db.Model):
         ),
         # The set of full published offerings, read on every catalogue request to key its
         # cached results (filling up moves an offering down the order and out of "available").
-        sa.Index(
-            "ix_offering_full",
-            "id",
-            postgresql_where=sa.text(FULL_PUBLISHED),
-            sqlite_where=sa.text(FULL_PUBLISHED),
-        ),
+        partial_index("ix_offering_full", "id", where=FULL_PUBLISHED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -208,6 +203,13 @@ class Offering(db.Model):
         """Enrolment closes at the stated time, or when the first session starts."""
         return self.enrolment_closes or self.starts_at
 
+    def gives_free_places(self, now: datetime) -> bool:
+        """Whether a place that comes free goes to the next one on a list (the waiting list,
+        the reserve list): only while the offering is published and has not started."""
+        return self.status == enums.OfferingStatus.PUBLISHED and (
+            self.starts_at is None or now < self.starts_at
+        )
+
     def availability(self, now: datetime) -> enums.Availability:
         if self.status == enums.OfferingStatus.CANCELLED:
             return enums.Availability.CANCELLED
@@ -225,23 +227,27 @@ class Offering(db.Model):
         return enums.Availability.CLOSED
 
 
-class OfferingAudience(db.Model):
+class OfferingValue:
+    """A row of one of an offering's many-valued fields: the offering and, in the subclass,
+    the value, together the primary key."""
+
+    # First in the table and in the primary key, as the offering is what rows are found by.
+    offering_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
+    )
+
+
+class OfferingAudience(OfferingValue, db.Model):
     __tablename__ = "offering_audience"
 
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
-    )
     audience: Mapped[enums.Audience] = mapped_column(
         enum_column(enums.Audience), primary_key=True, index=True
     )
 
 
-class OfferingLanguage(db.Model):
+class OfferingLanguage(OfferingValue, db.Model):
     __tablename__ = "offering_language"
 
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
-    )
     language: Mapped[enums.InstructionLanguage] = mapped_column(
         enum_column(enums.InstructionLanguage), primary_key=True, index=True
     )

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import Offering
 from app.models.enums import EnrolmentStatus
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import StatusEvent, UTCDateTime, enum_column, partial_index, utcnow
 
 LIVE = "status IN ('confirmed', 'waiting')"
 
@@ -27,14 +27,7 @@ class Enrolment(db.Model):
 
     __tablename__ = "enrolment"
     __table_args__ = (
-        sa.Index(
-            "uq_enrolment_live_place",
-            "offering_id",
-            "user_id",
-            unique=True,
-            sqlite_where=sa.text(LIVE),
-            postgresql_where=sa.text(LIVE),
-        ),
+        partial_index("uq_enrolment_live_place", "offering_id", "user_id", where=LIVE, unique=True),
         sa.Index("ix_enrolment_offering_status", "offering_id", "status", "id"),
     )
 
@@ -67,20 +60,15 @@ class Enrolment(db.Model):
         return f"<Enrolment {self.id} {self.status.value}>"
 
 
-class EnrolmentEvent(db.Model):
+class EnrolmentEvent(StatusEvent, db.Model):
     """Status history: every change of an enrolment, when, and by whom."""
 
     __tablename__ = "enrolment_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(
         sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
     reason: Mapped[str | None] = mapped_column(sa.String(64))
 
     enrolment: Mapped[Enrolment] = relationship(back_populates="events")

@@ -13,7 +13,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import LIST_SEPARATOR, Offering, OfferingSession, Organisation
-from app.models.types import LabelledEnum, UTCDateTime, enum_column, utcnow
+from app.models.types import (
+    LabelledEnum,
+    StatusEvent,
+    UTCDateTime,
+    enum_column,
+    partial_index,
+    utcnow,
+)
 
 
 class Stage(LabelledEnum):
@@ -85,13 +92,7 @@ class SchoolMembership(db.Model):
 
     __tablename__ = "school_membership"
     __table_args__ = (
-        sa.Index(
-            "uq_school_membership_live",
-            "user_id",
-            unique=True,
-            sqlite_where=sa.text(LIVE_MEMBERSHIP),
-            postgresql_where=sa.text(LIVE_MEMBERSHIP),
-        ),
+        partial_index("uq_school_membership_live", "user_id", where=LIVE_MEMBERSHIP, unique=True),
         sa.Index("ix_school_membership_school", "organisation_id", "status"),
     )
 
@@ -183,14 +184,13 @@ class ClassRegistration(db.Model):
             "pupils_present IS NULL OR pupils_present >= 0", name="present_not_negative"
         ),
         # One live registration per class name (in any case) of a school and session.
-        sa.Index(
+        partial_index(
             "uq_class_registration_live",
             "session_id",
             "school_id",
             "group_key",
+            where=LIVE_CLASS,
             unique=True,
-            sqlite_where=sa.text(LIVE_CLASS),
-            postgresql_where=sa.text(LIVE_CLASS),
         ),
         sa.Index("ix_class_registration_offering_status", "offering_id", "status", "id"),
         sa.Index("ix_class_registration_school", "school_id", "offering_id"),
@@ -250,20 +250,15 @@ class ClassChoice(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
 
 
-class ClassEvent(db.Model):
+class ClassEvent(StatusEvent, db.Model):
     """Status history of a registration: every change, its pupils and session, and who."""
 
     __tablename__ = "class_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(
         sa.ForeignKey("class_registration.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[ClassStatus] = mapped_column(enum_column(ClassStatus))
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"))
     pupils: Mapped[int]
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
     reason: Mapped[str] = mapped_column(sa.String(64))

@@ -58,6 +58,15 @@ def session_choices(seat_list) -> list[SelectChoice]:
     return [SelectChoice(seats.meeting.id, session_label(seats)) for seats in seat_list]
 
 
+def move_choices(reg) -> list[SelectChoice]:
+    """The sessions a class may be moved to: the other sessions of its offering."""
+    return session_choices(
+        seats
+        for seats in schools.session_seats(db.session, reg.offering)
+        if seats.meeting.id != reg.session_id
+    )
+
+
 def decide_request(membership_id: int, approve: bool, page):
     """Approve or decline a request to join a school that the current person may decide
     (app.errors.submit: ``page(status)`` on a refusal)."""

@@ -36,16 +36,21 @@ def members_index():
 @bp.post("/teachers/<int:membership_id>/approve")
 @teacher_required
 def member_approve(membership_id):
-    membership = decide_request(membership_id, True, _page)
-    flash(_("%(name)s is now a teacher of the school.", name=membership.user.name), "success")
-    return redirect(url_for("schools.members_index"))
+    return _decide(membership_id, approve=True)
 
 
 @bp.post("/teachers/<int:membership_id>/decline")
 @teacher_required
 def member_decline(membership_id):
-    membership = decide_request(membership_id, False, _page)
-    flash(_("The request of %(name)s is declined.", name=membership.user.name), "success")
+    return _decide(membership_id, approve=False)
+
+
+def _decide(membership_id: int, approve: bool):
+    membership = decide_request(membership_id, approve, _page)
+    if approve:
+        flash(_("%(name)s is now a teacher of the school.", name=membership.user.name), "success")
+    else:
+        flash(_("The request of %(name)s is declined.", name=membership.user.name), "success")
     return redirect(url_for("schools.members_index"))
 
 

@@ -6,13 +6,19 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import submit
+from app.errors import page, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import localized
 from app.models import ClassStatus, utcnow
 from app.schools import bp
-from app.schools.access import current_school, own_registration, session_choices, teacher_required
+from app.schools.access import (
+    current_school,
+    move_choices,
+    own_registration,
+    session_choices,
+    teacher_required,
+)
 from app.schools.forms import ClassForm, HeadcountForm, JoinSchoolForm, MoveForm
 from app.services import accounts, schools
 from app.services.errors import DomainError
@@ -75,10 +81,7 @@ def membership_create():
             municipality_id=form.municipality.data,
             now=utcnow(),
         ),
-        lambda status: (
-            render_template("schools/join.html", form=form, membership=membership),
-            status,
-        ),
+        page("schools/join.html", form=form, membership=membership),
     )
     flash(
         _(
@@ -101,10 +104,7 @@ def invitation_accept(token):
     submit(
         form,
         lambda: schools.accept_invitation(db.session, token, user=current_user, now=utcnow()),
-        lambda status: (
-            render_template("schools/invitation.html", form=form, school=school),
-            status,
-        ),
+        page("schools/invitation.html", form=form, school=school),
     )
     flash(_("Welcome: you are now a teacher of %(school)s.", school=school.name), "success")
     return _to_school()
@@ -185,17 +185,13 @@ def registration_edit(reg_id):
 def registration_move(reg_id):
     reg = own_registration(reg_id)
     form = MoveForm()
-    form.session.choices = session_choices(
-        seats
-        for seats in schools.session_seats(db.session, reg.offering)
-        if seats.meeting.id != reg.session_id
-    )
+    form.session.choices = move_choices(reg)
     promoted = submit(
         form,
         lambda: schools.move_class(
             db.session, reg, session_id=form.session.data, actor_id=current_user.id, now=utcnow()
         ),
-        lambda status: (render_template("schools/move.html", reg=reg, form=form), status),
+        page("schools/move.html", reg=reg, form=form),
     )
     _flash_outcome(reg, promoted)
     return _to_school()
@@ -209,7 +205,7 @@ def registration_cancel(reg_id):
     submit(
         form,
         lambda: schools.end_class(db.session, reg, actor_id=current_user.id, now=utcnow()),
-        lambda status: (render_template("schools/cancel.html", reg=reg, form=form), status),
+        page("schools/cancel.html", reg=reg, form=form),
     )
     flash(_("The registration of %(group)s is cancelled.", group=reg.group_name), "success")
     return _to_school()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Application, ApplicationStatus, Decision, Offering
 from app.services import audit
+from app.services.applications.reviews import REVIEWABLE
 from app.services.applications.seats import (
     confirm_deadline,
     give_back_place,
@@ -24,12 +25,8 @@ from app.services.errors import Conflict, DomainError
 
 _record_application = audit.recorder("application")
 
-DECIDABLE = (
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.UNDER_REVIEW,
-    ApplicationStatus.SHORTLISTED,
-    ApplicationStatus.RESERVE,
-)
+# Staff decide on what reviewers review, and on the reserve list too.
+DECIDABLE = (*REVIEWABLE, ApplicationStatus.RESERVE)
 OUTCOME = {
     Decision.SHORTLIST: ApplicationStatus.SHORTLISTED,
     Decision.ACCEPT: ApplicationStatus.ACCEPTED,

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Application, ApplicationStatus, Offering, OfferingStatus
+from app.models import Application, ApplicationStatus, Offering
 from app.services.applications.states import RESERVE_ORDER, notify, transition
 from app.services.enrolment import places
 from app.services.errors import Conflict
@@ -57,13 +57,11 @@ def offer_reserve(
     """Every free place to the first on the reserve list, in order, each told by email with
     the date to confirm by. Nothing moves once the programme has started."""
     offering = places.lock_offering(session, offering_id)
-    if offering.status != OfferingStatus.PUBLISHED or (
-        offering.starts_at is not None and now >= offering.starts_at
-    ):
-        return []
-    offered = []
-    while True:
-        first = session.scalar(
+    return places.fill_free_seats(
+        session,
+        offering,
+        now=now,
+        first_in_line=lambda: session.scalar(
             select(Application)
             .where(
                 Application.offering_id == offering_id,
@@ -72,10 +70,8 @@ def offer_reserve(
             )
             .order_by(*RESERVE_ORDER)
             .limit(1)
-        )
-        if first is None or not places._take_seat(session, offering_id):
-            break
-        if not transition(
+        ),
+        promote=lambda first: transition(
             session,
             first,
             ApplicationStatus.ACCEPTED,
@@ -85,14 +81,9 @@ def offer_reserve(
             accepted_at=now,
             decided_at=now,
             confirm_by=confirm_deadline(offering, now),
-        ):
-            places._release_seat(session, offering_id)  # they left the list meanwhile
-            continue
-        session.flush()
-        notify(session, first, from_reserve=True)
-        offered.append(first)
-    session.refresh(offering, ["seats_taken"])
-    return offered
+        ),
+        tell=lambda first: notify(session, first, from_reserve=True),
+    )
 
 
 def free_place(

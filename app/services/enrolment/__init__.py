@@ -76,7 +76,7 @@ from app.services.enrolment.places import (
 )
 from app.services.enrolment.reminders import (
     REMINDER_WINDOW,
-    remind_once,
+    remind_starting,
     remind_upcoming,
 )
 
@@ -135,7 +135,7 @@ __all__ = [
     "promote_chosen",
     "promote_waitlist",
     "release",
-    "remind_once",
+    "remind_starting",
     "remind_upcoming",
     "spreadsheet",
     "status_counts",

@@ -10,7 +10,9 @@ from the status that was read (compare-and-set), so a stale read never releases 
 nor brings back a place its owner has just cancelled.
 """
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, literal_column, select, update
@@ -388,13 +390,11 @@ def promote_waitlist(
 ) -> list[Enrolment]:
     """Give every free seat to the first people waiting, in order, and tell them."""
     offering = session.get(Offering, offering_id)
-    if offering.status != OfferingStatus.PUBLISHED or (
-        offering.starts_at is not None and now >= offering.starts_at
-    ):
-        return []
-    promoted = []
-    while True:
-        first = session.scalar(
+    return fill_free_seats(
+        session,
+        offering,
+        now=now,
+        first_in_line=lambda: session.scalar(
             select(Enrolment)
             .where(
                 Enrolment.offering_id == offering_id,
@@ -402,18 +402,43 @@ def promote_waitlist(
             )
             .order_by(Enrolment.id)
             .limit(1)
-        )
-        if first is None or not _take_seat(session, offering_id):
+        ),
+        promote=lambda first: transition(
+            session, first, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted"
+        ),
+        tell=lambda first: notify(session, first, "enrolment_promoted"),
+    )
+
+
+def fill_free_seats(
+    session: Session,
+    offering: Offering,
+    *,
+    now: datetime,
+    first_in_line: Callable[[], Any],
+    promote: Callable[[Any], bool],
+    tell: Callable[[Any], None],
+) -> list:
+    """Give every free seat of ``offering``, in turn, to the first in line while it gives
+    free places (published, not started): ``first_in_line()`` is the next one or None,
+    ``promote(first)`` its compare-and-set transition, ``tell(first)`` its email. A seat is
+    claimed before the transition, so never beyond capacity."""
+    if not offering.gives_free_places(now):
+        return []
+    given = []
+    while True:
+        first = first_in_line()
+        if first is None or not _take_seat(session, offering.id):
             break
-        if not transition(session, first, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted"):
+        if not promote(first):
             # They left the list while we chose them: the seat goes to the next in line.
-            _release_seat(session, offering_id)
+            _release_seat(session, offering.id)
             continue
         session.flush()
-        notify(session, first, "enrolment_promoted")
-        promoted.append(first)
+        tell(first)
+        given.append(first)
     session.refresh(offering, ["seats_taken"])
-    return promoted
+    return given
 
 
 def promote_chosen(

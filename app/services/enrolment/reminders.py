@@ -4,7 +4,7 @@ each place is reminded once."""
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -25,25 +25,42 @@ def remind_upcoming(
 
     Each place is reminded once (``remind_once``), however often this runs.
     """
-    candidates = session.scalars(
-        select(Enrolment)
-        .join(Enrolment.offering)
-        .where(
-            Enrolment.status == EnrolmentStatus.CONFIRMED,
-            Enrolment.reminded_at.is_(None),
-            Offering.status == OfferingStatus.PUBLISHED,
-            Offering.starts_at > now,
-            Offering.starts_at <= now + within,
-        )
-        .order_by(Offering.starts_at, Enrolment.id)
-    ).all()
-    return remind_once(
+    return remind_starting(
         session,
+        select(Enrolment).join(Enrolment.offering),
         Enrolment,
-        candidates,
-        now,
-        lambda enrolment: notify(session, enrolment, "enrolment_reminder", now=now),
+        confirmed=EnrolmentStatus.CONFIRMED,
+        starts_at=Offering.starts_at,
+        now=now,
+        within=within,
+        send=lambda enrolment: notify(session, enrolment, "enrolment_reminder", now=now),
     )
+
+
+def remind_starting(
+    session: Session,
+    query: Select,
+    model,
+    *,
+    confirmed,
+    starts_at,
+    now: datetime,
+    within: timedelta,
+    send: Callable,
+) -> list:
+    """``send(row)`` once for each row of ``query`` (of ``model``) in its ``confirmed``
+    status, not reminded yet, of a published offering whose ``starts_at`` falls within
+    ``within`` from now; earliest first."""
+    candidates = session.scalars(
+        query.where(
+            model.status == confirmed,
+            model.reminded_at.is_(None),
+            Offering.status == OfferingStatus.PUBLISHED,
+            starts_at > now,
+            starts_at <= now + within,
+        ).order_by(starts_at, model.id)
+    ).all()
+    return remind_once(session, model, candidates, now, send)
 
 
 def remind_once(session: Session, model, rows, now: datetime, send: Callable) -> list:

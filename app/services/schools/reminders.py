@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ClassRegistration, ClassStatus, Offering, OfferingSession, OfferingStatus
-from app.services.enrolment import REMINDER_WINDOW, remind_once
+from app.models import ClassRegistration, ClassStatus, Offering, OfferingSession
+from app.services.enrolment import REMINDER_WINDOW, remind_starting
 from app.services.schools.seats import notify
 
 
@@ -16,23 +16,15 @@ def remind_headcounts(
     session: Session, now: datetime, within: timedelta = REMINDER_WINDOW
 ) -> list[ClassRegistration]:
     """Remind every confirmed class whose session starts within ``within``, once."""
-    candidates = session.scalars(
+    return remind_starting(
+        session,
         select(ClassRegistration)
         .join(OfferingSession, ClassRegistration.session_id == OfferingSession.id)
-        .join(Offering, ClassRegistration.offering_id == Offering.id)
-        .where(
-            ClassRegistration.status == ClassStatus.CONFIRMED,
-            ClassRegistration.reminded_at.is_(None),
-            Offering.status == OfferingStatus.PUBLISHED,
-            OfferingSession.starts_at > now,
-            OfferingSession.starts_at <= now + within,
-        )
-        .order_by(OfferingSession.starts_at, ClassRegistration.id)
-    ).all()
-    return remind_once(
-        session,
+        .join(Offering, ClassRegistration.offering_id == Offering.id),
         ClassRegistration,
-        candidates,
-        now,
-        lambda reg: notify(session, reg, "class_headcount_reminder"),
+        confirmed=ClassStatus.CONFIRMED,
+        starts_at=OfferingSession.starts_at,
+        now=now,
+        within=within,
+        send=lambda reg: notify(session, reg, "class_headcount_reminder"),
     )
