@@ -8,6 +8,11 @@ Two levels, both in Flask-Caching (CACHE_TYPE: on disk by default, Redis to shar
 2. For anonymous visitors, the rendered page keyed by that key, the language and the seat
    figures of the page's own offerings (one indexed query), answered with an ETag, so a
    browser that asks again gets a 304 without a page being rendered.
+3. The same page (with its ETag) under the seat stamp too, the sum of counters that move
+   with every seat taken or freed anywhere (read with the state): a repeated visit costs the
+   state's one statement and one cache read, whatever the size of the offer. Once a seat
+   has moved somewhere, the next visit finds the page through level 2 and files it under
+   the new stamp.
 
 A page is stored only if the figures it was keyed by are still the figures after it was
 rendered, so a seat taken meanwhile never leaves a page under a key it does not match.
@@ -172,25 +177,63 @@ def search(key: str, state, filters, *, now, options, page: int, per_page: int):
     return found, result
 
 
-def conditional_page(key_parts: tuple, figures, render):
+@dataclass(frozen=True)
+class Stamped:
+    """A list page filed under the seat stamp: what a repeated visit needs, and nothing
+    to read from the database."""
+
+    etag: str
+    html: str
+    unmet_words: tuple[str, ...] = ()
+
+
+def stamped_key(state, per_page: int) -> str:
+    """This request's list page in this catalogue state, seats included (``state.page_key``):
+    every key part was read by the state's one statement."""
+    return _key("stamped", request.full_path, state.page_key, per_page)
+
+
+def stamped_page(key: str) -> Stamped | None:
+    return cache.get(key)
+
+
+def stamped_response(stamped: Stamped):
+    return _respond(stamped.etag, stamped.html)
+
+
+def conditional_page(key_parts: tuple, figures, render, *, stamped_as=None, unmet_words=()):
     """An anonymous page: 304 if the browser has it, else from the cache, else rendered.
 
     ``render()`` returns (html, status, the figures the page was rendered from); the page is
-    stored only if those are ``figures``, the ones it is keyed by."""
+    stored only if those are ``figures``, the ones it is keyed by, and then also under the
+    seat stamp's key ``stamped_as`` (read before ``figures``, so the page is no older than
+    the stamp)."""
     key = _key("page", request.full_path, *key_parts, figures)
     etag = key.replace(":", "-")
     if etag in request.if_none_match:
+        return _respond(etag, None)
+    html = cache.get(key)
+    if html is None:
+        html, status, rendered_from = render()
+        if status != 200:
+            return html, status
+        if rendered_from != figures:
+            # Seats moved while it rendered: newer than its key, so neither stored nor tagged.
+            return _respond(None, html)
+        cache.set(key, html)
+    if stamped_as is not None:
+        cache.set(stamped_as, Stamped(etag, html, tuple(unmet_words)))
+    return _respond(etag, html)
+
+
+def _respond(etag: str | None, html: str | None):
+    """The page, or a 304 if the browser has it (``html`` None: it has)."""
+    if html is None or (etag is not None and etag in request.if_none_match):
         response = make_response("", 304)
     else:
-        html = cache.get(key)
-        if html is None:
-            html, status, rendered_from = render()
-            if status != 200:
-                return html, status
-            if rendered_from == figures:
-                cache.set(key, html)
         response = make_response(html)
-    response.set_etag(etag)
+    if etag is not None:
+        response.set_etag(etag)
     # Every visit asks again (If-None-Match): a seat taken shows on the next request.
     response.cache_control.no_cache = True
     response.vary.add("Cookie")

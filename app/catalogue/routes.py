@@ -22,6 +22,13 @@ def index():
     now = utcnow()
     state = catalogue.catalogue_state(db.session, now)
     per_page = current_app.config["CATALOGUE_PAGE_SIZE"]
+    anonymous = cached.cacheable_visitor()
+    stamped_key = cached.stamped_key(state, per_page) if anonymous else None
+    stamped = cached.stamped_page(stamped_key) if anonymous else None
+    if stamped is not None:
+        # Nothing has moved since the page was filed: no further statement.
+        _search_found_nothing(stamped.unmet_words, now)
+        return cached.stamped_response(stamped)
     key = cached.results_key(state, per_page)
     found, result, form = cached.stored_results(key), None, None
     if found is None:
@@ -43,12 +50,7 @@ def index():
             return render_template(
                 "catalogue/index.html", form=form, result=None, last_page=error.pages
             ), error.status_code
-    if found.unmet_words:
-        # The talent observatory counts what nobody offers: the words, never who asked.
-        indicators.search_found_nothing(
-            db.session, list(found.unmet_words), indicators.year_of(now)
-        )
-        db.session.commit()
+    _search_found_nothing(found.unmet_words, now)
 
     def render():
         # Stored results were found for a valid query string: the form validates again.
@@ -67,10 +69,19 @@ def index():
         # Read again after rendering: stored only if nothing moved meanwhile.
         return html, 200, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)
 
-    if not cached.cacheable_visitor():
+    if not anonymous:
         return render()[0]
     figures = catalogue.seat_figures(db.session, list(found.ids), now)
-    return cached.conditional_page((key,), figures, render)
+    return cached.conditional_page(
+        (key,), figures, render, stamped_as=stamped_key, unmet_words=found.unmet_words
+    )
+
+
+def _search_found_nothing(unmet_words, now) -> None:
+    """The talent observatory counts what nobody offers: the words, never who asked."""
+    if unmet_words:
+        indicators.search_found_nothing(db.session, list(unmet_words), indicators.year_of(now))
+        db.session.commit()
 
 
 @bp.get("/template.<any(xlsx,csv):fmt>")

@@ -257,7 +257,8 @@ class OfferingSession(db.Model):
     offering_id: Mapped[int] = mapped_column(
         sa.ForeignKey("offering.id", ondelete="CASCADE"), index=True
     )
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed: the next session to start is part of a cached catalogue page's key.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Where this session differs from the offering's venue (e.g. a visit).
     venue: Mapped[str | None] = mapped_column(sa.String(200))
@@ -276,6 +277,23 @@ class CatalogueVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+SEAT_STAMP_SHARDS = 64
+
+
+class SeatStamp(db.Model):
+    """Counters of seat changes, one per shard of offerings: database triggers (migration
+    0012) bump the shard of every offering whose seats change and of every class session
+    whose pupils or capacity change, in that change's transaction. Their sum moves with every
+    seat taken or freed anywhere, so a cached page is found with one cheap statement; a rush
+    on one offering bumps one row under that offering's own lock, and offerings filling at
+    once mostly bump different rows."""
+
+    __tablename__ = "seat_stamp"
+
+    shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    changes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
 class SearchTerm(db.Model):

@@ -11,9 +11,16 @@ import pytest
 from app.extensions import cache, db
 from app.models import Offering, OfferingStatus
 from app.models.types import utcnow
-from app.services import enrolment, offerings
+from app.services import enrolment, offerings, schools
 from app.services.offerings import OfferingData, SessionRow
-from tests.factories import make_offering, make_user
+from tests.factories import (
+    class_details,
+    make_class_offering,
+    make_offering,
+    make_school,
+    make_teacher,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -91,7 +98,7 @@ def test_publish_edit_and_cancel_show_on_the_next_request(app, client, cached):
     assert "Cancelada" in page or "cancelada" in page
 
 
-def test_a_repeated_visit_costs_two_statements_and_a_browser_gets_a_304(
+def test_a_repeated_visit_costs_one_statement_and_a_browser_gets_a_304(
     app, client, cached, count_queries
 ):
     offering_id = published(app, capacity=5)
@@ -99,7 +106,7 @@ def test_a_repeated_visit_costs_two_statements_and_a_browser_gets_a_304(
     with count_queries() as queries:
         again, _ = html(client, "/es/offerings/")
     assert again.status_code == 200
-    assert len(queries) == 2  # the catalogue state, the seat figures of the page's offerings
+    assert len(queries) == 1  # the catalogue state, seat stamp included
     etag = again.headers["ETag"]
     assert etag == first.headers["ETag"]
     assert "no-cache" in again.headers["Cache-Control"]
@@ -149,3 +156,48 @@ def test_signed_in_visitors_are_never_served_a_shared_page(app, client, cached, 
     response, page = html(client, f"/es/offerings/{offering_id}")
     assert "ETag" not in response.headers
     assert "csrf_token" in page
+
+
+def test_a_seat_taken_elsewhere_costs_one_visit_a_second_statement_and_no_render(
+    app, client, cached, count_queries
+):
+    shown = published(app, capacity=5, title_es="Robótica")
+    elsewhere = published(app, capacity=5, title_es="Cocina")
+    url = "/es/offerings/?q=robotica"
+    first, _ = html(client, url)
+    take_seat(app, elsewhere)  # the stamp moves; nothing this page shows does
+    with count_queries() as queries:
+        moved, page = html(client, url)
+    # The state, then the page's own seat figures: the page is the one already rendered.
+    assert len(queries) == 2
+    assert moved.headers["ETag"] == first.headers["ETag"]
+    assert f"offering-{shown}-title" in page
+    with count_queries() as queries:
+        html(client, url)
+    assert len(queries) == 1  # filed under the new stamp
+    take_seat(app, shown)
+    _, page = html(client, url)
+    assert "Quedan 4 plazas" in page
+
+
+def test_a_class_seated_shows_on_the_next_list_request(app, client, cached):
+    with app.app_context():
+        offering = make_class_offering(db.session, capacity=30, sessions=1)
+        teacher = make_teacher(db.session, make_school(db.session))
+        db.session.commit()
+        offering_id, session_id, teacher_id = offering.id, offering.sessions[0].id, teacher.id
+    _, page = html(client, "/es/offerings/")
+    assert "30 plazas de alumnado libres" in page
+    html(client, "/es/offerings/")  # from the cache
+    with app.app_context():
+        schools.register_class(
+            db.session,
+            offering_id=offering_id,
+            teacher_id=teacher_id,
+            session_ids=[session_id],
+            details=class_details(pupils=20),
+            now=utcnow(),
+        )
+        db.session.commit()
+    _, page = html(client, "/es/offerings/")
+    assert "10 plazas de alumnado libres" in page

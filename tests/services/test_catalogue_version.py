@@ -7,11 +7,18 @@ import pytest
 
 from app.models import OfferingStatus
 from app.models.types import utcnow
-from app.services import enrolment, offerings
+from app.services import enrolment, offerings, schools
 from app.services.catalogue import catalogue_state
 from app.services.imports import import_offerings
 from app.services.offerings import OfferingData, SessionRow
-from tests.factories import make_offering, make_user
+from tests.factories import (
+    class_details,
+    make_class_offering,
+    make_offering,
+    make_school,
+    make_teacher,
+    make_user,
+)
 from tests.services.test_importer import csv_bytes, row
 
 
@@ -82,3 +89,58 @@ def test_an_enrolment_does_not_touch_the_version(session):
     assert after.version == before.version
     # ...but filling it up changes the set of full offerings, which keys cached results.
     assert after.full == (before.full[0] + 1, before.full[1] + offering.id)
+
+
+def test_every_seat_taken_or_freed_moves_the_seat_stamp_and_nothing_else_does(session):
+    offering = make_offering(session, capacity=1)
+    other = make_offering(session, capacity=5)
+    session.flush()
+    stamps = [catalogue_state(session, utcnow()).seats]
+    first = enrolment.enrol(
+        session, offering_id=offering.id, user_id=make_user(session).id, now=utcnow()
+    )
+    stamps.append(catalogue_state(session, utcnow()).seats)
+    # Full: the next person waits, and no seat moves.
+    enrolment.enrol(session, offering_id=offering.id, user_id=make_user(session).id, now=utcnow())
+    stamps.append(catalogue_state(session, utcnow()).seats)
+    # Freed and taken again by the first on the waiting list: two moves.
+    enrolment.cancel_enrolment(session, enrolment_id=first.id, user_id=first.user_id, now=utcnow())
+    stamps.append(catalogue_state(session, utcnow()).seats)
+    enrolment.enrol(session, offering_id=other.id, user_id=make_user(session).id, now=utcnow())
+    stamps.append(catalogue_state(session, utcnow()).seats)
+    assert stamps[1] > stamps[0]
+    assert stamps[2] == stamps[1]
+    assert stamps[3] > stamps[2]
+    assert stamps[4] > stamps[3]
+
+
+def test_a_class_taking_or_leaving_its_seats_moves_the_seat_stamp(session):
+    offering = make_class_offering(session, capacity=30, sessions=2)
+    school = make_school(session)
+    teacher = make_teacher(session, school)
+    session.flush()
+    before = catalogue_state(session, utcnow())
+    assert before.next_session == min(s.starts_at for s in offering.sessions)
+    registration = schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=teacher.id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(),
+        now=utcnow(),
+    )
+    taken = catalogue_state(session, utcnow())
+    assert taken.seats > before.seats
+    assert taken.page_key != before.page_key
+    assert taken.key == before.key  # the results lists do not depend on one class's pupils
+    schools.end_class(session, registration, actor_id=teacher.id, now=utcnow())
+    assert catalogue_state(session, utcnow()).seats > taken.seats
+
+
+def test_a_rolled_back_seat_leaves_the_stamp_as_it_was(session):
+    offering = make_offering(session, capacity=3)
+    session.commit()
+    before = catalogue_state(session, utcnow()).seats
+    enrolment.enrol(session, offering_id=offering.id, user_id=make_user(session).id, now=utcnow())
+    session.rollback()
+    assert catalogue_state(session, utcnow()).seats == before

@@ -3,12 +3,15 @@
 - The catalogue version: bumped in the transaction of every offer-side change (the
   offerings service's ``record_offering``, which publish, edit, sessions, cancel, archive,
   duplicate and the import all go through; organisation and class-rule edits too).
-- Seats, which change under each offering's own row lock on every enrolment: no global row
-  counts them (a region-wide rush would queue on it). A results list is keyed by the set
-  of full offerings (what moves an offering in the order and out of "available"), read
-  from a small partial index; a rendered page by the seat figures of its own offerings.
+- Seats, which change under each offering's own row lock on every enrolment. A results
+  list is keyed by the set of full offerings (what moves an offering in the order and out
+  of "available"), read from a small partial index. A rendered page is found by the seat
+  stamp (the sum of the ``seat_stamp`` counters that triggers bump with every seat change,
+  sharded by offering so no single row counts a region-wide rush) and, when the stamp has
+  moved since, by the seat figures of its own offerings.
 - Time: the next moment any offering opens, closes, starts or ends, so cached results
-  move state on time (indexed mins).
+  move state on time, and the next session to start, which ends a class session's seats
+  (indexed mins).
 
 Every part comes from the database, so workers and hosts sharing one PostgreSQL agree on
 every key and nothing kept in a process can go stale.
@@ -59,11 +62,20 @@ class CatalogueState:
     version: int
     full: tuple[int, int]  # how many published offerings are full, and the sum of their ids
     next_boundary: datetime | None
+    seats: int = 0  # the seat stamp: moves with every seat taken or freed anywhere
+    next_session: datetime | None = None  # the next session to start
 
     @property
     def key(self) -> str:
+        """What a results list depends on."""
         boundary = self.next_boundary.isoformat() if self.next_boundary else "-"
         return f"v{self.version}:f{self.full[0]}.{self.full[1]}:t{boundary}"
+
+    @property
+    def page_key(self) -> str:
+        """What every rendered page of a results list depends on, seats included."""
+        session = self.next_session.isoformat() if self.next_session else "-"
+        return f"{self.key}:s{self.seats}:n{session}"
 
 
 # Plain SQL, built once: this runs on every catalogue request, so it skips building and
@@ -83,7 +95,9 @@ def _state_statement(full_from: str):
             " (SELECT min(enrolment_closes) FROM offering WHERE enrolment_closes > :now)"
             "  AS enrolment_closes,"
             " (SELECT min(starts_at) FROM offering WHERE starts_at > :now) AS starts_at,"
-            " (SELECT min(ends_at) FROM offering WHERE ends_at > :now) AS ends_at"
+            " (SELECT min(ends_at) FROM offering WHERE ends_at > :now) AS ends_at,"
+            " (SELECT coalesce(sum(changes), 0) FROM seat_stamp) AS seats,"
+            " (SELECT min(starts_at) FROM session WHERE starts_at > :now) AS next_session"
         )
         .bindparams(bindparam("now", type_=UTCDateTime()))
         .columns(
@@ -91,6 +105,8 @@ def _state_statement(full_from: str):
             column("full_count", BigInteger()),
             column("full_sum", BigInteger()),
             *(column(name, UTCDateTime()) for name in BOUNDARIES),
+            column("seats", BigInteger()),
+            column("next_session", UTCDateTime()),
         )
     )
 
@@ -120,12 +136,18 @@ _SEATS = (
 
 
 def catalogue_state(session: Session, now: datetime) -> CatalogueState:
-    """The key of every cached results list at ``now``: one statement of index lookups."""
+    """The key of every cached results list and page at ``now``: one statement of index
+    lookups (and the sum of the seat stamp's few rows)."""
     statement = _STATE.get(session.get_bind().dialect.name, _STATE["postgresql"])
-    version, full_count, full_sum, *boundaries = session.execute(statement, {"now": now}).one()
+    row = session.execute(statement, {"now": now}).one()
+    version, full_count, full_sum, *boundaries, seats, next_session = row
     upcoming = [moment for moment in boundaries if moment is not None]
     return CatalogueState(
-        int(version), (int(full_count), int(full_sum)), min(upcoming, default=None)
+        int(version),
+        (int(full_count), int(full_sum)),
+        min(upcoming, default=None),
+        int(seats),
+        next_session,
     )
 
 
