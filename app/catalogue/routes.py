@@ -4,7 +4,7 @@ from decimal import Decimal
 from flask import current_app, render_template, request, send_file
 from flask_login import current_user
 
-from app.catalogue import bp, cached
+from app.catalogue import bp, cached, misses
 from app.catalogue.calendar import calendar_download
 from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
@@ -78,10 +78,10 @@ def index():
 
 
 def _search_found_nothing(unmet_words, now) -> None:
-    """The talent observatory counts what nobody offers: the words, never who asked."""
+    """The talent observatory counts what nobody offers: the words, never who asked (in
+    batches: no write per request)."""
     if unmet_words:
-        indicators.search_found_nothing(db.session, list(unmet_words), indicators.year_of(now))
-        db.session.commit()
+        misses.count(tuple(unmet_words), indicators.year_of(now))
 
 
 @bp.get("/template.<any(xlsx,csv):fmt>")
