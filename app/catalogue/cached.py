@@ -185,6 +185,7 @@ class Stamped:
     etag: str
     html: str
     unmet_words: tuple[str, ...] = ()
+    mimetype: str = "text/html"
 
 
 def stamped_key(state, per_page: int) -> str:
@@ -198,43 +199,54 @@ def stamped_page(key: str) -> Stamped | None:
 
 
 def stamped_response(stamped: Stamped):
-    return _respond(stamped.etag, stamped.html)
+    return _respond(stamped.etag, stamped.html, stamped.mimetype)
 
 
-def conditional_page(key_parts: tuple, figures, render, *, stamped_as=None, unmet_words=()):
-    """An anonymous page: 304 if the browser has it, else from the cache, else rendered.
+def conditional_page(
+    key_parts: tuple,
+    figures,
+    render,
+    *,
+    stamped_as=None,
+    unmet_words=(),
+    mimetype: str = "text/html",
+):
+    """An anonymous page (or open data, ``mimetype``): 304 if the browser has it, else from
+    the cache, else rendered.
 
-    ``render()`` returns (html, status, the figures the page was rendered from); the page is
+    ``render()`` returns (body, status, the figures the page was rendered from); the page is
     stored only if those are ``figures``, the ones it is keyed by, and then also under the
     seat stamp's key ``stamped_as`` (read before ``figures``, so the page is no older than
     the stamp)."""
     key = _key("page", request.full_path, *key_parts, figures)
     etag = key.replace(":", "-")
     if etag in request.if_none_match:
-        return _respond(etag, None)
-    html = cache.get(key)
-    if html is None:
-        html, status, rendered_from = render()
+        return _respond(etag, None, mimetype)
+    body = cache.get(key)
+    if body is None:
+        body, status, rendered_from = render()
         if status != 200:
-            return html, status
+            return body, status
         if rendered_from != figures:
             # Seats moved while it rendered: newer than its key, so neither stored nor tagged.
-            return _respond(None, html)
-        cache.set(key, html)
+            return _respond(None, body, mimetype)
+        cache.set(key, body)
     if stamped_as is not None:
-        cache.set(stamped_as, Stamped(etag, html, tuple(unmet_words)))
-    return _respond(etag, html)
+        cache.set(stamped_as, Stamped(etag, body, tuple(unmet_words), mimetype))
+    return _respond(etag, body, mimetype)
 
 
-def _respond(etag: str | None, html: str | None):
-    """The page, or a 304 if the browser has it (``html`` None: it has)."""
-    if html is None or (etag is not None and etag in request.if_none_match):
+def _respond(etag: str | None, body: str | None, mimetype: str):
+    """The page, or a 304 if the browser has it (``body`` None: it has)."""
+    if body is None or (etag is not None and etag in request.if_none_match):
         response = make_response("", 304)
     else:
-        response = make_response(html)
+        response = make_response(body)
+        response.mimetype = mimetype
     if etag is not None:
         response.set_etag(etag)
     # Every visit asks again (If-None-Match): a seat taken shows on the next request.
     response.cache_control.no_cache = True
-    response.vary.add("Cookie")
+    if mimetype == "text/html":
+        response.vary.add("Cookie")  # what a signed-in visitor sees is never from here
     return response

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.extensions import cache, db
+from app.extensions import db
 from app.models import Offering, OfferingStatus
 from app.models.types import utcnow
 from app.services import enrolment, offerings, schools
@@ -21,14 +21,6 @@ from tests.factories import (
     make_teacher,
     make_user,
 )
-
-
-@pytest.fixture
-def cached(app, tmp_path):
-    """The app with its production cache (on disk), back to none afterwards."""
-    cache.init_app(app, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path)})
-    yield cache
-    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
 
 
 def published(app, **fields) -> int:

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.catalogue import misses
-from app.extensions import cache, db
+from app.extensions import db
 from app.models import SearchMiss
 from app.models.types import utcnow
 from app.services import indicators
@@ -14,9 +14,8 @@ from tests.factories import make_offering
 
 
 @pytest.fixture
-def batched(app, tmp_path):
+def batched(app, cached):
     """Batches of three, no time limit, the production cache: then back as the tests run."""
-    cache.init_app(app, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path)})
     settings = {"SEARCH_MISS_BATCH": 3, "SEARCH_MISS_SECONDS": 3600}
     before = {name: app.config[name] for name in settings}
     app.config.update(settings)
@@ -24,7 +23,6 @@ def batched(app, tmp_path):
     yield
     misses.flush()
     app.config.update(before)
-    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
 
 
 def counted(app) -> dict[str, int]:
