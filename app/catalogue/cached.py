@@ -1,6 +1,6 @@
 """The catalogue's caches: results per catalogue state, pages per seat figures.
 
-Two levels, both in Flask-Caching (CACHE_TYPE: on disk by default, Redis to share hosts):
+Four levels, all in Flask-Caching (CACHE_TYPE: on disk by default, Redis to share hosts):
 
 1. A results list (ids, total, facet counts, the search as interpreted) keyed by the
    catalogue state (version, full offerings, next state change: one statement) and the
@@ -8,11 +8,13 @@ Two levels, both in Flask-Caching (CACHE_TYPE: on disk by default, Redis to shar
 2. For anonymous visitors, the rendered page keyed by that key, the language and the seat
    figures of the page's own offerings (one indexed query), answered with an ETag, so a
    browser that asks again gets a 304 without a page being rendered.
-3. The same page (with its ETag) under the seat stamp too, the sum of counters that move
-   with every seat taken or freed anywhere (read with the state): a repeated visit costs the
-   state's one statement and one cache read, whatever the size of the offer. Once a seat
-   has moved somewhere, the next visit finds the page through level 2 and files it under
-   the new stamp.
+3. For everyone, the page's main part (search, filters, results: nothing personal), keyed
+   as the page is; a signed-in visitor's page is their own header around it.
+4. The same page (with its ETag) and main part under the seat stamp too, the sum of
+   counters that move with every seat taken or freed anywhere (read with the state): a
+   repeated visit costs the state's one statement and one cache read, whatever the size of
+   the offer. Once a seat has moved somewhere, the next visit finds the page through level
+   2 and files it under the new stamp.
 
 A page is stored only if the figures it was keyed by are still the figures after it was
 rendered, so a seat taken meanwhile never leaves a page under a key it does not match.
@@ -186,12 +188,15 @@ class Stamped:
     html: str
     unmet_words: tuple[str, ...] = ()
     mimetype: str = "text/html"
+    # Which page of how many: a main part's page title says it.
+    page: int = 1
+    pages: int = 1
 
 
-def stamped_key(state, per_page: int) -> str:
-    """This request's list page in this catalogue state, seats included (``state.page_key``):
-    every key part was read by the state's one statement."""
-    return _key("stamped", request.full_path, state.page_key, per_page)
+def stamped_key(state, per_page: int, part: str = "page") -> str:
+    """This request's list page (or its main ``part``) in this catalogue state, seats
+    included (``state.page_key``): every key part was read by the state's one statement."""
+    return _key("stamped", part, request.full_path, state.page_key, per_page)
 
 
 def stamped_page(key: str) -> Stamped | None:
@@ -200,6 +205,21 @@ def stamped_page(key: str) -> Stamped | None:
 
 def stamped_response(stamped: Stamped):
     return _respond(stamped.etag, stamped.html, stamped.mimetype)
+
+
+def shared_part(key_parts: tuple, figures, render, *, stamped_as: str, found: Found):
+    """(html, the figures it shows) of a page's part that every visitor sees alike, from the
+    cache or ``render()`` (html, the figures read once rendered), stored as a page is: only
+    if rendered from ``figures``, and then under the seat stamp's key ``stamped_as`` too."""
+    key = _key("part", request.full_path, *key_parts, figures)
+    html = cache.get(key)
+    if html is None:
+        html, rendered_from = render()
+        if rendered_from != figures:
+            return html, rendered_from
+        cache.set(key, html)
+    cache.set(stamped_as, Stamped("", html, found.unmet_words, page=found.page, pages=found.pages))
+    return html, figures
 
 
 def conditional_page(

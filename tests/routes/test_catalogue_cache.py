@@ -13,6 +13,7 @@ from app.models import Offering, OfferingStatus
 from app.models.types import utcnow
 from app.services import enrolment, offerings, schools
 from app.services.offerings import OfferingData, SessionRow
+from tests.conftest import AuthActions, csrf_token
 from tests.factories import (
     class_details,
     make_class_offering,
@@ -193,3 +194,34 @@ def test_a_class_seated_shows_on_the_next_list_request(app, client, cached):
         db.session.commit()
     _, page = html(client, "/es/offerings/")
     assert "10 plazas de alumnado libres" in page
+
+
+def test_signed_in_visitors_share_the_main_part_never_each_others_header(
+    app, cached, count_queries
+):
+    offering_id = published(app, capacity=5)
+    with app.app_context():
+        for email in ("ana@example.org", "bea@example.org"):
+            make_user(db.session, email=email)
+        db.session.commit()
+    ana, bea = app.test_client(), app.test_client()
+    for client, email in ((ana, "ana@example.org"), (bea, "bea@example.org")):
+        AuthActions(client).login(email)
+        html(client, "/es/offerings/")  # with the welcome message: that visit is their own
+    _, first = html(ana, "/es/offerings/")
+    with count_queries() as queries:
+        _, again = html(ana, "/es/offerings/")
+    assert len(queries) == 2  # the catalogue state and the visitor's own account
+    assert "seat_stamp" in queries[0] and "user_account" in queries[1]
+    assert again == first
+    _, other = html(bea, "/es/offerings/")
+    assert csrf_token(other) != csrf_token(first)
+    assert csrf_token(first) not in other
+    anonymous = app.test_client()
+    _, shared = html(anonymous, "/es/offerings/")
+    assert "Quedan 5 plazas" in shared
+    assert csrf_token(first) not in shared and "csrf_token" not in shared
+    take_seat(app, offering_id)
+    for client in (ana, bea, anonymous):
+        _, page = html(client, "/es/offerings/")
+        assert "Quedan 4 plazas" in page
