@@ -276,6 +276,7 @@ def queries(count: int, offerings: int, rng: random.Random) -> dict[str, list[st
         "search": [f"/es/offerings/?q={quote(text)}" for text in sorted(searches)],
         "filtered": [f"/es/offerings/?{query}" for query in sorted(filtered)],
         "detail": [f"/es/offerings/{number}" for number in ids],
+        "api": [f"/api/v1/offerings?{query}" for query in sorted(filtered)],
     }
 
 
