@@ -225,3 +225,20 @@ def test_signed_in_visitors_share_the_main_part_never_each_others_header(
     for client in (ana, bea, anonymous):
         _, page = html(client, "/es/offerings/")
         assert "Quedan 4 plazas" in page
+
+
+def test_a_signed_in_visitors_offering_page_loads_what_it_shows_with_the_offering(
+    app, client, auth, count_queries
+):
+    offering_id = published(app, sessions=3)
+    with app.app_context():
+        make_user(db.session, email="ana@example.org")
+        db.session.commit()
+    auth.login("ana@example.org")
+    html(client, f"/es/offerings/{offering_id}")
+    with count_queries() as queries:
+        response, _ = html(client, f"/es/offerings/{offering_id}")
+    assert response.status_code == 200
+    # Their account; the offering with its programme, municipality and provider; its
+    # sessions, audiences and languages (one statement each); their own place in it.
+    assert len(queries) == 6
