@@ -37,7 +37,7 @@ SQLITE_TRIGGERS = {
 }
 
 POSTGRES_FUNCTION = """
-CREATE FUNCTION seat_stamp_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION seat_stamp_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     key bigint;
 BEGIN
