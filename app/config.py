@@ -107,6 +107,10 @@ class Config:
 
     BOOTSTRAP_SERVE_LOCAL = True
     CATALOGUE_PAGE_SIZE = 12
+    # Searches that found nothing are counted in each worker and written (added up) once this
+    # many have gathered or this many seconds have passed, and when the worker exits.
+    SEARCH_MISS_BATCH = _int("SEARCH_MISS_BATCH", 100)
+    SEARCH_MISS_SECONDS = _int("SEARCH_MISS_SECONDS", 30)
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 100
 
@@ -247,6 +251,8 @@ class TestConfig(Config):
     CACHE_NO_NULL_WARNING = True
     # Never the SMTP server of a developer's environment; tests point MAIL_FOLDER at tmp.
     MAIL_BACKEND = "folder"
+    # Each search that found nothing written at once (tests of batching set their own).
+    SEARCH_MISS_BATCH = 1
 
 
 # Tests see the operator details they set themselves, never the demo ones nor a developer's.

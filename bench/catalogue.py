@@ -229,9 +229,10 @@ def prepare(database_url: str, offerings: int) -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         else:
-            db.drop_all()
+            # Everything, triggers' functions included, as a new database would be.
             with db.engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                connection.exec_driver_sql("CREATE SCHEMA public")
         upgrade()
         started = time.perf_counter()
         seed(offerings)
@@ -276,6 +277,7 @@ def queries(count: int, offerings: int, rng: random.Random) -> dict[str, list[st
         "search": [f"/es/offerings/?q={quote(text)}" for text in sorted(searches)],
         "filtered": [f"/es/offerings/?{query}" for query in sorted(filtered)],
         "detail": [f"/es/offerings/{number}" for number in ids],
+        "api": [f"/api/v1/offerings?{query}" for query in sorted(filtered)],
     }
 
 

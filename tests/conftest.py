@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.config import TestConfig
-from app.extensions import db, limiter
+from app.extensions import cache, db, limiter
 from app.services.reference import ensure_reference_data
 from tests.factories import DEFAULT_PASSWORD
 
@@ -186,3 +186,11 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", record)
 
     return counter
+
+
+@pytest.fixture
+def cached(app, tmp_path):
+    """The app with its production cache (on disk), back to none afterwards."""
+    cache.init_app(app, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path)})
+    yield cache
+    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})

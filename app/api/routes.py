@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.serializers import offering_to_json, organisation_to_json
+from app.catalogue import cached
 from app.catalogue.forms import CatalogueFilterForm
 from app.errors import api_error
 from app.extensions import db
@@ -13,6 +14,8 @@ from app.impact.routes import public_figures, requested_year
 from app.models.types import utcnow
 from app.services import catalogue, indicators, organisations, schools
 from app.services.errors import DomainError
+
+JSON = "application/json"
 
 
 @bp.before_request
@@ -33,20 +36,25 @@ def open_data_headers(response):
 
 @bp.get("/offerings/<int:offering_id>")
 def offering(offering_id):
-    found = catalogue.get_public(db.session, offering_id)
+    """One offering, cached as its public page is (by its own state, with an ETag)."""
     now = utcnow()
-    left = schools.places_left(db.session, [found], now)
-    return jsonify(offering_to_json(found, now, left[found.id]))
+    figures = catalogue.offering_state(db.session, offering_id, now)
+    if figures is None:
+        catalogue.get_public(db.session, offering_id)  # raises NotFound
+
+    def render():
+        found = catalogue.get_public(db.session, offering_id)
+        left = schools.places_left(db.session, [found], now)
+        body = current_app.json.dumps(offering_to_json(found, now, left[found.id]))
+        return body, 200, catalogue.offering_state(db.session, offering_id, now)
+
+    return cached.conditional_page(("api", offering_id), figures, render, mimetype=JSON)
 
 
 @bp.get("/offerings")
 def offering_list():
-    """The catalogue's search with the catalogue's parameters, one page of offerings."""
-    options = catalogue.filter_options(db.session)
-    form = CatalogueFilterForm.from_args(request.args, options)
-    if not form.validate():
-        field = next(field for field in form if field.errors)
-        return _invalid_parameter(field.name, field.errors[0])
+    """The catalogue's search with the catalogue's parameters, one page of offerings, cached
+    as the catalogue's pages are: a repeated request costs the catalogue state's statement."""
     per_page = _per_page()
     if per_page is None:
         maximum = current_app.config["API_MAX_PAGE_SIZE"]
@@ -54,24 +62,49 @@ def offering_list():
             "per_page", _("Use a whole number from 1 to %(max)d.", max=maximum)
         )
     now = utcnow()
-    try:
-        result = catalogue.search_catalogue(
-            db.session,
-            form.filters(),
-            now=now,
-            options=options,
-            page=form.page_number,
-            per_page=per_page,
+    state = catalogue.catalogue_state(db.session, now)
+    stamped_key = cached.stamped_key(state, per_page)
+    stamped = cached.stamped_page(stamped_key)
+    if stamped is not None:
+        return cached.stamped_response(stamped)
+    key = cached.results_key(state, per_page)
+    found, result = cached.stored_results(key), None
+    if found is None:
+        options = cached.filter_options(state)
+        form = CatalogueFilterForm.from_args(request.args, options)
+        if not form.validate():
+            field = next(field for field in form if field.errors)
+            return _invalid_parameter(field.name, field.errors[0])
+        try:
+            found, result = cached.search(
+                key,
+                state,
+                form.filters(),
+                now=now,
+                options=options,
+                page=form.page_number,
+                per_page=per_page,
+            )
+        except catalogue.PageOutOfRange as error:
+            return _invalid_parameter("page", error.message)
+
+    def render():
+        shown = result or found.result()
+        left = schools.places_left(db.session, shown.items, now)
+        body = current_app.json.dumps(
+            {
+                "items": [offering_to_json(item, now, left[item.id]) for item in shown.items],
+                "total": shown.total,
+                "page": shown.page,
+                "pages": shown.pages,
+                "per_page": shown.per_page,
+            }
         )
-    except catalogue.PageOutOfRange as error:
-        return _invalid_parameter("page", error.message)
-    left = schools.places_left(db.session, result.items, now)
-    return jsonify(
-        items=[offering_to_json(item, now, left[item.id]) for item in result.items],
-        total=result.total,
-        page=result.page,
-        pages=result.pages,
-        per_page=result.per_page,
+        return body, 200, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)
+
+    figures = catalogue.seat_figures(db.session, list(found.ids), now)
+    return cached.conditional_page(
+        ("api", key), figures, render, stamped_as=stamped_key, mimetype=JSON
     )
 
 

@@ -1,6 +1,6 @@
 """The catalogue's caches: results per catalogue state, pages per seat figures.
 
-Two levels, both in Flask-Caching (CACHE_TYPE: on disk by default, Redis to share hosts):
+Four levels, all in Flask-Caching (CACHE_TYPE: on disk by default, Redis to share hosts):
 
 1. A results list (ids, total, facet counts, the search as interpreted) keyed by the
    catalogue state (version, full offerings, next state change: one statement) and the
@@ -8,6 +8,13 @@ Two levels, both in Flask-Caching (CACHE_TYPE: on disk by default, Redis to shar
 2. For anonymous visitors, the rendered page keyed by that key, the language and the seat
    figures of the page's own offerings (one indexed query), answered with an ETag, so a
    browser that asks again gets a 304 without a page being rendered.
+3. For everyone, the page's main part (search, filters, results: nothing personal), keyed
+   as the page is; a signed-in visitor's page is their own header around it.
+4. The same page (with its ETag) and main part under the seat stamp too, the sum of
+   counters that move with every seat taken or freed anywhere (read with the state): a
+   repeated visit costs the state's one statement and one cache read, whatever the size of
+   the offer. Once a seat has moved somewhere, the next visit finds the page through level
+   2 and files it under the new stamp.
 
 A page is stored only if the figures it was keyed by are still the figures after it was
 rendered, so a seat taken meanwhile never leaves a page under a key it does not match.
@@ -172,26 +179,94 @@ def search(key: str, state, filters, *, now, options, page: int, per_page: int):
     return found, result
 
 
-def conditional_page(key_parts: tuple, figures, render):
-    """An anonymous page: 304 if the browser has it, else from the cache, else rendered.
+@dataclass(frozen=True)
+class Stamped:
+    """A list page filed under the seat stamp: what a repeated visit needs, and nothing
+    to read from the database."""
 
-    ``render()`` returns (html, status, the figures the page was rendered from); the page is
-    stored only if those are ``figures``, the ones it is keyed by."""
+    etag: str
+    html: str
+    unmet_words: tuple[str, ...] = ()
+    mimetype: str = "text/html"
+    # Which page of how many: a main part's page title says it.
+    page: int = 1
+    pages: int = 1
+
+
+def stamped_key(state, per_page: int, part: str = "page") -> str:
+    """This request's list page (or its main ``part``) in this catalogue state, seats
+    included (``state.page_key``): every key part was read by the state's one statement."""
+    return _key("stamped", part, request.full_path, state.page_key, per_page)
+
+
+def stamped_page(key: str) -> Stamped | None:
+    return cache.get(key)
+
+
+def stamped_response(stamped: Stamped):
+    return _respond(stamped.etag, stamped.html, stamped.mimetype)
+
+
+def shared_part(key_parts: tuple, figures, render, *, stamped_as: str, found: Found):
+    """(html, the figures it shows) of a page's part that every visitor sees alike, from the
+    cache or ``render()`` (html, the figures read once rendered), stored as a page is: only
+    if rendered from ``figures``, and then under the seat stamp's key ``stamped_as`` too."""
+    key = _key("part", request.full_path, *key_parts, figures)
+    html = cache.get(key)
+    if html is None:
+        html, rendered_from = render()
+        if rendered_from != figures:
+            return html, rendered_from
+        cache.set(key, html)
+    cache.set(stamped_as, Stamped("", html, found.unmet_words, page=found.page, pages=found.pages))
+    return html, figures
+
+
+def conditional_page(
+    key_parts: tuple,
+    figures,
+    render,
+    *,
+    stamped_as=None,
+    unmet_words=(),
+    mimetype: str = "text/html",
+):
+    """An anonymous page (or open data, ``mimetype``): 304 if the browser has it, else from
+    the cache, else rendered.
+
+    ``render()`` returns (body, status, the figures the page was rendered from); the page is
+    stored only if those are ``figures``, the ones it is keyed by, and then also under the
+    seat stamp's key ``stamped_as`` (read before ``figures``, so the page is no older than
+    the stamp)."""
     key = _key("page", request.full_path, *key_parts, figures)
     etag = key.replace(":", "-")
     if etag in request.if_none_match:
+        return _respond(etag, None, mimetype)
+    body = cache.get(key)
+    if body is None:
+        body, status, rendered_from = render()
+        if status != 200:
+            return body, status
+        if rendered_from != figures:
+            # Seats moved while it rendered: newer than its key, so neither stored nor tagged.
+            return _respond(None, body, mimetype)
+        cache.set(key, body)
+    if stamped_as is not None:
+        cache.set(stamped_as, Stamped(etag, body, tuple(unmet_words), mimetype))
+    return _respond(etag, body, mimetype)
+
+
+def _respond(etag: str | None, body: str | None, mimetype: str):
+    """The page, or a 304 if the browser has it (``body`` None: it has)."""
+    if body is None or (etag is not None and etag in request.if_none_match):
         response = make_response("", 304)
     else:
-        html = cache.get(key)
-        if html is None:
-            html, status, rendered_from = render()
-            if status != 200:
-                return html, status
-            if rendered_from == figures:
-                cache.set(key, html)
-        response = make_response(html)
-    response.set_etag(etag)
+        response = make_response(body)
+        response.mimetype = mimetype
+    if etag is not None:
+        response.set_etag(etag)
     # Every visit asks again (If-None-Match): a seat taken shows on the next request.
     response.cache_control.no_cache = True
-    response.vary.add("Cookie")
+    if mimetype == "text/html":
+        response.vary.add("Cookie")  # what a signed-in visitor sees is never from here
     return response

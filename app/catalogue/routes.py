@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from flask import current_app, render_template, request, send_file
 from flask_login import current_user
+from markupsafe import Markup
 
-from app.catalogue import bp, cached
+from app.catalogue import bp, cached, misses
 from app.catalogue.calendar import calendar_download
 from app.catalogue.forms import CatalogueFilterForm
 from app.extensions import db
@@ -22,6 +23,15 @@ def index():
     now = utcnow()
     state = catalogue.catalogue_state(db.session, now)
     per_page = current_app.config["CATALOGUE_PAGE_SIZE"]
+    # Anonymous visitors share whole pages; signed-in ones the page's main part, around
+    # which their own header is rendered.
+    anonymous = cached.cacheable_visitor()
+    stamped_key = cached.stamped_key(state, per_page, "page" if anonymous else "main")
+    stamped = cached.stamped_page(stamped_key)
+    if stamped is not None:
+        # Nothing has moved since it was filed: no further statement for the catalogue.
+        _search_found_nothing(stamped.unmet_words, now)
+        return cached.stamped_response(stamped) if anonymous else _page(stamped.html, stamped)
     key = cached.results_key(state, per_page)
     found, result, form = cached.stored_results(key), None, None
     if found is None:
@@ -43,14 +53,9 @@ def index():
             return render_template(
                 "catalogue/index.html", form=form, result=None, last_page=error.pages
             ), error.status_code
-    if found.unmet_words:
-        # The talent observatory counts what nobody offers: the words, never who asked.
-        indicators.search_found_nothing(
-            db.session, list(found.unmet_words), indicators.year_of(now)
-        )
-        db.session.commit()
+    _search_found_nothing(found.unmet_words, now)
 
-    def render():
+    def render_main():
         # Stored results were found for a valid query string: the form validates again.
         shown_form = form or CatalogueFilterForm.from_args(
             request.args, cached.filter_options(state)
@@ -58,19 +63,41 @@ def index():
         shown_form.validate()
         shown = result or found.result()
         html = render_template(
-            "catalogue/index.html",
+            "catalogue/_main.html",
             form=shown_form,
             result=shown,
             now=now,
             places_left=schools.places_left(db.session, shown.items, now),
         )
         # Read again after rendering: stored only if nothing moved meanwhile.
-        return html, 200, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)
+        return html, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)
 
-    if not cached.cacheable_visitor():
-        return render()[0]
     figures = catalogue.seat_figures(db.session, list(found.ids), now)
-    return cached.conditional_page((key,), figures, render)
+    main_key = cached.stamped_key(state, per_page, "main")
+
+    def render():
+        main, rendered_from = cached.shared_part(
+            (key,), figures, render_main, stamped_as=main_key, found=found
+        )
+        return _page(main, found), 200, rendered_from
+
+    if not anonymous:
+        return render()[0]
+    return cached.conditional_page(
+        (key,), figures, render, stamped_as=stamped_key, unmet_words=found.unmet_words
+    )
+
+
+def _page(main: str, at):
+    """The catalogue page around its shared main part (``at``: its page and pages)."""
+    return render_template("catalogue/index.html", main=Markup(main), result=at)  # noqa: S704
+
+
+def _search_found_nothing(unmet_words, now) -> None:
+    """The talent observatory counts what nobody offers: the words, never who asked (in
+    batches: no write per request)."""
+    if unmet_words:
+        misses.count(tuple(unmet_words), indicators.year_of(now))
 
 
 @bp.get("/template.<any(xlsx,csv):fmt>")

@@ -26,6 +26,7 @@ from app.models.catalogue import (
     Organisation,
     Programme,
     SearchTerm,
+    SeatStamp,
 )
 from app.models.enrolment import Enrolment, EnrolmentEvent
 from app.models.enums import (
@@ -143,6 +144,7 @@ __all__ = [
     "SchoolProposal",
     "SearchMiss",
     "SearchTerm",
+    "SeatStamp",
     "Stage",
     "User",
     "utcnow",

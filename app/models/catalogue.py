@@ -285,6 +285,23 @@ class CatalogueVersion(db.Model):
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
+SEAT_STAMP_SHARDS = 64
+
+
+class SeatStamp(db.Model):
+    """Counters of seat changes, one per shard of offerings: database triggers (migration
+    0012) bump the shard of every offering whose seats change and of every class session
+    whose pupils or capacity change, in that change's transaction. Their sum moves with every
+    seat taken or freed anywhere, so a cached page is found with one cheap statement; a rush
+    on one offering bumps one row under that offering's own lock, and offerings filling at
+    once mostly bump different rows."""
+
+    __tablename__ = "seat_stamp"
+
+    shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    changes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 class SearchTerm(db.Model):
     """Inverted index: accent-folded, stemmed terms of an offering, weighted by field."""
 

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from app.extensions import cache, db
+from app.extensions import db
 from app.models import Offering, OfferingStatus
 from app.models.types import utcnow
 from app.services import enrolment, offerings, schools
 from app.services.offerings import OfferingData, SessionRow
+from tests.conftest import AuthActions, csrf_token
 from tests.factories import (
     class_details,
     make_class_offering,
@@ -21,14 +22,6 @@ from tests.factories import (
     make_teacher,
     make_user,
 )
-
-
-@pytest.fixture
-def cached(app, tmp_path):
-    """The app with its production cache (on disk), back to none afterwards."""
-    cache.init_app(app, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path)})
-    yield cache
-    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
 
 
 def published(app, **fields) -> int:
@@ -125,7 +118,7 @@ def test_publish_edit_and_cancel_show_on_the_next_request(app, client, cached):
     assert "Cancelada" in page or "cancelada" in page
 
 
-def test_a_repeated_visit_costs_two_statements_and_a_browser_gets_a_304(
+def test_a_repeated_visit_costs_one_statement_and_a_browser_gets_a_304(
     app, client, cached, count_queries
 ):
     offering_id = published(app, capacity=5)
@@ -133,7 +126,7 @@ def test_a_repeated_visit_costs_two_statements_and_a_browser_gets_a_304(
     with count_queries() as queries:
         again, _ = html(client, "/es/offerings/")
     assert again.status_code == 200
-    assert len(queries) == 2  # the catalogue state, the seat figures of the page's offerings
+    assert len(queries) == 1  # the catalogue state, seat stamp included
     etag = again.headers["ETag"]
     assert etag == first.headers["ETag"]
     assert "no-cache" in again.headers["Cache-Control"]
@@ -183,3 +176,96 @@ def test_signed_in_visitors_are_never_served_a_shared_page(app, client, cached, 
     response, page = html(client, f"/es/offerings/{offering_id}")
     assert "ETag" not in response.headers
     assert "csrf_token" in page
+
+
+def test_a_seat_taken_elsewhere_costs_one_visit_a_second_statement_and_no_render(
+    app, client, cached, count_queries
+):
+    shown = published(app, capacity=5, title_es="Robótica")
+    elsewhere = published(app, capacity=5, title_es="Cocina")
+    url = "/es/offerings/?q=robotica"
+    first, _ = html(client, url)
+    take_seat(app, elsewhere)  # the stamp moves; nothing this page shows does
+    with count_queries() as queries:
+        moved, page = html(client, url)
+    # The state, then the page's own seat figures: the page is the one already rendered.
+    assert len(queries) == 2
+    assert moved.headers["ETag"] == first.headers["ETag"]
+    assert f"offering-{shown}-title" in page
+    with count_queries() as queries:
+        html(client, url)
+    assert len(queries) == 1  # filed under the new stamp
+    take_seat(app, shown)
+    _, page = html(client, url)
+    assert "Quedan 4 plazas" in page
+
+
+def test_a_class_seated_shows_on_the_next_list_request(app, client, cached):
+    with app.app_context():
+        offering = make_class_offering(db.session, capacity=30, sessions=1)
+        teacher = make_teacher(db.session, make_school(db.session))
+        db.session.commit()
+        offering_id, session_id, teacher_id = offering.id, offering.sessions[0].id, teacher.id
+    _, page = html(client, "/es/offerings/")
+    assert "30 plazas de alumnado libres" in page
+    html(client, "/es/offerings/")  # from the cache
+    with app.app_context():
+        schools.register_class(
+            db.session,
+            offering_id=offering_id,
+            teacher_id=teacher_id,
+            session_ids=[session_id],
+            details=class_details(pupils=20),
+            now=utcnow(),
+        )
+        db.session.commit()
+    _, page = html(client, "/es/offerings/")
+    assert "10 plazas de alumnado libres" in page
+
+
+def test_signed_in_visitors_share_the_main_part_never_each_others_header(
+    app, cached, count_queries
+):
+    offering_id = published(app, capacity=5)
+    with app.app_context():
+        for email in ("ana@example.org", "bea@example.org"):
+            make_user(db.session, email=email)
+        db.session.commit()
+    ana, bea = app.test_client(), app.test_client()
+    for client, email in ((ana, "ana@example.org"), (bea, "bea@example.org")):
+        AuthActions(client).login(email)
+        html(client, "/es/offerings/")  # with the welcome message: that visit is their own
+    _, first = html(ana, "/es/offerings/")
+    with count_queries() as queries:
+        _, again = html(ana, "/es/offerings/")
+    assert len(queries) == 2  # the catalogue state and the visitor's own account
+    assert "seat_stamp" in queries[0] and "user_account" in queries[1]
+    assert again == first
+    _, other = html(bea, "/es/offerings/")
+    assert csrf_token(other) != csrf_token(first)
+    assert csrf_token(first) not in other
+    anonymous = app.test_client()
+    _, shared = html(anonymous, "/es/offerings/")
+    assert "Quedan 5 plazas" in shared
+    assert csrf_token(first) not in shared and "csrf_token" not in shared
+    take_seat(app, offering_id)
+    for client in (ana, bea, anonymous):
+        _, page = html(client, "/es/offerings/")
+        assert "Quedan 4 plazas" in page
+
+
+def test_a_signed_in_visitors_offering_page_loads_what_it_shows_with_the_offering(
+    app, client, auth, count_queries
+):
+    offering_id = published(app, sessions=3)
+    with app.app_context():
+        make_user(db.session, email="ana@example.org")
+        db.session.commit()
+    auth.login("ana@example.org")
+    html(client, f"/es/offerings/{offering_id}")
+    with count_queries() as queries:
+        response, _ = html(client, f"/es/offerings/{offering_id}")
+    assert response.status_code == 200
+    # Their account; the offering with its programme, municipality and provider; its
+    # sessions, audiences and languages (one statement each); their own place in it.
+    assert len(queries) == 6

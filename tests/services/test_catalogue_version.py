@@ -116,3 +116,57 @@ def test_a_class_session_filling_up_or_a_session_starting_moves_the_results_key(
     # The second session's start is a moment the key changes at, as an offering's are.
     second = offering.sessions[1].starts_at
     assert catalogue_state(session, offering.sessions[0].starts_at).next_boundary <= second
+
+
+def test_every_seat_taken_or_freed_moves_the_seat_stamp_and_nothing_else_does(session):
+    offering = make_offering(session, capacity=1)
+    other = make_offering(session, capacity=5)
+    session.flush()
+    stamps = [catalogue_state(session, utcnow()).seats]
+    first = enrolment.enrol(
+        session, offering_id=offering.id, user_id=make_user(session).id, now=utcnow()
+    )
+    stamps.append(catalogue_state(session, utcnow()).seats)
+    # Full: the next person waits, and no seat moves.
+    enrolment.enrol(session, offering_id=offering.id, user_id=make_user(session).id, now=utcnow())
+    stamps.append(catalogue_state(session, utcnow()).seats)
+    # Freed and taken again by the first on the waiting list: two moves.
+    enrolment.cancel_enrolment(session, enrolment_id=first.id, user_id=first.user_id, now=utcnow())
+    stamps.append(catalogue_state(session, utcnow()).seats)
+    enrolment.enrol(session, offering_id=other.id, user_id=make_user(session).id, now=utcnow())
+    stamps.append(catalogue_state(session, utcnow()).seats)
+    assert stamps[1] > stamps[0]
+    assert stamps[2] == stamps[1]
+    assert stamps[3] > stamps[2]
+    assert stamps[4] > stamps[3]
+
+
+def test_a_class_taking_or_leaving_its_seats_moves_the_seat_stamp(session):
+    offering = make_class_offering(session, capacity=30, sessions=2)
+    school = make_school(session)
+    teacher = make_teacher(session, school)
+    session.flush()
+    before = catalogue_state(session, utcnow())
+    registration = schools.register_class(
+        session,
+        offering_id=offering.id,
+        teacher_id=teacher.id,
+        session_ids=[offering.sessions[0].id],
+        details=class_details(),
+        now=utcnow(),
+    )
+    taken = catalogue_state(session, utcnow())
+    assert taken.seats > before.seats
+    assert taken.page_key != before.page_key
+    assert taken.key == before.key  # the results lists do not depend on one class's pupils
+    schools.end_class(session, registration, actor_id=teacher.id, now=utcnow())
+    assert catalogue_state(session, utcnow()).seats > taken.seats
+
+
+def test_a_rolled_back_seat_leaves_the_stamp_as_it_was(session):
+    offering = make_offering(session, capacity=3)
+    session.commit()
+    before = catalogue_state(session, utcnow()).seats
+    enrolment.enrol(session, offering_id=offering.id, user_id=make_user(session).id, now=utcnow())
+    session.rollback()
+    assert catalogue_state(session, utcnow()).seats == before

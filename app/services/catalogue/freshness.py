@@ -3,12 +3,14 @@
 - The catalogue version: bumped in the transaction of every offer-side change (the
   offerings service's ``record_offering``, which publish, edit, sessions, cancel, archive,
   duplicate and the import all go through; organisation and class-rule edits too).
-- Seats, which change under each offering's own row lock on every enrolment: no global row
-  counts them (a region-wide rush would queue on it). A results list is keyed by the set
-  of full offerings (what moves an offering in the order and out of "available"), read
-  from a small partial index, and by the set of full class sessions (a class-mode offering
-  is "available" while one still takes pupils), from another; a rendered page by the seat
-  figures of its own offerings.
+- Seats, which change under each offering's own row lock on every enrolment. A results
+  list is keyed by the set of full offerings (what moves an offering in the order and out
+  of "available"), read from a small partial index, and by the set of full class sessions
+  (a class-mode offering is "available" while one still takes pupils), from another. A
+  rendered page is found by the seat stamp (the sum of the ``seat_stamp`` counters that
+  triggers bump with every seat change, sharded by offering so no single row counts a
+  region-wide rush) and, when the stamp has moved since, by the seat figures of its own
+  offerings.
 - Time: the next moment any offering opens, closes, starts or ends, or any session starts
   (a class-mode offering's seats are those of sessions still to start), so cached results
   move state on time (indexed mins).
@@ -64,12 +66,19 @@ class CatalogueState:
     next_boundary: datetime | None
     # How many class sessions have every pupil's seat taken, and the sum of their ids.
     full_classes: tuple[int, int]
+    seats: int = 0  # the seat stamp: moves with every seat taken or freed anywhere
 
     @property
     def key(self) -> str:
+        """What a results list depends on."""
         boundary = self.next_boundary.isoformat() if self.next_boundary else "-"
         full, classes = self.full, self.full_classes
         return f"v{self.version}:f{full[0]}.{full[1]}:c{classes[0]}.{classes[1]}:t{boundary}"
+
+    @property
+    def page_key(self) -> str:
+        """What every rendered page of a results list depends on, seats included."""
+        return f"{self.key}:s{self.seats}"
 
 
 # Plain SQL, built once: this runs on every catalogue request, so it skips building and
@@ -96,7 +105,8 @@ def _state_statement(full_from: str, classes_from: str):
             "  AS enrolment_closes,"
             " (SELECT min(starts_at) FROM offering WHERE starts_at > :now) AS starts_at,"
             " (SELECT min(ends_at) FROM offering WHERE ends_at > :now) AS ends_at,"
-            " (SELECT min(starts_at) FROM session WHERE starts_at > :now) AS session_starts"
+            " (SELECT min(starts_at) FROM session WHERE starts_at > :now) AS session_starts,"
+            " (SELECT coalesce(sum(changes), 0) FROM seat_stamp) AS seats"
         )
         .bindparams(bindparam("now", type_=UTCDateTime()))
         .columns(
@@ -104,6 +114,7 @@ def _state_statement(full_from: str, classes_from: str):
             *(column(name, BigInteger()) for name in ("full_count", "full_sum")),
             *(column(name, BigInteger()) for name in ("classes_full_count", "classes_full_sum")),
             *(column(name, UTCDateTime()) for name in (*BOUNDARIES, "session_starts")),
+            column("seats", BigInteger()),
         )
     )
 
@@ -135,17 +146,18 @@ _SEATS = (
 
 
 def catalogue_state(session: Session, now: datetime) -> CatalogueState:
-    """The key of every cached results list at ``now``: one statement of index lookups."""
+    """The key of every cached results list and page at ``now``: one statement of index
+    lookups (and the sum of the seat stamp's few rows)."""
     statement = _STATE.get(session.get_bind().dialect.name, _STATE["postgresql"])
-    version, full_count, full_sum, classes_count, classes_sum, *boundaries = session.execute(
-        statement, {"now": now}
-    ).one()
+    row = session.execute(statement, {"now": now}).one()
+    version, full_count, full_sum, classes_count, classes_sum, *boundaries, seats = row
     upcoming = [moment for moment in boundaries if moment is not None]
     return CatalogueState(
         int(version),
         (int(full_count), int(full_sum)),
         min(upcoming, default=None),
         (int(classes_count), int(classes_sum)),
+        int(seats),
     )
 
 

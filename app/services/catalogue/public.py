@@ -8,15 +8,16 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import joinedload
 
 from app.models import Offering, OfferingStatus
-from app.services.catalogue.listing import with_places_left
+from app.services.catalogue.listing import card_loads, with_places_left
 from app.services.errors import NotFound
 
 PUBLIC_STATUSES = (OfferingStatus.PUBLISHED, OfferingStatus.CANCELLED)
 
 
 def get_public(session: DbSession, offering_id: int) -> Offering:
-    """A published (or publicly cancelled) offering; drafts and archived ones do not exist."""
-    offering = session.get(Offering, offering_id)
+    """A published (or publicly cancelled) offering; drafts and archived ones do not exist.
+    What its page and its open data show is loaded with it (no query per relation)."""
+    offering = session.get(Offering, offering_id, options=card_loads())
     if offering is None or offering.status not in PUBLIC_STATUSES:
         raise NotFound(_l("This offering does not exist or is no longer published."))
     return offering

@@ -175,18 +175,19 @@ def offering_changed(session: Session, offering_id: int, *groups: str) -> None:
     refresh(session, year, *groups)
 
 
-def search_found_nothing(session: Session, terms: list[str], year: int) -> None:
-    """A search that found nothing, as its normalised words (never who searched)."""
+def search_found_nothing(session: Session, terms: list[str], year: int, times: int = 1) -> None:
+    """A search that found nothing ``times`` times, as its normalised words (never who
+    searched)."""
     term = " ".join(terms)[:120]
-    if not term or not _open(session, year):
+    if not term or times < 1 or not _open(session, year):
         return
     table = SearchMiss.__table__
-    statement = dialect_insert(session, SearchMiss).values(year=year, term=term, count=1)
+    statement = dialect_insert(session, SearchMiss).values(year=year, term=term, count=times)
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=["year", "term"], set_={"count": table.c.count + 1}
+            index_elements=["year", "term"], set_={"count": table.c.count + times}
         )
     )
     deltas = _Deltas(year)
-    deltas.add("unmet_searches", [(d.TERM, term)], 1)
+    deltas.add("unmet_searches", [(d.TERM, term)], times)
     deltas.append(session)
