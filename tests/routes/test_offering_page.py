@@ -302,6 +302,10 @@ def test_a_session_held_elsewhere_shows_its_own_venue(app, client, lang):
     table = table[: table.index("</table>")]
     assert "Museo de la Ciencia, Avenida de Europa 2" in table
     assert table.count("<tr>") == 3  # header and both sessions
+    # Each row has a cell per heading: the venue column has its own heading.
+    head, body = table.split("<tbody>")
+    assert head.count('<th scope="col">') == 4
+    assert body.count("<td>") == 2 * 3
 
 
 def test_sessions_at_the_usual_venue_need_no_venue_column(app, client):
