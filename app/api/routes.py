@@ -70,21 +70,12 @@ def offering_list():
     key = cached.results_key(state, per_page)
     found, result = cached.stored_results(key), None
     if found is None:
-        options = cached.filter_options(state)
-        form = CatalogueFilterForm.from_args(request.args, options)
+        form = CatalogueFilterForm.from_args(request.args, cached.filter_options(state))
         if not form.validate():
             field = next(field for field in form if field.errors)
             return _invalid_parameter(field.name, field.errors[0])
         try:
-            found, result = cached.search(
-                key,
-                state,
-                form.filters(),
-                now=now,
-                options=options,
-                page=form.page_number,
-                per_page=per_page,
-            )
+            found, result = cached.search(key, state, form, now=now, per_page=per_page)
         except catalogue.PageOutOfRange as error:
             return _invalid_parameter("page", error.message)
 

@@ -159,15 +159,16 @@ def stored_results(key: str) -> Found | None:
     return cache.get(key)
 
 
-def search(key: str, state, filters, *, now, options, page: int, per_page: int):
-    """(results, rows) searched and stored under ``key``. Raises PageOutOfRange as
-    search_catalogue does (nothing is stored then)."""
+def search(key: str, state, form, *, now, per_page: int):
+    """(results, rows) of a validated filter form's page, searched and stored under
+    ``key``. Raises PageOutOfRange as search_catalogue does (nothing is stored then)."""
+    filters = form.filters()
     result = catalogue.search_catalogue(
         db.session,
         filters,
         now=now,
-        options=options,
-        page=page,
+        options=filter_options(state),
+        page=form.page_number,
         per_page=per_page,
         vocabulary=_vocabulary_for(state.key),
     )

@@ -39,15 +39,7 @@ def index():
         if not form.validate():
             return render_template("catalogue/index.html", form=form, result=None), 400
         try:
-            found, result = cached.search(
-                key,
-                state,
-                form.filters(),
-                now=now,
-                options=cached.filter_options(state),
-                page=form.page_number,
-                per_page=per_page,
-            )
+            found, result = cached.search(key, state, form, now=now, per_page=per_page)
         except catalogue.PageOutOfRange as error:
             error.apply_to(form)
             return render_template(

@@ -140,22 +140,25 @@ def delete_unconfirmed_sign_ups(session: Session, now: datetime, period: timedel
     return len(stale)
 
 
+def _in_use(model, statuses, cutoff: datetime):
+    """A place or class changed since ``cutoff``, or live in an offering that has not ended
+    before it (no dates yet means still to come)."""
+    return or_(
+        model.updated_at >= cutoff,
+        model.created_at >= cutoff,
+        and_(
+            model.status.in_(statuses),
+            or_(Offering.ends_at.is_(None), Offering.ends_at >= cutoff),
+        ),
+    )
+
+
 def _used_since(cutoff: datetime):
     """A place that is still going on, or any enrolment changed since ``cutoff``."""
     return (
         exists()
         .where(Enrolment.user_id == User.id, Enrolment.offering_id == Offering.id)
-        .where(
-            or_(
-                Enrolment.updated_at >= cutoff,
-                Enrolment.created_at >= cutoff,
-                and_(
-                    Enrolment.status.in_(LIVE_ENROLMENT_STATUSES),
-                    # No dates yet means still to come.
-                    or_(Offering.ends_at.is_(None), Offering.ends_at >= cutoff),
-                ),
-            )
-        )
+        .where(_in_use(Enrolment, LIVE_ENROLMENT_STATUSES, cutoff))
     )
 
 
@@ -164,14 +167,7 @@ def _class_live_or_changed(cutoff: datetime):
     before it: its class still needs someone at the school (the enrolment rule, for classes)."""
     return and_(
         ClassRegistration.offering_id == Offering.id,
-        or_(
-            ClassRegistration.updated_at >= cutoff,
-            ClassRegistration.created_at >= cutoff,
-            and_(
-                ClassRegistration.status.in_(LIVE_CLASS_STATUSES),
-                or_(Offering.ends_at.is_(None), Offering.ends_at >= cutoff),
-            ),
-        ),
+        _in_use(ClassRegistration, LIVE_CLASS_STATUSES, cutoff),
     )
 
 

@@ -27,34 +27,25 @@ from app.services.offerings.rules import (
 )
 
 
-def live_count(session: DbSession, offering_id: int) -> int:
-    """People holding a place or waiting for one."""
+def _live(session: DbSession, model, statuses, offering_id: int) -> int:
     return (
         session.scalar(
             select(func.count())
-            .select_from(Enrolment)
-            .where(
-                Enrolment.offering_id == offering_id,
-                Enrolment.status.in_(LIVE_ENROLMENT_STATUSES),
-            )
+            .select_from(model)
+            .where(model.offering_id == offering_id, model.status.in_(statuses))
         )
         or 0
     )
+
+
+def live_count(session: DbSession, offering_id: int) -> int:
+    """People holding a place or waiting for one."""
+    return _live(session, Enrolment, LIVE_ENROLMENT_STATUSES, offering_id)
 
 
 def live_class_count(session: DbSession, offering_id: int) -> int:
     """Classes confirmed or waiting (a class-mode offering's participants)."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(ClassRegistration)
-            .where(
-                ClassRegistration.offering_id == offering_id,
-                ClassRegistration.status.in_(LIVE_CLASS_STATUSES),
-            )
-        )
-        or 0
-    )
+    return _live(session, ClassRegistration, LIVE_CLASS_STATUSES, offering_id)
 
 
 def refuse_while_live(
