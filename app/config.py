@@ -204,6 +204,9 @@ class Config:
     # The phone a school gives with a class, from the end of the class's session (or from
     # when the registration was cancelled or declined): then emptied, the class kept.
     RETENTION_CLASS_CONTACTS_DAYS = _int("RETENTION_CLASS_CONTACTS_DAYS", 30)
+    # Search alerts, from their confirmation: then they end and are deleted with what was
+    # sent of them (an alert never confirmed goes once its 3-day link has expired).
+    RETENTION_ALERTS_DAYS = _int("RETENTION_ALERTS_DAYS", 365)
 
     # Public figures about people below this count show as "< N" (coordinators see them).
     INDICATORS_THRESHOLD = _int("INDICATORS_THRESHOLD", 10)

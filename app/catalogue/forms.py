@@ -18,6 +18,9 @@ from app.models import Audience, Format, InstructionLanguage, Kind
 from app.services.catalogue import FACETS, MAX_QUERY_LENGTH, FilterOptions, Filters
 
 QUOTED_VALUE_LENGTH = 40
+# The parameters that are about the moment of a search, not what it asks for: a saved
+# search (an alert) leaves them out.
+NOT_SAVED = ("page", "available", "closed")
 
 
 def _quoted(value: str) -> str:
@@ -31,6 +34,11 @@ def _without_control_characters(text: str | None) -> str:
     """Any text is a valid search, but control characters (a NUL byte...) are nobody's words."""
     text = text or ""
     return "".join(char for char in text if unicodedata.category(char) != "Cc" or char in " \t")
+
+
+def saved_search_args(args) -> dict[str, list[str]]:
+    """A search's parameters as a link to ask for its alert carries them."""
+    return {name: values for name, values in args.lists() if name not in NOT_SAVED}
 
 
 class OptionsField(SelectMultipleField):

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic sees every table."""
 
 from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
+from app.models.alerts import AlertDemand, PublishedOffering, SearchAlert, SearchAlertDelivery
 from app.models.applications import (
     MAX_SCALE,
     MAX_WEIGHT,
@@ -88,6 +89,7 @@ __all__ = [
     "MAX_WEIGHT",
     "STAFF_ROLES",
     "AgeBand",
+    "AlertDemand",
     "Application",
     "ApplicationCriterion",
     "ApplicationEvent",
@@ -134,6 +136,7 @@ __all__ = [
     "ParticipantYear",
     "Programme",
     "ProjectStage",
+    "PublishedOffering",
     "QualitativeEntry",
     "Review",
     "ReviewScore",
@@ -141,6 +144,8 @@ __all__ = [
     "Role",
     "SchoolMembership",
     "SchoolProposal",
+    "SearchAlert",
+    "SearchAlertDelivery",
     "SearchMiss",
     "SearchTerm",
     "Stage",

@@ -11,6 +11,7 @@ out (at least once, never lost), with the same Message-ID so mail clients can te
 Unlike the other services this one commits, because committing per message is the point.
 """
 
+import json
 import logging
 import smtplib
 import socket
@@ -107,7 +108,10 @@ def build_email(message: OutboxMessage) -> Message:
         body=message.body_text,
         html=message.body_html,
         # RFC 3834: tells auto-responders (out-of-office replies) not to answer.
-        extra_headers={"Auto-Submitted": "auto-generated"},
+        extra_headers={
+            "Auto-Submitted": "auto-generated",
+            **(json.loads(message.headers) if message.headers else {}),
+        },
     )
     # Stable per message, so a copy sent again after a crash is recognisably the same one.
     host = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
