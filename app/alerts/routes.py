@@ -16,12 +16,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from app.alerts import bp
 from app.alerts.forms import AccountAlertForm, EmailAlertForm, StopAlertForm
 from app.catalogue import cached
-from app.catalogue.forms import CatalogueFilterForm, saved_search_args
+from app.catalogue.forms import CatalogueFilterForm, saved_search_args, saved_search_url
 from app.errors import done, submit
 from app.extensions import csrf, db, limiter
 from app.i18n import current_language
@@ -47,7 +46,7 @@ def _search():
     a 400 page if they are not a valid search."""
     state = catalogue.catalogue_state(db.session, utcnow())
     options = cached.filter_options(state)
-    form = CatalogueFilterForm.from_args(MultiDict(saved_search_args(request.args)), options)
+    form = CatalogueFilterForm.from_args(saved_search_args(request.args), options)
     if not form.validate():
         abort(400, description=_l("This search cannot be read. Go back to the catalogue."))
     return alerts.saved_search(db.session, form.filters(), options=options)
@@ -64,7 +63,7 @@ def _search():
 def new():
     search = _search()
     lang = current_language()
-    back = url_for("catalogue.index", **saved_search_args(request.args))
+    back = saved_search_url(url_for("catalogue.index"), request.args)
     signed_in = current_user.is_authenticated
     form = AccountAlertForm() if signed_in else EmailAlertForm()
 

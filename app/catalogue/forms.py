@@ -6,9 +6,11 @@ The public page and GET /api/v1/offerings read the same parameters through
 
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
@@ -18,9 +20,9 @@ from app.models import Audience, Format, InstructionLanguage, Kind
 from app.services.catalogue import FACETS, MAX_QUERY_LENGTH, FilterOptions, Filters
 
 QUOTED_VALUE_LENGTH = 40
-# The parameters that are about the moment of a search, not what it asks for: a saved
-# search (an alert) leaves them out.
-NOT_SAVED = ("page", "available", "closed")
+# What a saved search (an alert) keeps of a search's parameters: not the page, nor
+# "available" and "closed", which are about the moment of the search.
+SAVED = frozenset({"q", *FACETS, "from", "to", "free", "as_typed"})
 
 
 def _quoted(value: str) -> str:
@@ -36,9 +38,16 @@ def _without_control_characters(text: str | None) -> str:
     return "".join(char for char in text if unicodedata.category(char) != "Cc" or char in " \t")
 
 
-def saved_search_args(args) -> dict[str, list[str]]:
-    """A search's parameters as a link to ask for its alert carries them."""
-    return {name: values for name, values in args.lists() if name not in NOT_SAVED}
+def saved_search_args(args) -> MultiDict:
+    """A search's parameters as its alert keeps them: only the catalogue's own names, so
+    nothing reaches url_for as a keyword."""
+    return MultiDict([(name, value) for name, value in args.items(multi=True) if name in SAVED])
+
+
+def saved_search_url(path: str, args) -> str:
+    """``path`` with a search's parameters (a link to ask for its alert, or back)."""
+    query = urlencode(list(saved_search_args(args).items(multi=True)))
+    return f"{path}?{query}" if query else path
 
 
 class OptionsField(SelectMultipleField):

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.catalogue import bp, cached
 from app.catalogue.calendar import calendar_download
-from app.catalogue.forms import CatalogueFilterForm, saved_search_args
+from app.catalogue.forms import CatalogueFilterForm, saved_search_url
 from app.extensions import db
 from app.i18n import current_language, format_euros, localized
 from app.models import Enrolment, Mode
@@ -63,7 +63,7 @@ def index():
             result=shown,
             now=now,
             places_left=schools.places_left(db.session, shown.items, now),
-            alert_url=url_for("alerts.new", **saved_search_args(request.args)),
+            alert_url=saved_search_url(url_for("alerts.new"), request.args),
         )
         # Read again after rendering: stored only if nothing moved meanwhile.
         return html, 200, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)

@@ -39,6 +39,7 @@ PERIODS = RetentionPeriods(
     outbox=timedelta(days=90),
     audit=timedelta(days=5 * 365),
     class_contacts=timedelta(days=30),
+    alerts=timedelta(days=365),
 )
 MINUTE = timedelta(minutes=1)
 
@@ -551,6 +552,7 @@ def test_purging_everything_changes_no_count_per_offering(session):
         "outbox": 0,
         "audit": 7,
         "class_contacts": 0,
+        "alerts": 0,
     }
     assert (counts_by_offering(session), retention.participation_counts(session)) == before
     again = {p: retention.purge(session, p, now=later, periods=PERIODS) for p in retention.PURPOSES}
@@ -584,6 +586,7 @@ def test_the_periods_come_from_the_configuration(app):
         outbox=timedelta(days=90),
         audit=timedelta(days=1825),
         class_contacts=timedelta(days=30),
+        alerts=timedelta(days=365),
     )
 
 
