@@ -21,7 +21,7 @@ from app.alerts import bp
 from app.alerts.forms import AccountAlertForm, EmailAlertForm, StopAlertForm
 from app.catalogue import cached
 from app.catalogue.forms import CatalogueFilterForm, saved_search_args, saved_search_url
-from app.errors import done, submit
+from app.errors import done, form_status, submit
 from app.extensions import csrf, db, limiter
 from app.i18n import current_language
 from app.models import utcnow
@@ -79,8 +79,9 @@ def new():
         ), status
 
     if not search:
+        # A hand-made link, or a form sent without a search: nothing to save.
         form.form_errors.append(alerts.NothingToSave().message)
-        return page(422)
+        return page(form_status(form))
     if signed_in:
         started = submit(form, lambda: _start_for_account(search, lang), page)
         if started:

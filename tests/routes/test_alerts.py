@@ -242,10 +242,13 @@ def test_someone_elses_alert_cannot_be_stopped_from_an_account(app, client, auth
     assert len(alert_rows(app)) == 1
 
 
-def test_an_empty_or_unreadable_search_is_refused_with_its_reason(client):
+def test_an_empty_or_unreadable_search_is_refused_with_its_reason(app, client):
     empty = client.get("/en/alerts/new")
-    assert empty.status_code == 422
-    assert "choose a filter first" in empty.text
+    assert empty.status_code == 200
+    assert "choose a filter first" in empty.text and 'type="email"' not in empty.text
+    token = csrf_token(client.get("/en/alerts/new?q=ajedrez").text)
+    sent = client.post("/en/alerts/new", data={"csrf_token": token, "email": "eva@example.org"})
+    assert sent.status_code == 422 and "choose a filter first" in sent.text
     assert client.get("/en/alerts/new?kind=spaceship").status_code == 400
     assert client.get("/en/alerts/new?q=" + "x" * 300).status_code == 400
 
