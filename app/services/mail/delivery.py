@@ -18,6 +18,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -100,9 +101,21 @@ def configured_backend(app: Flask) -> Backend:
     return BACKENDS[name](app)
 
 
+# RFC 5322's hard limit: folding at 78 would write a long List-Unsubscribe link (one word)
+# as RFC 2047 encoded words, which mail programs do not read as a link.
+UNFOLDED = policy.SMTP.clone(max_line_length=998)
+
+
+class _Email(Message):
+    def _message(self):
+        email = super()._message()
+        email.policy = UNFOLDED
+        return email
+
+
 def build_email(message: OutboxMessage) -> Message:
     """The outbox row as a multipart (plain text + HTML) email from MAIL_DEFAULT_SENDER."""
-    email = Message(
+    email = _Email(
         subject=message.subject,
         recipients=[message.to_address],
         body=message.body_text,
