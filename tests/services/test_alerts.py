@@ -68,6 +68,17 @@ def test_filter_words_accents_order_and_ticked_boxes_make_one_saved_search(sessi
     assert typed.text == "Robótica Majadahonda"
 
 
+def test_a_word_the_offer_lacks_is_kept_as_typed_not_corrected_to_a_word_it_has(session):
+    make_offering(session, title_es="Cómo funciona", title_en="How it does")
+    assert search(session, "drones").query == "drones"
+    user = make_user(session)
+    alerts.alert_for_account(
+        session, user_id=user.id, search=search(session, "drones"), lang="es", now=utcnow()
+    )
+    publish(session, draft(session, title_es="Drones y fotografía"))
+    assert alerts.tell_alerts(session, now=utcnow(), alert_life=LIFE) == 1
+
+
 def test_a_search_with_nothing_in_it_cannot_be_an_alert(session):
     user = make_user(session)
     with pytest.raises(alerts.NothingToSave):

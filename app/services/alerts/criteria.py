@@ -1,15 +1,17 @@
 """A saved search: a catalogue search as an alert keeps it.
 
 The search is stored as it was searched: the words that named a filter value are that
-filter ("robótica majadahonda" is "robotica" in Majadahonda), a corrected typo is the
-correction, and the words left are folded like search terms, each once, in order. So
+filter ("robótica majadahonda" is "robotica" in Majadahonda), and the words left are folded
+like search terms, each once, in order. They are never corrected for typos: a word the
+offer does not have yet ("drones") is what the alert waits for, while a correction is the
+closest word of today's offer ("does"). So
 "Robótica Majadahonda", "robotica" with the Majadahonda box ticked and "majadahonda
 robótica" are one saved search, and one person asking for it twice has one alert.
 """
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import force_locale
@@ -84,13 +86,12 @@ class SavedSearch:
         )
 
 
-def saved_search(
-    session: Session, filters: Filters, *, options=None, vocabulary=None
-) -> SavedSearch:
+def saved_search(session: Session, filters: Filters, *, options=None) -> SavedSearch:
     """``filters`` (a visitor's, as the catalogue form gives them) as an alert keeps them."""
-    extra = {"vocabulary": vocabulary} if vocabulary is not None else {}
-    searched, corrected, _ = catalogue.interpret_search(session, filters, options=options, **extra)
-    words = catalogue.normalised_words(corrected or searched.q)
+    searched, _, _ = catalogue.interpret_search(
+        session, replace(filters, as_typed=True), options=options
+    )
+    words = catalogue.normalised_words(searched.q)
     normal = Filters(
         q=" ".join(words)[: catalogue.MAX_QUERY_LENGTH],
         **{name: tuple(sorted(set(getattr(searched, name)))) for name in FACETS},
