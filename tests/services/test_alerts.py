@@ -112,19 +112,19 @@ def test_the_same_search_twice_is_one_alert(session):
 
 
 def test_the_same_alert_asked_twice_at_the_same_moment_is_one_alert(app, session, engine):  # noqa: F811
-    user = make_user(session)
+    user_id = make_user(session).id
     session.commit()
 
     def job(db_session):
         wanted = alerts.saved_search(db_session, Filters(q="impresión 3d"))
         alert = alerts.alert_for_account(
-            db_session, user_id=user.id, search=wanted, lang="es", now=utcnow()
+            db_session, user_id=user_id, search=wanted, lang="es", now=utcnow()
         )
         return alert.id
 
     outcomes = run_together(app, engine, [job, job])
     assert sum(isinstance(outcome, int) for outcome in outcomes) == 1
-    assert sum(isinstance(outcome, alerts.AlreadyAlerted) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, alerts.AlreadyAlerted) for outcome in outcomes) == 1, outcomes
     assert count(session, SearchAlert) == 1
 
 

@@ -52,12 +52,14 @@ def live_alerts(session: Session, now: datetime, alert_life: timedelta) -> list[
 
 
 def _first_time(session: Session, alert_id: int, offering_id: int, now: datetime) -> bool:
-    result = session.execute(
+    # RETURNING, not rowcount: psycopg does not count a row ON CONFLICT DO NOTHING wrote.
+    written = session.execute(
         dialect_insert(session, SearchAlertDelivery)
         .values(alert_id=alert_id, offering_id=offering_id, created_at=now)
         .on_conflict_do_nothing(index_elements=["alert_id", "offering_id"])
-    )
-    return result.rowcount == 1
+        .returning(SearchAlertDelivery.alert_id)
+    ).first()
+    return written is not None
 
 
 def tell_alerts(session: Session, *, now: datetime, alert_life: timedelta) -> int:
