@@ -102,6 +102,7 @@ def init_login(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
+    from app.alerts import bp as alerts_bp
     from app.api import bp as api_bp
     from app.applications import bp as applications_bp
     from app.auth import bp as auth_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages_bp, url_prefix="/<any(es,en):lang>")
     app.register_blueprint(catalogue_bp, url_prefix="/<any(es,en):lang>/offerings")
+    app.register_blueprint(alerts_bp, url_prefix="/<any(es,en):lang>/alerts")
     app.register_blueprint(auth_bp, url_prefix="/<any(es,en):lang>/auth")
     app.register_blueprint(account_bp, url_prefix="/<any(es,en):lang>/account")
     app.register_blueprint(enrolment_bp, url_prefix="/<any(es,en):lang>")

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, localized
 from app.models import Offering, Role, utcnow
 from app.ops import backup
-from app.services import accounts, applications, enrolment, schools
+from app.services import accounts, alerts, applications, enrolment, schools
 from app.services import imports as importer
 from app.services.accounts import retention
 from app.services.errors import DomainError
@@ -156,6 +156,10 @@ def deliver_outbox_command(limit: int, lang: str) -> None:
         backend = delivery.configured_backend(current_app)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
+    # Offerings published since the last run: their alerts' emails join the outbox first.
+    life = timedelta(days=int(current_app.config["RETENTION_ALERTS_DAYS"]))
+    alerts.tell_alerts(db.session, now=utcnow(), alert_life=life)
+    db.session.commit()
     report = delivery.deliver_due(db.session, backend, limit=limit)
     with force_locale(lang):
         click.echo(
@@ -401,6 +405,19 @@ def _purge_line(purpose: str, count: int, dry_run: bool) -> str:
             else ngettext(
                 "Accessibility needs of past classes: %(num)d class cleared.",
                 "Accessibility needs of past classes: %(num)d classes cleared.",
+                count,
+            )
+        ),
+        "alerts": lambda: (
+            ngettext(
+                "Search alerts ended or never confirmed: %(num)d alert would be deleted.",
+                "Search alerts ended or never confirmed: %(num)d alerts would be deleted.",
+                count,
+            )
+            if dry_run
+            else ngettext(
+                "Search alerts ended or never confirmed: %(num)d alert deleted.",
+                "Search alerts ended or never confirmed: %(num)d alerts deleted.",
                 count,
             )
         ),

@@ -230,6 +230,9 @@ class Config:
     # A group's accessibility needs (free text, may tell of a pupil's disability), from the
     # same moment: then cleared, the class kept.
     RETENTION_CLASS_NEEDS_DAYS = _int("RETENTION_CLASS_NEEDS_DAYS", 30)
+    # Search alerts, from their confirmation: then they end and are deleted with what was
+    # sent of them (an alert never confirmed goes once its 3-day link has expired).
+    RETENTION_ALERTS_DAYS = _int("RETENTION_ALERTS_DAYS", 365)
 
     # Public figures about people below this count show as "< N" (coordinators see them).
     INDICATORS_THRESHOLD = _int("INDICATORS_THRESHOLD", 10)

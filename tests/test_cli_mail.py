@@ -1,5 +1,7 @@
 """`flask outbox deliver` and `flask reminders send`: exit codes, output, effects."""
 
+import email
+import re
 from datetime import timedelta
 
 import pytest
@@ -140,3 +142,36 @@ def test_reminders_send_asks_each_class_to_confirm_its_headcount_once(runner, se
         select(OutboxMessage).where(OutboxMessage.template == "class_headcount_reminder")
     ).all()
     assert len(sent) == 1
+
+
+def test_outbox_deliver_tells_alerts_about_what_was_published_once(runner, session, mail_folder):
+    from app.models import OfferingStatus
+    from app.services import alerts, offerings
+    from app.services.catalogue import Filters
+
+    user = make_user(session, email="ana@example.org")
+    alerts.alert_for_account(
+        session,
+        user_id=user.id,
+        search=alerts.saved_search(session, Filters(q="ajedrez")),
+        lang="es",
+        now=utcnow(),
+    )
+    chess = make_offering(session, status=OfferingStatus.DRAFT, title_es="Ajedrez y lógica")
+    offerings.publish(session, chess, actor_id=None)
+    session.commit()
+
+    first = runner.invoke(args=["outbox", "deliver", "--lang", "en"])
+    assert first.exit_code == 0, first.output
+    assert "Sent: 1," in first.output
+    [eml] = mail_folder.glob("*.eml")
+    sent = email.message_from_bytes(eml.read_bytes())
+    assert sent["To"] == "ana@example.org"
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert re.fullmatch(
+        r"<http://\S+/es/alerts/stop/\S+>", "".join(sent["List-Unsubscribe"].split())
+    )
+
+    again = runner.invoke(args=["outbox", "deliver", "--lang", "en"])
+    assert "Sent: 0," in again.output
+    assert len(list(mail_folder.glob("*.eml"))) == 1

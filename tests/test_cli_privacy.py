@@ -16,6 +16,7 @@ from app.models import (
     OutboxMessage,
     OutboxStatus,
     ParticipantProfile,
+    SearchAlert,
     User,
     utcnow,
 )
@@ -99,6 +100,18 @@ def old_data(app):
                     summary="Ana's place cancelled by staff",
                 )
             )
+        for days, words in ((366, "drones"), (364, "ajedrez")):
+            session.add(
+                SearchAlert(
+                    user_id=active.id,
+                    lang="es",
+                    search_text=words,
+                    query=words,
+                    criteria=words,
+                    created_at=now - timedelta(days=days),
+                    confirmed_at=now - timedelta(days=days),
+                )
+            )
         session.commit()
 
 
@@ -123,6 +136,7 @@ def snapshot(app):
             "needs": session.scalars(
                 select(ClassRegistration.accessibility).order_by(ClassRegistration.id)
             ).all(),
+            "alerts": session.scalars(select(SearchAlert.query).order_by(SearchAlert.id)).all(),
             "figures": retention.participation_counts(session),
             "places": session.execute(
                 select(Enrolment.offering_id, Enrolment.status, func.count()).group_by(
@@ -151,6 +165,7 @@ def test_a_dry_run_counts_per_purpose_and_changes_nothing(app, runner):
         "Audit log: 1 entry would be redacted.",
         "Contact phones of past classes: 1 phone would be emptied.",
         "Accessibility needs of past classes: 1 class would be cleared.",
+        "Search alerts ended or never confirmed: 1 alert would be deleted.",
         "Dry run: nothing was changed.",
     ]
     assert snapshot(app) == before
@@ -171,6 +186,7 @@ def test_purging_removes_what_is_past_its_period_once_and_keeps_the_figures(app,
         "Registro de auditoría: 1 entrada anonimizada.",
         "Teléfonos de contacto de grupos pasados: 1 teléfono borrado.",
         "Necesidades de accesibilidad de grupos pasados: 1 grupo borrado.",
+        "Alertas de búsqueda vencidas o nunca confirmadas: 1 alerta borrada.",
     ]
     after = snapshot(app)
     assert len(after["users"]) == len(before["users"]) - 1
@@ -178,6 +194,7 @@ def test_purging_removes_what_is_past_its_period_once_and_keeps_the_figures(app,
     assert after["profiles"] == [] and len(after["emails"]) == 1
     assert after["phones"] == ["", "600 123 456"]
     assert after["needs"] == [None, "Rampa de acceso"]
+    assert after["alerts"] == ["ajedrez"]
     assert [entry.summary for entry in after["audit"]] == [
         retention.REDACTED,
         "Ana's place cancelled by staff",
@@ -197,6 +214,7 @@ def test_purging_removes_what_is_past_its_period_once_and_keeps_the_figures(app,
         "Audit log: 0 entries redacted.",
         "Contact phones of past classes: 0 phones emptied.",
         "Accessibility needs of past classes: 0 classes cleared.",
+        "Search alerts ended or never confirmed: 0 alerts deleted.",
     ]
     assert snapshot(app) == after
 

@@ -3,16 +3,19 @@ the account. Every page is about the logged-in person only: no ids of people in 
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from app.account import bp
 from app.account.forms import DeleteAccountForm, ProfileForm
+from app.alerts.forms import AccountAlertForm
+from app.alerts.routes import alert_life
 from app.errors import done, submit
 from app.extensions import db, limiter
+from app.i18n import current_language
 from app.models import utcnow
-from app.services import enrolment
+from app.services import alerts, enrolment
 from app.services.accounts import privacy, profile
 
 # Closing the account checks the password: as guessable as a login, limited like one.
@@ -26,6 +29,35 @@ def index():
     mine = enrolment.participant_enrolments(db.session, current_user.id, now)
     return render_template(
         "account/index.html", mine=mine, now=now, can_cancel=enrolment.can_cancel
+    )
+
+
+@bp.get("/alerts", endpoint="alerts")
+@login_required
+def alerts_page():
+    lang = current_language()
+    mine = [
+        (alert, alerts.describe(db.session, alerts.saved(alert), lang))
+        for alert in alerts.own_alerts(db.session, current_user.id)
+    ]
+    return render_template(
+        "account/alerts.html",
+        mine=mine,
+        form=AccountAlertForm(),
+        life=alert_life(),
+    )
+
+
+@bp.post("/alerts/<int:alert_id>/stop")
+@login_required
+def stop_alert(alert_id):
+    form = AccountAlertForm()
+    if not form.validate_on_submit():
+        abort(400)
+    alerts.stop_own(db.session, user_id=current_user.id, alert_id=alert_id)
+    db.session.commit()
+    return done(
+        _("Alert stopped: we will not email you about that search again."), "account.alerts"
     )
 
 

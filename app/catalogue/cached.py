@@ -174,7 +174,7 @@ def search(key: str, state, form, *, now, per_page: int):
     )
     unmet = ()
     if filters.q and result.total == 0:
-        unmet = sorted({catalogue.fold(word) for word in catalogue.words(filters.q)})
+        unmet = catalogue.normalised_words(filters.q)
     found = Found.of(result, unmet)
     cache.set(key, found)
     return found, result

@@ -6,9 +6,11 @@ The public page and GET /api/v1/offerings read the same parameters through
 
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
@@ -18,6 +20,9 @@ from app.models import Audience, Format, InstructionLanguage, Kind
 from app.services.catalogue import FACETS, MAX_QUERY_LENGTH, FilterOptions, Filters
 
 QUOTED_VALUE_LENGTH = 40
+# What a saved search (an alert) keeps of a search's parameters: not the page, nor
+# "available" and "closed", which are about the moment of the search.
+SAVED = frozenset({"q", *FACETS, "from", "to", "free", "as_typed"})
 
 
 def _quoted(value: str) -> str:
@@ -31,6 +36,18 @@ def _without_control_characters(text: str | None) -> str:
     """Any text is a valid search, but control characters (a NUL byte...) are nobody's words."""
     text = text or ""
     return "".join(char for char in text if unicodedata.category(char) != "Cc" or char in " \t")
+
+
+def saved_search_args(args) -> MultiDict:
+    """A search's parameters as its alert keeps them: only the catalogue's own names, so
+    nothing reaches url_for as a keyword."""
+    return MultiDict([(name, value) for name, value in args.items(multi=True) if name in SAVED])
+
+
+def saved_search_url(path: str, args) -> str:
+    """``path`` with a search's parameters (a link to ask for its alert, or back)."""
+    query = urlencode(list(saved_search_args(args).items(multi=True)))
+    return f"{path}?{query}" if query else path
 
 
 class OptionsField(SelectMultipleField):

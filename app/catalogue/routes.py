@@ -1,13 +1,13 @@
 import io
 from decimal import Decimal
 
-from flask import current_app, render_template, request, send_file
+from flask import current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.catalogue import bp, cached, misses
 from app.catalogue.calendar import calendar_download
-from app.catalogue.forms import CatalogueFilterForm
+from app.catalogue.forms import CatalogueFilterForm, saved_search_url
 from app.extensions import db
 from app.i18n import current_language, format_euros, localized
 from app.models import Enrolment, Mode
@@ -60,6 +60,7 @@ def index():
             result=shown,
             now=now,
             places_left=schools.places_left(db.session, shown.items, now),
+            alert_url=saved_search_url(url_for("alerts.new"), request.args),
         )
         # Read again after rendering: stored only if nothing moved meanwhile.
         return html, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic sees every table."""
 
 from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
+from app.models.alerts import AlertDemand, PublishedOffering, SearchAlert, SearchAlertDelivery
 from app.models.applications import (
     MAX_SCALE,
     MAX_WEIGHT,
@@ -89,6 +90,7 @@ __all__ = [
     "MAX_WEIGHT",
     "STAFF_ROLES",
     "AgeBand",
+    "AlertDemand",
     "Application",
     "ApplicationCriterion",
     "ApplicationEvent",
@@ -135,6 +137,7 @@ __all__ = [
     "ParticipantYear",
     "Programme",
     "ProjectStage",
+    "PublishedOffering",
     "QualitativeEntry",
     "Review",
     "ReviewScore",
@@ -142,6 +145,8 @@ __all__ = [
     "Role",
     "SchoolMembership",
     "SchoolProposal",
+    "SearchAlert",
+    "SearchAlertDelivery",
     "SearchMiss",
     "SearchTerm",
     "SeatStamp",

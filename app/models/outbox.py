@@ -20,6 +20,8 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     template: Mapped[str] = mapped_column(sa.String(80))
+    # Extra headers as JSON (List-Unsubscribe of an alert's emails), or None.
+    headers: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus), default=OutboxStatus.PENDING
     )

@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import CallReviewer, Decision, Role, utcnow
-from app.services import applications, enrolment, offerings, schools
+from app.models import CallReviewer, Decision, Role, SearchAlert, utcnow
+from app.services import alerts, applications, enrolment, offerings, schools
 from app.services.accounts.tokens import confirmation_token, email_change_token, reset_token
+from app.services.catalogue import Filters
 from tests.factories import (
     DEFAULT_PASSWORD,
     make_application,
@@ -64,6 +66,14 @@ def world(app):
         # so that staff may promote by hand.
         offering.capacity = 2
         calls = _calls_world(session, own, resident, admin)
+        robotics = alerts.saved_search(session, Filters(q="robótica <b>majadahonda</b>"))
+        alerts.alert_by_email(
+            session, email="visitor@example.org", search=robotics, lang="es", now=utcnow()
+        )
+        asked = session.scalars(select(SearchAlert).filter_by(email="visitor@example.org")).one()
+        own_alert = alerts.alert_for_account(
+            session, user_id=resident.id, search=robotics, lang="es", now=utcnow()
+        )
         picture = offerings.ImageUpload(photo(600, 400), alt_es="Un aula", alt_en="A classroom")
         offerings.set_image(session, other, picture, actor_id=admin.id, max_bytes=10**7)
         session.commit()
@@ -82,6 +92,10 @@ def world(app):
             "auth.reset_password:token": reset_token(forgetful),
             "auth.confirm_email_change:token": email_change_token(resident, "new@example.net"),
             **calls,
+            "alerts.new:?": "?q=rob%C3%B3tica+majadahonda&free=1",
+            "alerts.confirm:token": alerts.confirm_token(asked),
+            "alerts.stop:token": alerts.stop_token(own_alert),
+            "account.stop_alert:alert_id": own_alert.id,
             "password": DEFAULT_PASSWORD,
             "emails": {
                 "resident": resident.email,

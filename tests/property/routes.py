@@ -110,14 +110,26 @@ def persona_of(rule: Rule) -> str:
 _ARGUMENT = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 
 
+# A page that needs a query string to show its form (asking for a search's alert): the
+# world's "<endpoint>:?" value, which build_path appends.
+QUERY = "?"
+
+
 def build_path(rule: Rule, values: dict) -> str:
     """The rule with ``values`` put in by hand: the bounded converter would refuse to build
     an id too large, and a hostile string must reach the router as it is."""
-    return _ARGUMENT.sub(lambda match: str(values[match.group(1)]), rule.rule)
+    path = _ARGUMENT.sub(lambda match: str(values[match.group(1)]), rule.rule)
+    return path + values.get(QUERY, "")
+
+
+def with_query(path: str, query: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{query}" if query else path
 
 
 def known_values(rule: Rule, world: dict, lang: str) -> dict:
     values = {}
+    if f"{rule.endpoint}:{QUERY}" in world:
+        values[QUERY] = world[f"{rule.endpoint}:{QUERY}"]
     for name, converter in rule._converters.items():
         if name == "lang":
             values[name] = lang

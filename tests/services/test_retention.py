@@ -41,6 +41,7 @@ PERIODS = RetentionPeriods(
     audit=timedelta(days=5 * 365),
     class_contacts=timedelta(days=30),
     class_needs=timedelta(days=45),
+    alerts=timedelta(days=365),
 )
 MINUTE = timedelta(minutes=1)
 
@@ -648,6 +649,7 @@ def test_purging_everything_changes_no_count_per_offering(session):
         "audit": 7,
         "class_contacts": 0,
         "class_needs": 0,
+        "alerts": 0,
     }
     assert (counts_by_offering(session), retention.participation_counts(session)) == before
     again = {p: retention.purge(session, p, now=later, periods=PERIODS) for p in retention.PURPOSES}
@@ -682,6 +684,7 @@ def test_the_periods_come_from_the_configuration(app):
         audit=timedelta(days=1825),
         class_contacts=timedelta(days=30),
         class_needs=timedelta(days=30),
+        alerts=timedelta(days=365),
     )
 
 

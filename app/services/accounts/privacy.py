@@ -13,6 +13,7 @@ dropped and why:
 - every email addressed to them, except the notice that the account was closed.
 """
 
+import json
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,7 @@ from app.models import (
     OutboxMessage,
     ParticipantYear,
     Role,
+    SearchAlert,
     User,
 )
 from app.models.accounts import new_session_token
@@ -125,6 +127,20 @@ def export_user_data(session: Session, user_id: int, now: datetime) -> dict:
         ],
         "applications": applicant_data.export_rows(session, user.id),
         **teacher_data.export_rows(session, user.id),
+        "search_alerts": [
+            {
+                "search": alert.search_text,
+                "filters": json.loads(alert.filters or "{}"),
+                "language": alert.lang,
+                "created_at": _iso(alert.created_at),
+                "confirmed_at": _iso(alert.confirmed_at),
+            }
+            for alert in session.scalars(
+                select(SearchAlert)
+                .where(or_(SearchAlert.user_id == user.id, SearchAlert.email == user.email))
+                .order_by(SearchAlert.id)
+            )
+        ],
         "emails": [
             {
                 "to": message.to_address,
@@ -200,6 +216,12 @@ def _anonymise(session: Session, user: User, now: datetime, *, farewell: bool) -
             user=user,
             closed_at=now,
         )
+    # Search alerts: the account's, and those asked by its address without logging in.
+    session.execute(
+        delete(SearchAlert)
+        .where(or_(SearchAlert.user_id == user.id, SearchAlert.email == user.email))
+        .execution_options(synchronize_session=False)
+    )
     user.profile = None
     # The answers recorded when they took part go too; frozen years keep their figures.
     session.execute(

@@ -19,6 +19,8 @@ the counts per offering (and every yearly figure built from them) stay what they
 - Emails sent or given up: deleted (they hold the address, the name and the text).
 - Audit entries: the entry stays (what, which row, when); who did it, the names and
   addresses in it and what staff wrote to people are redacted.
+- Search alerts: deleted when their life ends, and a visitor's never confirmed once its
+  link has expired, with the record of what was sent of them.
 - The contact phone of a class registration (the teacher's, for the day): emptied once the
   class's session is past, or the registration ended; the class, its pupil counts and its
   history stay, so the classes and pupils reached do not change.
@@ -52,8 +54,10 @@ from app.models import (
     OutboxStatus,
     ParticipantProfile,
     Role,
+    SearchAlert,
     User,
 )
+from app.models.alerts import CONFIRMATION_MAX_AGE as ALERT_CONFIRMATION_MAX_AGE
 from app.services.accounts.privacy import _anonymise
 
 # Stored in place of what an old audit entry said about people.
@@ -88,6 +92,7 @@ class RetentionPeriods:
     audit: timedelta  # from the entry
     class_contacts: timedelta  # from the class's session, or the end of its registration
     class_needs: timedelta  # the same, for a group's accessibility needs
+    alerts: timedelta  # from the alert's confirmation
 
     @classmethod
     def from_config(cls, config) -> "RetentionPeriods":
@@ -394,6 +399,26 @@ def clear_class_needs(session: Session, now: datetime, period: timedelta) -> int
     return _empty_class_field(session, now, period, ClassRegistration.accessibility, None)
 
 
+def delete_ended_alerts(session: Session, now: datetime, period: timedelta) -> int:
+    """Search alerts past their life, and those never confirmed once their link expired;
+    what was sent of them goes with them (the observatory counted them without a name)."""
+    result = session.execute(
+        delete(SearchAlert)
+        .where(
+            or_(
+                SearchAlert.confirmed_at < now - period,
+                and_(
+                    SearchAlert.confirmed_at.is_(None),
+                    SearchAlert.created_at < now - ALERT_CONFIRMATION_MAX_AGE,
+                ),
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return result.rowcount
+
+
 PURPOSES = {
     "unconfirmed": delete_unconfirmed_sign_ups,
     "inactive": erase_inactive_accounts,
@@ -402,6 +427,7 @@ PURPOSES = {
     "audit": redact_old_audit_entries,
     "class_contacts": empty_class_contacts,
     "class_needs": clear_class_needs,
+    "alerts": delete_ended_alerts,
 }
 
 

@@ -47,15 +47,16 @@ def make_token(salt: str, payload: dict) -> str:
     return _serializer(salt).dumps(payload)
 
 
-def read_token(salt: str, token: str, max_age) -> dict:
-    """The payload of a valid link, or InvalidLink (400) / ExpiredLink (410)."""
+def read_token(salt: str, token: str, max_age, *, names: str = "user", kind=int) -> dict:
+    """The payload of a valid link (``names`` a value of type ``kind``), or InvalidLink
+    (400) / ExpiredLink (410)."""
     try:
         payload = _serializer(salt).loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired as error:
         raise ExpiredLink() from error
     except BadData as error:
         raise InvalidLink() from error
-    if not isinstance(payload, dict) or not isinstance(payload.get("user"), int):
+    if not isinstance(payload, dict) or not isinstance(payload.get(names), kind):
         raise InvalidLink()
     return payload
 

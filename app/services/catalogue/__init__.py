@@ -21,6 +21,8 @@ from app.services.catalogue.listing import (
     Filters,
     PageOutOfRange,
     filter_options,
+    interpret_search,
+    matching_ids,
     search_catalogue,
 )
 from app.services.catalogue.public import (
@@ -40,6 +42,7 @@ from app.services.catalogue.search import (
     forms,
     index_offering,
     matching,
+    normalised_words,
     offering_fields,
     parse_query,
     terms_of,
@@ -89,7 +92,10 @@ __all__ = [
     "forms",
     "get_public",
     "index_offering",
+    "interpret_search",
     "matching",
+    "matching_ids",
+    "normalised_words",
     "offering_fields",
     "offering_json_ld",
     "offering_state",

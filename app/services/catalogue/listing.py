@@ -255,17 +255,11 @@ def search_catalogue(
     PageOutOfRange past the last page.
     """
     ranked = None
-    corrected = None
-    interpretation = None
-    if filters.q:
-        options = options or filter_options(session)
-        names = filter_words.filter_names(options.programmes, options.municipalities)
-        interpretation = filter_words.interpret(filters.q, names)
-        filters = _with_named(filters, interpretation)
+    filters, corrected, interpretation = interpret_search(
+        session, filters, options=options, vocabulary=vocabulary
+    )
     common = _common_conditions(filters, now)
     if filters.q:
-        if not filters.as_typed:
-            corrected = spelling.correct(filters.q, vocabulary(session))
         query = search.parse_query(corrected or filters.q)
         if query:
             ranked = search.matching(query).subquery()
@@ -312,6 +306,44 @@ def search_catalogue(
         corrected_q=corrected,
         interpretation=interpretation if interpretation and interpretation.named else None,
     )
+
+
+def interpret_search(
+    session: Session,
+    filters: Filters,
+    *,
+    options: FilterOptions | None = None,
+    vocabulary: Callable[[Session], spelling.Vocabulary] = spelling.build_vocabulary,
+) -> tuple[Filters, str | None, filter_words.Interpretation | None]:
+    """(the filters with the values the search words named, the search corrected for typos
+    or None, the interpretation): what ``search_catalogue`` searches for."""
+    if not filters.q:
+        return filters, None, None
+    options = options or filter_options(session)
+    names = filter_words.filter_names(options.programmes, options.municipalities)
+    interpretation = filter_words.interpret(filters.q, names)
+    filters = _with_named(filters, interpretation)
+    corrected = None
+    if filters.q and not filters.as_typed:
+        corrected = spelling.correct(filters.q, vocabulary(session))
+    return filters, corrected, interpretation
+
+
+def matching_ids(session: Session, filters: Filters, *, now: datetime, among) -> set[int]:
+    """Which of the offerings ``among`` the catalogue lists for ``filters`` taken as they
+    are: no filter words read, no spelling corrected (a saved search is stored so)."""
+    stmt = select(Offering.id).where(
+        Offering.id.in_(list(among)),
+        *_common_conditions(filters, now),
+        *_facet_conditions(filters).values(),
+    )
+    if filters.q:
+        query = search.parse_query(filters.q)
+        if not query:
+            return set()
+        ranked = search.matching(query).subquery()
+        stmt = stmt.join(ranked, ranked.c.offering_id == Offering.id)
+    return set(session.scalars(stmt))
 
 
 def _with_named(filters: Filters, interpretation: filter_words.Interpretation) -> Filters:

@@ -65,6 +65,12 @@ def words(text: str) -> list[str]:
     return [word for word in WORD.findall(text.casefold()) if word not in STOPWORDS]
 
 
+def normalised_words(text: str) -> list[str]:
+    """A search's words as the talent observatory and saved searches keep them: folded,
+    without little words, each once, in order ("Robótica para robótica" -> ["robotica"])."""
+    return sorted({fold(word) for word in words(text)} - {""})
+
+
 @lru_cache(maxsize=65_536)
 def forms(word: str) -> frozenset[str]:
     """Every term a word is indexed or searched under: its Spanish and English stems,

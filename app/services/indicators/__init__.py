@@ -5,6 +5,7 @@ from app.services.indicators.compute import year_bounds, year_of
 from app.services.indicators.definitions import BY_CODE, INDICATORS, PUBLIC, Indicator, names
 from app.services.indicators.feed import (
     PlaceFeed,
+    alert_asked,
     offering_changed,
     place_confirmed,
     place_waiting,
@@ -49,6 +50,7 @@ __all__ = [
     "YearFigures",
     "YearFrozen",
     "add_entry",
+    "alert_asked",
     "as_json",
     "as_rows",
     "check_year",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.localtime import MADRID
 from app.models import (
+    AlertDemand,
     Application,
     Attendance,
     ClassRegistration,
@@ -373,6 +374,14 @@ def searches(session: Session, year: int, _keys) -> Values:
         values[("unmet_searches", d.TERM, term)] = count
         total += count
     values[("unmet_searches", TOTAL, TOTAL)] = total
+    alerts = session.execute(
+        select(AlertDemand.term, AlertDemand.count).where(AlertDemand.year == year)
+    )
+    total = 0
+    for term, count in alerts:
+        values[("unmet_alerts", d.TERM, term)] = count
+        total += count
+    values[("unmet_alerts", TOTAL, TOTAL)] = total
     return values
 
 

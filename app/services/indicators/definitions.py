@@ -276,15 +276,28 @@ INDICATORS: tuple[Indicator, ...] = (
         about_people=False,
     ),
     Indicator(
+        "unmet_alerts",
+        _l("Alerts asked for"),
+        _l(
+            "Email alerts residents started for a search of the catalogue (“email me when "
+            "a matching offering is published”), counted by the search's normalised words "
+            "when the alert starts, and never linked to a person."
+        ),
+        "requests",
+        (TERM,),
+        SEARCHES,
+        about_people=False,
+    ),
+    Indicator(
         "unmet_demand",
         _l("Unmet demand"),
         _l(
             "The talent observatory's total: waiting-list requests never placed, classes "
-            "not placed and applications not selected."
+            "not placed, applications not selected and email alerts asked for."
         ),
         "requests",
         (SOURCE,),
-        sum_of=("unmet_waiting", "unmet_classes", "unmet_applications"),
+        sum_of=("unmet_waiting", "unmet_classes", "unmet_applications", "unmet_alerts"),
     ),
 )
 

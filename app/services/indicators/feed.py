@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
+    AlertDemand,
     IndicatorDelta,
     Municipality,
     Offering,
@@ -175,19 +176,30 @@ def offering_changed(session: Session, offering_id: int, *groups: str) -> None:
     refresh(session, year, *groups)
 
 
-def search_found_nothing(session: Session, terms: list[str], year: int, times: int = 1) -> None:
-    """A search that found nothing ``times`` times, as its normalised words (never who
-    searched)."""
+def _count_term(
+    session: Session, model, code: str, terms: list[str], year: int, times: int = 1
+) -> None:
     term = " ".join(terms)[:120]
     if not term or times < 1 or not _open(session, year):
         return
-    table = SearchMiss.__table__
-    statement = dialect_insert(session, SearchMiss).values(year=year, term=term, count=times)
+    table = model.__table__
+    statement = dialect_insert(session, model).values(year=year, term=term, count=times)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["year", "term"], set_={"count": table.c.count + times}
         )
     )
     deltas = _Deltas(year)
-    deltas.add("unmet_searches", [(d.TERM, term)], times)
+    deltas.add(code, [(d.TERM, term)], times)
     deltas.append(session)
+
+
+def search_found_nothing(session: Session, terms: list[str], year: int, times: int = 1) -> None:
+    """A search that found nothing ``times`` times, as its normalised words (never who
+    searched)."""
+    _count_term(session, SearchMiss, "unmet_searches", terms, year, times)
+
+
+def alert_asked(session: Session, terms: list[str], year: int) -> None:
+    """An alert started for a search, as the search's normalised words (never whose)."""
+    _count_term(session, AlertDemand, "unmet_alerts", terms, year)

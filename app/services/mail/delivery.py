@@ -11,12 +11,14 @@ out (at least once, never lost), with the same Message-ID so mail clients can te
 Unlike the other services this one commits, because committing per message is the point.
 """
 
+import json
 import logging
 import smtplib
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -99,15 +101,30 @@ def configured_backend(app: Flask) -> Backend:
     return BACKENDS[name](app)
 
 
+# RFC 5322's hard limit: folding at 78 would write a long List-Unsubscribe link (one word)
+# as RFC 2047 encoded words, which mail programs do not read as a link.
+UNFOLDED = policy.SMTP.clone(max_line_length=998)
+
+
+class _Email(Message):
+    def _message(self):
+        email = super()._message()
+        email.policy = UNFOLDED
+        return email
+
+
 def build_email(message: OutboxMessage) -> Message:
     """The outbox row as a multipart (plain text + HTML) email from MAIL_DEFAULT_SENDER."""
-    email = Message(
+    email = _Email(
         subject=message.subject,
         recipients=[message.to_address],
         body=message.body_text,
         html=message.body_html,
         # RFC 3834: tells auto-responders (out-of-office replies) not to answer.
-        extra_headers={"Auto-Submitted": "auto-generated"},
+        extra_headers={
+            "Auto-Submitted": "auto-generated",
+            **(json.loads(message.headers) if message.headers else {}),
+        },
     )
     # Stable per message, so a copy sent again after a crash is recognisably the same one.
     host = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"

@@ -1,11 +1,12 @@
 """The transactional outbox: an email is a row written with the change that causes it,
 and a worker (`flask --app wsgi outbox deliver`) sends it later, retrying with backoff."""
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -35,6 +36,13 @@ def render_email(template: str, lang: str, **context) -> tuple[str, str, str]:
 _INSERT_MESSAGE = insert(OutboxMessage.__table__)
 
 
+def external_url(endpoint: str, **values) -> str:
+    """A public link (on SITE_URL) to ``endpoint``, from a request, the CLI or the worker."""
+    site_url = current_app.config["SITE_URL"]
+    with current_app.test_request_context("/", base_url=site_url):
+        return url_for(endpoint, _external=True, **values)
+
+
 @dataclass(frozen=True)
 class Draft:
     """An email rendered ahead of its transaction's critical part, with some values left as
@@ -45,6 +53,8 @@ class Draft:
     subject: str
     text: str
     html: str
+    # Extra headers of the email (List-Unsubscribe ...), or None.
+    headers: dict | None = None
 
     def enqueue(self, session: Session, **values) -> None:
         """One plain INSERT, at once: often the last statement before a lock is released."""
@@ -60,6 +70,7 @@ class Draft:
                 "body_text": text,
                 "body_html": html,
                 "template": self.template,
+                "headers": json.dumps(self.headers) if self.headers else None,
             },
         )
 
@@ -68,17 +79,27 @@ def _mark(name: str) -> str:
     return f"@@{name}@@"  # survives HTML escaping and reads as nothing a template writes
 
 
-def draft(*, to: str, lang: str, template: str, later: Iterable[str] = (), **context) -> Draft:
+def draft(
+    *,
+    to: str,
+    lang: str,
+    template: str,
+    later: Iterable[str] = (),
+    headers: dict | None = None,
+    **context,
+) -> Draft:
     """Render an email now, the values named in ``later`` (plain numbers or words) left to
     fill in when they are known, e.g. a waiting-list position counted under a lock."""
     marks = {name: _mark(name) for name in later}
     subject, text, html = render_email(template, lang, **context, **marks)
-    return Draft(to=to, template=template, subject=subject, text=text, html=html)
+    return Draft(to=to, template=template, subject=subject, text=text, html=html, headers=headers)
 
 
-def enqueue(session: Session, *, to: str, lang: str, template: str, **context) -> None:
+def enqueue(
+    session: Session, *, to: str, lang: str, template: str, headers: dict | None = None, **context
+) -> None:
     """Write the email now (same transaction as the caller's change); deliver later."""
-    draft(to=to, lang=lang, template=template, **context).enqueue(session)
+    draft(to=to, lang=lang, template=template, headers=headers, **context).enqueue(session)
 
 
 def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage]:

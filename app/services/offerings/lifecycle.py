@@ -16,7 +16,8 @@ from app.models import (
     Offering,
     OfferingStatus,
 )
-from app.services import schools
+from app.models.types import utcnow
+from app.services import alerts, schools
 from app.services.errors import Conflict
 from app.services.offerings import notices
 from app.services.offerings.rules import (
@@ -86,6 +87,7 @@ def publish(
         raise Conflict(_l("Only a draft can be published."))
     check_publishable(offering, has_sessions=bool(offering.sessions))
     _set_status(session, offering, OfferingStatus.PUBLISHED, "offering.publish", actor_id, source)
+    alerts.offering_published(session, offering.id, utcnow())
     missing = missing_english(offering)
     if not missing:
         return []
