@@ -92,6 +92,19 @@ def page(template: str, **context) -> Callable[[int], tuple]:
     return lambda status=200: (render_template(template, **context), status)
 
 
+def emailed_link(action: Callable[[], T], template: str) -> T:
+    """A page behind an emailed link: what ``action`` returns, committed; or, when it raises
+    a domain error, the transaction rolled back and ``template`` saying why the link cannot
+    be used (its ``message``), with the error's status."""
+    try:
+        result = action()
+    except domain.DomainError as error:
+        db.session.rollback()
+        abort(make_response(render_template(template, message=error.message), error.status_code))
+    db.session.commit()
+    return result
+
+
 def done(message, endpoint: str, **values) -> Response:
     """A form page's happy end: say what happened (``message``) and go to ``endpoint``."""
     flash(message, "success")

@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -21,13 +20,12 @@ from app.alerts import bp
 from app.alerts.forms import AccountAlertForm, EmailAlertForm, StopAlertForm
 from app.catalogue import cached
 from app.catalogue.forms import CatalogueFilterForm, saved_search_args, saved_search_url
-from app.errors import done, form_status, submit
+from app.errors import done, emailed_link, form_status, submit
 from app.extensions import csrf, db, limiter
 from app.i18n import current_language
 from app.models import utcnow
 from app.models.alerts import CONFIRMATION_MAX_AGE
 from app.services import accounts, alerts, catalogue
-from app.services.errors import DomainError
 
 # Each request by email sends an email: limited per visitor and per address, as sign-up is.
 ALERT_LIMIT = "10/hour"
@@ -131,18 +129,8 @@ def _ask_by_email(email, search, lang) -> None:
         db.session.rollback()
 
 
-def _link_error(error: DomainError):
-    return render_template("alerts/link_error.html", message=error.message), error.status_code
-
-
 def _link(action):
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        abort(make_response(_link_error(error)))
-    db.session.commit()
-    return result
+    return emailed_link(action, "alerts/link_error.html")
 
 
 @bp.get("/confirm/<token>")

@@ -9,10 +9,8 @@ import time
 from urllib.parse import urlsplit
 
 from flask import (
-    abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -35,11 +33,10 @@ from app.auth.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
-from app.errors import done, form_status, submit
+from app.errors import done, emailed_link, form_status, submit
 from app.extensions import db, limiter
 from app.models import User, utcnow
 from app.services import accounts
-from app.services.errors import DomainError
 
 LOGIN_LIMIT = "10/minute"
 SIGN_UP_LIMIT = "5/hour"
@@ -133,10 +130,6 @@ def _page(template: str, **context):
     return lambda status=200: (render_template(f"auth/{template}", **context), status)
 
 
-def _link_error(error: DomainError):
-    return render_template("auth/link_error.html", message=error.message), error.status_code
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(SIGN_UP_LIMIT, methods=["POST"])
 def sign_up():
@@ -179,15 +172,7 @@ def _link_sent(message, form, endpoint: str, **values):
 
 
 def _link(action):
-    """A page behind an emailed link: what ``action`` returns, committed, or the page that
-    says why the link cannot be used."""
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        abort(make_response(_link_error(error)))
-    db.session.commit()
-    return result
+    return emailed_link(action, "auth/link_error.html")
 
 
 @bp.get("/confirm/<token>")
