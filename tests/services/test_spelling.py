@@ -75,6 +75,16 @@ def test_a_word_far_from_every_indexed_word_is_left_alone(session, offer):
     assert result.total == 0
 
 
+def test_a_correction_that_finds_nothing_either_is_not_shown(session, offer):
+    """ "datso" alone is corrected and found; with a word the offer lacks, the corrected
+    search finds nothing either, and the page speaks of the words as typed."""
+    alone = search(session, "datso")
+    assert alone.corrected_q is not None and alone.total == 1
+    result = search(session, "datso submarinos")
+    assert result.corrected_q is None
+    assert result.total == 0
+
+
 def test_drafts_words_are_not_in_the_vocabulary(session, offer):
     make_offering(session, title_es="Astronomía", title_en=None, status=OfferingStatus.DRAFT)
     session.flush()

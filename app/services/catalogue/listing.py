@@ -259,22 +259,31 @@ def search_catalogue(
         session, filters, options=options, vocabulary=vocabulary
     )
     common = _common_conditions(filters, now)
-    if filters.q:
-        query = search.parse_query(corrected or filters.q)
-        if query:
-            ranked = search.matching(query).subquery()
-        else:
-            # Typed, but nothing searchable in it (only emoji or little words): no matches.
-            common.append(false())
     by_facet = _facet_conditions(filters)
+    # False for a search typed with nothing searchable in it (only emoji or little words).
+    searchable = True
 
     def restricted(stmt: Select, *, except_facet: str | None = None) -> Select:
         if ranked is not None:
             stmt = stmt.join(ranked, ranked.c.offering_id == Offering.id)
+        elif not searchable:
+            stmt = stmt.where(false())
         others = [cond for name, cond in by_facet.items() if name != except_facet]
         return stmt.where(and_(*common, *others))
 
-    total = session.scalar(restricted(select(func.count()).select_from(Offering))) or 0
+    def counted(text: str | None):
+        nonlocal ranked, searchable
+        query = search.parse_query(text) if text else None
+        ranked = search.matching(query).subquery() if query else None
+        searchable = not text or bool(query)
+        return session.scalar(restricted(select(func.count()).select_from(Offering))) or 0
+
+    total = counted(corrected or filters.q)
+    if total == 0 and corrected:
+        # The correction finds nothing either: the page speaks of the words as typed, not
+        # of words nobody asked for ("drones" is not "does").
+        corrected = None
+        total = counted(filters.q)
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         raise PageOutOfRange(pages)
