@@ -18,8 +18,8 @@ Four levels, all in Flask-Caching (CACHE_TYPE: on disk by default, Redis to shar
 
 A page is stored only if the figures it was keyed by are still the figures after it was
 rendered, so a seat taken meanwhile never leaves a page under a key it does not match.
-Keys start with the build (templates, translations, static files), so a new release never
-serves an old release's pages.
+Keys start with the build (code, templates, translations, static files), so a new release
+never serves an old release's pages or results.
 """
 
 import hashlib
@@ -38,15 +38,19 @@ from app.services import catalogue
 from app.services.catalogue.filter_words import Interpretation
 from app.services.catalogue.listing import card_loads
 
+RELEASE_FILES = {".py", ".html", ".txt", ".mo", ".css", ".js", ".svg", ".png", ".toml"}
+
 
 @memoize
 def build_id(root: str) -> str:
-    """A digest of what renders pages, the same on every host running this release."""
+    """A digest of what renders pages and results (the code, templates, static files and
+    catalogues), the same on every host running this release: a new release never serves
+    what the last one cached."""
     digest = hashlib.sha256()
     base = Path(root)
-    for folder in ("templates", "static", "../translations"):
+    for folder in (".", "../translations"):
         for path in sorted((base / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".html", ".mo", ".css", ".js", ".svg", ".png"}:
+            if path.is_file() and path.suffix in RELEASE_FILES:
                 digest.update(str(path.relative_to(base.parent)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

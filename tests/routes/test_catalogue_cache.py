@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.catalogue import cached
 from app.extensions import db
 from app.models import Offering, OfferingStatus
 from app.models.types import utcnow
@@ -269,3 +270,20 @@ def test_a_signed_in_visitors_offering_page_loads_what_it_shows_with_the_offerin
     # Their account; the offering with its programme, municipality and provider; its
     # sessions, audiences and languages (one statement each); their own place in it.
     assert len(queries) == 6
+
+
+def test_the_cache_keys_change_with_the_code_not_only_the_templates(tmp_path):
+    """A release that changes only Python (how results are searched) serves nothing the
+    last one cached: the build id reads the code too."""
+
+    def release(name: str, code: str) -> str:
+        root = tmp_path / name / "app"
+        (root / "templates").mkdir(parents=True)
+        (root / "templates" / "page.html").write_text("<p>{{ x }}</p>")
+        (root / "listing.py").write_text(code)
+        (tmp_path / name / "translations").mkdir()
+        return cached.build_id(str(root))
+
+    first = release("a", "ORDER = 1\n")
+    assert release("b", "ORDER = 1\n") == first
+    assert release("c", "ORDER = 2\n") != first
