@@ -91,9 +91,12 @@ def test_a_withdrawal_racing_the_offer_to_the_reserve_gives_the_place_once(app, 
         ids = (call.id, keeper.id, leaver.id, [r.id for r in reserves], leaver.user_id)
     call_id, keeper_id, leaver_id, reserve_ids, leaver_user = ids
 
+    # Both at the same moment, past the keeper's date: a place offered by either has its own
+    # date after it, whichever commits first (an earlier clock for the withdrawal let the
+    # cron lapse the offer the withdrawal had just made, when the withdrawal won the race).
     def withdraw(session):
         application = applications.get_own_application(session, leaver_id, leaver_user)
-        return applications.withdraw(session, application, now=now, actor_id=leaver_user)
+        return applications.withdraw(session, application, now=after_deadline, actor_id=leaver_user)
 
     def expire(session):
         return applications.expire_unconfirmed(session, now=after_deadline)
