@@ -9,12 +9,17 @@ Four levels, all in Flask-Caching (CACHE_TYPE: on disk by default, Redis to shar
    figures of the page's own offerings (one indexed query), answered with an ETag, so a
    browser that asks again gets a 304 without a page being rendered.
 3. For everyone, the page's main part (search, filters, results: nothing personal), keyed
-   as the page is; a signed-in visitor's page is their own header around it.
-4. The same page (with its ETag) and main part under the seat stamp too, the sum of
-   counters that move with every seat taken or freed anywhere (read with the state): a
-   repeated visit costs the state's one statement and one cache read, whatever the size of
-   the offer. Once a seat has moved somewhere, the next visit finds the page through level
-   2 and files it under the new stamp.
+   as the page is, around which a page for another kind of visitor is rendered.
+4. The same page (with its ETag) under the seat stamp too, the sum of counters that move
+   with every seat taken or freed anywhere (read with the state): a repeated visit costs
+   the state's one statement and one cache read, whatever the size of the offer. Once a
+   seat has moved somewhere, the next visit finds the page through level 2 and files it
+   under the new stamp.
+
+Signed-in visitors share pages too, with those who would see them alike (``visitor()``:
+what their header's back-office link depends on, and on an offering's page their own place
+in it). What is theirs alone, the logout form's CSRF token, goes into the stored page at
+each visit, and their pages are never given an ETag (nor stored by a browser: security).
 
 A page is stored only if the figures it was keyed by are still the figures after it was
 rendered, so a seat taken meanwhile never leaves a page under a key it does not match.
@@ -30,6 +35,8 @@ from pathlib import Path
 
 from flask import current_app, make_response, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.extensions import cache, db
@@ -64,9 +71,27 @@ def _key(*parts) -> str:
     return f"{build_id(current_app.root_path)}:{_digest(*parts)}"
 
 
-def cacheable_visitor() -> bool:
-    """Anonymous, with nothing of its own to show (no message waiting): sees what all see."""
-    return not current_user.is_authenticated and not session.get("_flashes")
+# Where a shared page for signed-in visitors has its logout form's CSRF token: a comment,
+# which no text anyone wrote can become (it would be escaped).
+CSRF_SLOT = Markup("<!--csrf-token-->")
+
+
+def visitor() -> tuple | None:
+    """Whom a shared page is for, as far as what it shows differs: () for an anonymous
+    visitor; for a signed-in one, what their permissions (the back-office link) depend on:
+    their role, and whether they act for an organisation. None when the page is the
+    visitor's alone (a message waiting to be shown)."""
+    if session.get("_flashes"):
+        return None
+    if not current_user.is_authenticated:
+        return ()
+    return ("signed-in", current_user.role, current_user.organisation_id is None)
+
+
+def shared_render(who: tuple) -> dict:
+    """What a page shared by visitors like ``who`` is rendered with (``render_template``'s
+    extra context): for signed-in visitors, the slot their own CSRF token goes into."""
+    return {"csrf_token": lambda: CSRF_SLOT} if who else {}
 
 
 @dataclass(frozen=True)
@@ -193,15 +218,13 @@ class Stamped:
     html: str
     unmet_words: tuple[str, ...] = ()
     mimetype: str = "text/html"
-    # Which page of how many: a main part's page title says it.
-    page: int = 1
-    pages: int = 1
+    signed_in: bool = False
 
 
-def stamped_key(state, per_page: int, part: str = "page") -> str:
-    """This request's list page (or its main ``part``) in this catalogue state, seats
+def stamped_key(state, per_page: int, who: tuple | None = ()) -> str:
+    """This request's list page for visitors like ``who`` in this catalogue state, seats
     included (``state.page_key``): every key part was read by the state's one statement."""
-    return _key("stamped", part, request.full_path, state.page_key, per_page)
+    return _key("stamped", who, request.full_path, state.page_key, per_page)
 
 
 def stamped_page(key: str) -> Stamped | None:
@@ -209,13 +232,13 @@ def stamped_page(key: str) -> Stamped | None:
 
 
 def stamped_response(stamped: Stamped):
-    return _respond(stamped.etag, stamped.html, stamped.mimetype)
+    return _respond(stamped.etag, stamped.html, stamped.mimetype, stamped.signed_in)
 
 
-def shared_part(key_parts: tuple, figures, render, *, stamped_as: str, found: Found):
+def shared_part(key_parts: tuple, figures, render):
     """(html, the figures it shows) of a page's part that every visitor sees alike, from the
     cache or ``render()`` (html, the figures read once rendered), stored as a page is: only
-    if rendered from ``figures``, and then under the seat stamp's key ``stamped_as`` too."""
+    if rendered from ``figures``."""
     key = _key("part", request.full_path, *key_parts, figures)
     html = cache.get(key)
     if html is None:
@@ -223,7 +246,6 @@ def shared_part(key_parts: tuple, figures, render, *, stamped_as: str, found: Fo
         if rendered_from != figures:
             return html, rendered_from
         cache.set(key, html)
-    cache.set(stamped_as, Stamped("", html, found.unmet_words, page=found.page, pages=found.pages))
     return html, figures
 
 
@@ -235,17 +257,19 @@ def conditional_page(
     stamped_as=None,
     unmet_words=(),
     mimetype: str = "text/html",
+    who: tuple = (),
 ):
-    """An anonymous page (or open data, ``mimetype``): 304 if the browser has it, else from
-    the cache, else rendered.
+    """A page shared by visitors like ``who`` (or open data, ``mimetype``): 304 if the
+    browser has it, else from the cache, else rendered.
 
     ``render()`` returns (body, status, the figures the page was rendered from); the page is
     stored only if those are ``figures``, the ones it is keyed by, and then also under the
     seat stamp's key ``stamped_as`` (read before ``figures``, so the page is no older than
     the stamp)."""
-    key = _key("page", request.full_path, *key_parts, figures)
-    etag = key.replace(":", "-")
-    if etag in request.if_none_match:
+    key = _key("page", who, request.full_path, *key_parts, figures)
+    signed_in = bool(who)
+    etag = None if signed_in else key.replace(":", "-")
+    if etag is not None and etag in request.if_none_match:
         return _respond(etag, None, mimetype)
     body = cache.get(key)
     if body is None:
@@ -254,24 +278,28 @@ def conditional_page(
             return body, status
         if rendered_from != figures:
             # Seats moved while it rendered: newer than its key, so neither stored nor tagged.
-            return _respond(None, body, mimetype)
+            return _respond(None, body, mimetype, signed_in)
         cache.set(key, body)
     if stamped_as is not None:
-        cache.set(stamped_as, Stamped(etag, body, tuple(unmet_words), mimetype))
-    return _respond(etag, body, mimetype)
+        cache.set(stamped_as, Stamped(etag or "", body, tuple(unmet_words), mimetype, signed_in))
+    return _respond(etag, body, mimetype, signed_in)
 
 
-def _respond(etag: str | None, body: str | None, mimetype: str):
-    """The page, or a 304 if the browser has it (``body`` None: it has)."""
-    if body is None or (etag is not None and etag in request.if_none_match):
+def _respond(etag: str | None, body: str | None, mimetype: str, signed_in: bool = False):
+    """The page, or a 304 if the browser has it (``body`` None: it has); a signed-in
+    visitor's with their own CSRF token, and no ETag."""
+    if body is None or (etag and etag in request.if_none_match):
         response = make_response("", 304)
     else:
+        if signed_in:
+            body = body.replace(CSRF_SLOT, generate_csrf(), 1)
         response = make_response(body)
         response.mimetype = mimetype
-    if etag is not None:
+    if etag:
         response.set_etag(etag)
-    # Every visit asks again (If-None-Match): a seat taken shows on the next request.
+    # Every visit asks again (If-None-Match): a seat taken shows on the next request. (A
+    # signed-in visitor's page is then marked no-store, as all their pages are: security.)
     response.cache_control.no_cache = True
     if mimetype == "text/html":
-        response.vary.add("Cookie")  # what a signed-in visitor sees is never from here
+        response.vary.add("Cookie")  # signed-in visitors' pages are filed apart
     return response

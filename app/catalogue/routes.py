@@ -10,7 +10,7 @@ from app.catalogue.calendar import calendar_download
 from app.catalogue.forms import CatalogueFilterForm, saved_search_url
 from app.extensions import db
 from app.i18n import current_language, format_euros, localized
-from app.models import Enrolment, Mode
+from app.models import Mode
 from app.models.types import utcnow
 from app.schools.offering import class_registration
 from app.services import catalogue, enrolment, imports, indicators, schools
@@ -23,15 +23,14 @@ def index():
     now = utcnow()
     state = catalogue.catalogue_state(db.session, now)
     per_page = current_app.config["CATALOGUE_PAGE_SIZE"]
-    # Anonymous visitors share whole pages; signed-in ones the page's main part, around
-    # which their own header is rendered.
-    anonymous = cached.cacheable_visitor()
-    stamped_key = cached.stamped_key(state, per_page, "page" if anonymous else "main")
-    stamped = cached.stamped_page(stamped_key)
+    # Visitors who see the page alike share it (cached.visitor); all share its main part.
+    who = cached.visitor()
+    stamped_key = cached.stamped_key(state, per_page, who)
+    stamped = cached.stamped_page(stamped_key) if who is not None else None
     if stamped is not None:
         # Nothing has moved since it was filed: no further statement for the catalogue.
         _search_found_nothing(stamped.unmet_words, now)
-        return cached.stamped_response(stamped) if anonymous else _page(stamped.html, stamped)
+        return cached.stamped_response(stamped)
     key = cached.results_key(state, per_page)
     found, result, form = cached.stored_results(key), None, None
     if found is None:
@@ -66,24 +65,22 @@ def index():
         return html, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)
 
     figures = catalogue.seat_figures(db.session, list(found.ids), now)
-    main_key = cached.stamped_key(state, per_page, "main")
 
     def render():
-        main, rendered_from = cached.shared_part(
-            (key,), figures, render_main, stamped_as=main_key, found=found
+        main, rendered_from = cached.shared_part((key,), figures, render_main)
+        page = render_template(
+            "catalogue/index.html",
+            main=Markup(main),  # noqa: S704 (rendered by catalogue/_main.html)
+            result=found,  # its page and pages, for the title
+            **cached.shared_render(who or ()),
         )
-        return _page(main, found), 200, rendered_from
+        return page, 200, rendered_from
 
-    if not anonymous:
+    if who is None:
         return render()[0]
     return cached.conditional_page(
-        (key,), figures, render, stamped_as=stamped_key, unmet_words=found.unmet_words
+        (key,), figures, render, stamped_as=stamped_key, unmet_words=found.unmet_words, who=who
     )
-
-
-def _page(main: str, at):
-    """The catalogue page around its shared main part (``at``: its page and pages)."""
-    return render_template("catalogue/index.html", main=Markup(main), result=at)  # noqa: S704
 
 
 def _search_found_nothing(unmet_words, now) -> None:
@@ -114,18 +111,25 @@ def import_template(fmt):
 @bp.get("/<int:offering_id>")
 def detail(offering_id):
     now = utcnow()
-    if not cached.cacheable_visitor():
+    who = cached.visitor()
+    if who is None:
         return _detail(offering_id, now)
-    figures = catalogue.offering_state(db.session, offering_id, now)
-    if figures is None:
+    state = catalogue.offering_state(db.session, offering_id, now)
+    if state is None:
         catalogue.get_public(db.session, offering_id)  # raises NotFound
+    own = None
+    if who:
+        if state.mode != Mode.INDIVIDUAL:
+            # A class's or a call's page speaks of the visitor's school or application.
+            return _detail(offering_id, now)
+        own = enrolment.own_place(db.session, offering_id, current_user.id)
 
     def render():
-        html = _detail(offering_id, now)
+        html = _detail(offering_id, now, own, **cached.shared_render(who))
         # Read again once rendered: a seat taken meanwhile keeps the page out of the cache.
         return html, 200, catalogue.offering_state(db.session, offering_id, now)
 
-    return cached.conditional_page(("detail", offering_id), figures, render)
+    return cached.conditional_page(("detail", offering_id, own), state, render, who=who)
 
 
 def page_facts(offering, now) -> dict:
@@ -140,28 +144,26 @@ def page_facts(offering, now) -> dict:
     }
 
 
-def _detail(offering_id, now):
+def _detail(offering_id, now, own=False, **context):
+    """The offering's page; ``own``: the visitor's place in it, if already read."""
     offering = catalogue.get_public(db.session, offering_id)
     lang = current_language()
     urls = offering_urls(offering.id)
+    if own is False:
+        own = (
+            enrolment.own_place(db.session, offering.id, current_user.id)
+            if current_user.is_authenticated
+            else None
+        )
     return render_template(
         "catalogue/detail.html",
         **page_facts(offering, now),
         urls=urls,
         json_ld=offering_json_ld(offering, lang, urls[lang], now),
-        own_place=_own_place(offering),
+        own_place=own,
         classes=class_registration(db.session, offering) if offering.mode == Mode.CLASS else None,
+        **context,
     )
-
-
-def _own_place(offering) -> tuple[Enrolment, int | None] | None:
-    """The logged-in person's live place in ``offering`` and, if waiting, its position."""
-    if not current_user.is_authenticated:
-        return None
-    place = enrolment.live_enrolment(db.session, offering.id, current_user.id)
-    if place is None:
-        return None
-    return place, enrolment.waiting_position(db.session, place)
 
 
 @bp.get("/<int:offering_id>.ics")

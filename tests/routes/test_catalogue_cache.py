@@ -167,16 +167,23 @@ def test_enrolment_closing_moves_the_page_on_time(app, client, cached):
     assert "Inscripción cerrada" in page
 
 
-def test_signed_in_visitors_are_never_served_a_shared_page(app, client, cached, auth):
+def test_signed_in_visitors_are_never_served_an_anonymous_page(app, client, cached, auth):
     offering_id = published(app)
-    html(client, f"/es/offerings/{offering_id}")
+    for url in ("/es/offerings/", f"/es/offerings/{offering_id}"):
+        html(client, url)
     with app.app_context():
         make_user(db.session, email="ana@example.org")
         db.session.commit()
     auth.login("ana@example.org")
-    response, page = html(client, f"/es/offerings/{offering_id}")
-    assert "ETag" not in response.headers
-    assert "csrf_token" in page
+    html(client, "/es/offerings/")  # with the welcome message: that visit is their own
+    for url in ("/es/offerings/", f"/es/offerings/{offering_id}"):
+        for _ in range(2):  # rendered, then from the cache
+            response, page = html(client, url)
+            assert "ETag" not in response.headers
+            assert response.cache_control.no_store
+            assert "Cookie" in response.vary
+            assert "Cerrar sesión" in page and "Iniciar sesión" not in page
+            assert csrf_token(page) and "<!--csrf-token-->" not in page
 
 
 def test_a_seat_taken_elsewhere_costs_one_visit_a_second_statement_and_no_render(
@@ -265,11 +272,49 @@ def test_a_signed_in_visitors_offering_page_loads_what_it_shows_with_the_offerin
     auth.login("ana@example.org")
     html(client, f"/es/offerings/{offering_id}")
     with count_queries() as queries:
-        response, _ = html(client, f"/es/offerings/{offering_id}")
+        response, _ = html(client, f"/es/offerings/{offering_id}")  # no cache: rendered
     assert response.status_code == 200
-    # Their account; the offering with its programme, municipality and provider; its
-    # sessions, audiences and languages (one statement each); their own place in it.
-    assert len(queries) == 6
+    # Their account; the offering's state and their own place in it; the offering with its
+    # programme, municipality and provider; its sessions, audiences and languages (one
+    # statement each); its state again, once rendered.
+    assert len(queries) == 8
+
+
+def test_signed_in_visitors_share_an_offering_page_with_their_own_place_in_it(
+    app, cached, count_queries
+):
+    offering_id = published(app, capacity=1)
+    with app.app_context():
+        for email in ("ana@example.org", "bea@example.org", "carla@example.org"):
+            make_user(db.session, email=email)
+        db.session.commit()
+    clients = {}
+    for email in ("ana@example.org", "bea@example.org", "carla@example.org"):
+        clients[email] = app.test_client()
+        AuthActions(clients[email]).login(email)
+        html(clients[email], "/es/offerings/")  # the welcome message's visit is their own
+    ana, bea, carla = clients.values()
+    url = f"/es/offerings/{offering_id}"
+    _, first = html(ana, url)
+    assert "Inscribirme" in first
+    with count_queries() as queries:
+        _, again = html(bea, url)  # Ana's page, with Bea's token: nothing rendered
+    assert len(queries) == 3  # Bea's account, the offering's state, her place in it
+    assert again.replace(csrf_token(again), "") == first.replace(csrf_token(first), "")
+    assert csrf_token(again) != csrf_token(first)
+    for client in (ana, bea):
+        response = client.get(f"/es/offerings/{offering_id}/enrol")
+        client.post(
+            f"/es/offerings/{offering_id}/enrol",
+            data={"csrf_token": csrf_token(response.get_data(as_text=True))},
+            follow_redirects=True,  # to their account, where the flashed outcome is shown
+        )
+    _, page = html(ana, url)
+    assert "Tienes plaza en esta actividad." in page
+    _, page = html(bea, url)
+    assert "Ocupas el puesto 1 en la lista de espera." in page
+    _, page = html(carla, url)
+    assert "Apuntarme a la lista de espera" in page and "Tienes plaza" not in page
 
 
 def test_the_cache_keys_change_with_the_code_not_only_the_templates(tmp_path):

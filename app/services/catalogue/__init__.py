@@ -9,6 +9,7 @@ from app.services.catalogue.calendar import (
 )
 from app.services.catalogue.freshness import (
     CatalogueState,
+    OfferingState,
     bump_version,
     catalogue_state,
     offering_state,
@@ -79,6 +80,7 @@ __all__ = [
     "CatalogueState",
     "FilterOptions",
     "Filters",
+    "OfferingState",
     "PageOutOfRange",
     "Query",
     "Vocabulary",

@@ -35,8 +35,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.models import CatalogueVersion
-from app.models.types import UTCDateTime
+from app.models import CatalogueVersion, Mode
+from app.models.types import UTCDateTime, enum_column
 
 BOUNDARIES = ("enrolment_opens", "enrolment_closes", "starts_at", "ends_at")
 
@@ -181,7 +181,7 @@ _OFFERING = (
         "  JOIN session s ON s.id = c.session_id WHERE s.offering_id = o.id) AS pupils_where,"
         " (SELECT count(*) FROM session s WHERE s.offering_id = o.id AND s.starts_at <= :now)"
         "  AS sessions_begun,"
-        " o.enrolment_opens, o.enrolment_closes, o.starts_at, o.ends_at"
+        " o.enrolment_opens, o.enrolment_closes, o.starts_at, o.ends_at, o.mode"
         " FROM offering o WHERE o.id = :offering_id"
     )
     .bindparams(bindparam("now", type_=UTCDateTime()), bindparam("offering_id", type_=Integer()))
@@ -189,17 +189,26 @@ _OFFERING = (
         *(column(name, BigInteger()) for name in ("version", "seats_taken", "pupils")),
         *(column(name, BigInteger()) for name in ("pupils_where", "sessions_begun")),
         *(column(name, UTCDateTime()) for name in BOUNDARIES),
+        column("mode", enum_column(Mode)),
     )
 )
 
 
-def offering_state(session: Session, offering_id: int, now: datetime) -> tuple | None:
+@dataclass(frozen=True)
+class OfferingState:
+    mode: Mode
+    # What its page shows that can change: the key its cached copies are filed by.
+    figures: tuple
+
+
+def offering_state(session: Session, offering_id: int, now: datetime) -> OfferingState | None:
     """What an offering's public page depends on beyond its version: seats, class seats
     (their sum, and a sum weighted by session, so a class moving sessions shows) and which
-    of its moments have passed. None if the offering does not exist. One statement."""
+    of its moments have passed; and its mode. None if the offering does not exist. One
+    statement."""
     row = session.execute(_OFFERING, {"now": now, "offering_id": offering_id}).one_or_none()
     if row is None:
         return None
-    *figures, opens, closes, starts, ends = row
+    *figures, opens, closes, starts, ends, mode = row
     passed = tuple(moment is not None and moment <= now for moment in (opens, closes, starts, ends))
-    return (*(int(figure) for figure in figures), *passed)
+    return OfferingState(mode, (*(int(figure) for figure in figures), *passed))
