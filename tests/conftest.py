@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
+from app.catalogue import misses
 from app.config import TestConfig
 from app.extensions import cache, db, limiter
 from app.services.reference import ensure_reference_data
@@ -95,6 +96,7 @@ def _empty_database(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    misses.wait()  # a batch of searches that found nothing being written, by its thread
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

@@ -5,8 +5,9 @@ Written at every such search, that was a write transaction per request (on SQLit
 writer at a time for the whole site). Each worker adds them up in memory instead and writes
 what it gathered (one upsert per search, added to what other workers and hosts wrote, and
 its indicator deltas) once ``SEARCH_MISS_BATCH`` searches have gathered or
-``SEARCH_MISS_SECONDS`` have passed since its last write, and when the worker exits. A
-worker killed outright loses what it had not written yet, at most one batch.
+``SEARCH_MISS_SECONDS`` have passed since its last write, and when the worker exits. The
+batch is written by a thread of its own, so the visitor whose search completed it waits
+for nothing. A worker killed outright loses what it had not written yet, at most one batch.
 """
 
 import atexit
@@ -30,6 +31,7 @@ class _Gathered:
         self.counts: Counter[tuple[int, tuple[str, ...]]] = Counter()
         self.since = time.monotonic()
         self.app = None
+        self.writer: threading.Thread | None = None
 
 
 _gathered = _Gathered()
@@ -42,14 +44,28 @@ def count(words: tuple[str, ...], year: int) -> None:
     with _gathered.lock:
         if _gathered.app is None:
             _gathered.app = app
-            atexit.register(flush)
+            atexit.register(_at_exit)
         _gathered.counts[(year, tuple(words))] += 1
         due = (
             sum(_gathered.counts.values()) >= app.config["SEARCH_MISS_BATCH"]
             or time.monotonic() - _gathered.since >= app.config["SEARCH_MISS_SECONDS"]
         )
-    if due:
-        flush()
+        if due and (_gathered.writer is None or not _gathered.writer.is_alive()):
+            # One writer at a time: what gathers meanwhile goes with the next batch.
+            _gathered.writer = threading.Thread(target=flush, name="search-misses", daemon=True)
+            _gathered.writer.start()
+
+
+def wait() -> None:
+    """Until the batch being written, if any, is written."""
+    writer = _gathered.writer
+    if writer is not None:
+        writer.join()
+
+
+def _at_exit() -> None:
+    wait()
+    flush()
 
 
 def flush() -> None:
