@@ -189,7 +189,7 @@ def optional_enum_choice(label, enum_cls, empty_label, **kwargs) -> SelectField:
     )
 
 
-def id_choice(label, description=None, field=SelectField):
+def id_choice(label, description="", field=SelectField):
     """One row chosen by its id, or none: whether one is needed is the service's rule."""
     return field(label, coerce=optional_int, validators=[Optional()], description=description)
 
@@ -211,7 +211,7 @@ def long_text(label, max_length: int, rows: int, **kwargs) -> TextAreaField:
     )
 
 
-def madrid_time(label, description=None) -> DateTimeLocalField:
+def madrid_time(label, description="") -> DateTimeLocalField:
     """A day and time as staff type it, Madrid wall-clock time (``madrid_to_utc`` for the
     services)."""
     return DateTimeLocalField(
