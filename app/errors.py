@@ -105,6 +105,15 @@ def emailed_link(action: Callable[[], T], template: str) -> T:
     return result
 
 
+def add_action_views(bp, base: str, endpoint: str, view_for, actions) -> None:
+    """One view per action of a table (a confirm page, then the POST that acts), at
+    ``<base>/<action>`` as the endpoint ``<endpoint>_<action>``: ``view_for(action)``."""
+    for action in actions:
+        bp.add_url_rule(
+            f"{base}/{action}", f"{endpoint}_{action}", view_for(action), methods=["GET", "POST"]
+        )
+
+
 def done(message, endpoint: str, **values) -> Response:
     """A form page's happy end: say what happened (``message``) and go to ``endpoint``."""
     flash(message, "success")

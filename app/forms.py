@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     DecimalField,
     Form,
     IntegerField,
@@ -22,6 +23,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -31,6 +33,7 @@ from app.localtime import MADRID
 # Dates outside this span are typing mistakes, and far-off ones overflow the conversion to UTC.
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
+MADRID_TIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a browser's datetime-local input sends
 
 NUL_MESSAGE = _l("This text contains a character that cannot be saved (a NUL byte). Remove it.")
 BLANK_CHOICE_MESSAGE = _l("Choose one of the options.")
@@ -135,12 +138,21 @@ class SubForm(Form):
     with its own, so a row does not do it a second time."""
 
 
-class PageField(IntegerField):
+class WholeNumberField(IntegerField):
+    """A whole number whose typing mistakes get the subclass's ``message`` at the field, not
+    WTForms' words."""
+
+    message: str
+
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(PAGE_MESSAGE) from error
+            raise ValueError(self.message) from error
+
+
+class PageField(WholeNumberField):
+    message = PAGE_MESSAGE
 
 
 class FilterForm(BaseForm):
@@ -163,12 +175,47 @@ def search_text(label, max_length: int = 100) -> StringField:
 
 def enum_filter(label, enum_cls, any_label) -> SelectField:
     """Narrow a list to one value of ``enum_cls``; the first option, ``any_label``, does not."""
+    return optional_enum_choice(label, enum_cls, any_label, default="")
+
+
+def optional_enum_choice(label, enum_cls, empty_label, **kwargs) -> SelectField:
+    """One value of ``enum_cls`` or none: the first option, ``empty_label``, is none."""
     return SelectField(
         label,
         coerce=optional_enum(enum_cls),
-        choices=lambda: [("", any_label), *enum_cls.choices()],
+        choices=lambda: [("", empty_label), *enum_cls.choices()],
         validators=[Optional()],
-        default="",
+        **kwargs,
+    )
+
+
+def id_choice(label, description="", field=SelectField):
+    """One row chosen by its id, or none: whether one is needed is the service's rule."""
+    return field(label, coerce=optional_int, validators=[Optional()], description=description)
+
+
+def whole_number(label, minimum: int, maximum: int, *, required=False, **kwargs) -> IntegerField:
+    """A whole number from ``minimum`` to ``maximum``; left empty only when not ``required``."""
+    first = InputRequired() if required else Optional()
+    return IntegerField(label, validators=[first, NumberRange(min=minimum, max=maximum)], **kwargs)
+
+
+def long_text(label, max_length: int, rows: int, **kwargs) -> TextAreaField:
+    """Optional text of several lines, trimmed, at most ``max_length`` characters."""
+    return TextAreaField(
+        label,
+        validators=[Optional(), Length(max=max_length)],
+        filters=[stripped],
+        render_kw={"rows": rows},
+        **kwargs,
+    )
+
+
+def madrid_time(label, description="") -> DateTimeLocalField:
+    """A day and time as staff type it, Madrid wall-clock time (``madrid_to_utc`` for the
+    services)."""
+    return DateTimeLocalField(
+        label, format=MADRID_TIME_FORMAT, validators=[Optional()], description=description
     )
 
 

@@ -1,11 +1,10 @@
 """Forms of the calls area: shape only; the rules live in services.applications."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, IntegerField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms import EmailField
+from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.forms import BaseForm, StrippedField, optional_enum, stripped
+from app.forms import BaseForm, StrippedField, long_text, optional_enum_choice, whole_number
 from app.models import MAX_SCALE, MAX_WEIGHT, Decision
 from app.services.applications import CriterionAnswers
 
@@ -13,59 +12,50 @@ MESSAGE_MAX = 3000
 
 
 class DecisionForm(BaseForm):
-    decision = SelectField(
+    decision = optional_enum_choice(
         _l("Decision"),
-        choices=lambda: [SelectChoice("", _l("No decision yet")), *Decision.choices()],
-        coerce=optional_enum(Decision),
-        validators=[Optional()],
+        Decision,
+        _l("No decision yet"),
         description=_l(
             "It stays pending until you send every decision of the call. An acceptance "
             "takes one of the cohort's places at once."
         ),
     )
-    rank = IntegerField(
+    rank = whole_number(
         _l("Position on the reserve list"),
-        validators=[Optional(), NumberRange(min=1, max=1000)],
+        1,
+        1000,
         description=_l("Lower goes first. Left empty: after the last one."),
     )
-    message = TextAreaField(
+    message = long_text(
         _l("Message to the applicant"),
-        validators=[Optional(), Length(max=MESSAGE_MAX)],
-        filters=[stripped],
+        MESSAGE_MAX,
+        4,
         description=_l("Sent in the decision email. Needed when the project is not selected."),
-        render_kw={"rows": 4},
     )
 
 
 class CriterionForm(BaseForm):
     name_es = StrippedField(_l("Name in Spanish"), validators=[InputRequired(), Length(max=120)])
     name_en = StrippedField(_l("Name in English"), validators=[Optional(), Length(max=120)])
-    description_es = TextAreaField(
-        _l("Description in Spanish"),
-        validators=[Optional(), Length(max=600)],
-        filters=[stripped],
-        render_kw={"rows": 3},
-    )
-    description_en = TextAreaField(
-        _l("Description in English"),
-        validators=[Optional(), Length(max=600)],
-        filters=[stripped],
-        render_kw={"rows": 3},
-    )
-    weight = IntegerField(
+    description_es = long_text(_l("Description in Spanish"), 600, 3)
+    description_en = long_text(_l("Description in English"), 600, 3)
+    weight = whole_number(
         _l("Weight"),
-        validators=[InputRequired(), NumberRange(min=1, max=MAX_WEIGHT)],
+        1,
+        MAX_WEIGHT,
+        required=True,
         description=_l("Its share of the total is shown to applicants as a percentage."),
     )
-    scale_max = IntegerField(
+    scale_max = whole_number(
         _l("Highest score"),
-        validators=[InputRequired(), NumberRange(min=1, max=MAX_SCALE)],
+        1,
+        MAX_SCALE,
+        required=True,
         description=_l("Reviewers score from 0 to this number."),
         default=5,
     )
-    position = IntegerField(
-        _l("Order"), validators=[Optional(), NumberRange(min=0, max=1000)], default=0
-    )
+    position = whole_number(_l("Order"), 0, 1000, default=0)
 
     def answers(self) -> CriterionAnswers:
         return CriterionAnswers(

@@ -22,7 +22,7 @@ from app.errors import page, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import ClassRegistration, utcnow
-from app.schools.access import move_choices, session_choices
+from app.schools.access import change_class, move_choices, session_choices
 from app.services import schools
 
 
@@ -116,11 +116,7 @@ def _class_page(template: str, reg: ClassRegistration, form, **context):
 def class_registration_confirm(reg_id):
     reg = get_class_registration_for(db.session, current_user, reg_id)
     form = ConfirmForm()
-    submit(
-        form,
-        lambda: schools.confirm_class(db.session, reg, actor_id=current_user.id, now=utcnow()),
-        _class_page("confirm.html", reg, form),
-    )
+    change_class(reg, form, _class_page("confirm.html", reg, form), schools.confirm_class)
     flash(_("The class %(group)s is confirmed; its teacher is told.", group=reg.group_name))
     return _to_list(reg.offering_id)
 
@@ -131,17 +127,13 @@ def class_registration_move(reg_id):
     reg = get_class_registration_for(db.session, current_user, reg_id)
     form = MoveClassForm()
     form.session.choices = [("", _("Choose…")), *move_choices(reg)]
-    promoted = submit(
+    promoted = change_class(
+        reg,
         form,
-        lambda: schools.move_class(
-            db.session,
-            reg,
-            session_id=form.session.data,
-            actor_id=current_user.id,
-            now=utcnow(),
-            by_staff=True,
-        ),
         _class_page("move.html", reg, form),
+        schools.move_class,
+        session_id=form.session.data,
+        by_staff=True,
     )
     flash(_("The class %(group)s is moved; its teacher is told.", group=reg.group_name))
     _promoted_message(promoted)
@@ -153,12 +145,12 @@ def class_registration_move(reg_id):
 def class_registration_decline(reg_id):
     reg = get_class_registration_for(db.session, current_user, reg_id)
     form = DeclineForm()
-    promoted = submit(
+    promoted = change_class(
+        reg,
         form,
-        lambda: schools.end_class(
-            db.session, reg, actor_id=current_user.id, now=utcnow(), reason=form.reason.data
-        ),
         _class_page("decline.html", reg, form),
+        schools.end_class,
+        reason=form.reason.data,
     )
     flash(_("The class %(group)s is declined; its teacher is told why.", group=reg.group_name))
     _promoted_message(promoted)

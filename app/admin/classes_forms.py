@@ -1,7 +1,7 @@
 """Forms of the class registrations area: shape only; the rules live in services.schools."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, IntegerField, SelectField, TextAreaField
+from wtforms import FieldList, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.forms import (
@@ -9,7 +9,7 @@ from app.forms import (
     FilterForm,
     enum_checkboxes,
     enum_filter,
-    optional_int,
+    id_choice,
     search_text,
 )
 from app.models import MAX_CAPACITY, ClassStatus, Stage
@@ -19,7 +19,7 @@ from app.services.schools import ClassFilters
 class ClassFilterForm(FilterForm):
     q = search_text(_l("Class or school"))
     status = enum_filter(_l("Status"), ClassStatus, _l("All"))
-    session = SelectField(_l("Session"), coerce=optional_int, validators=[Optional()])
+    session = id_choice(_l("Session"))
     stage = enum_filter(_l("Stage"), Stage, _l("All"))
 
     def filters(self) -> ClassFilters:
@@ -32,7 +32,7 @@ class ClassFilterForm(FilterForm):
 
 
 class MoveClassForm(BaseForm):
-    session = SelectField(_l("New session"), coerce=optional_int, validators=[Optional()])
+    session = id_choice(_l("New session"))
 
 
 class DeclineForm(BaseForm):

@@ -13,11 +13,9 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     TextAreaField,
     TimeField,
@@ -33,12 +31,14 @@ from app.forms import (
     enum_checkboxes,
     enum_choice,
     enum_filter,
+    id_choice,
+    madrid_time,
     madrid_to_utc,
     optional_enum,
-    optional_int,
     search_text,
     stripped,
     utc_to_madrid,
+    whole_number,
 )
 from app.i18n import LANGUAGES
 from app.localtime import MADRID
@@ -58,7 +58,6 @@ MAX_SESSION_ROWS = 80
 MAX_CANCELLATION_HOURS = 24 * 60
 MAX_PRICE = Decimal("100000")
 SKILLS_LENGTH = 500
-WINDOW_FORMAT = "%Y-%m-%dT%H:%M"  # what a browser's datetime-local input sends
 
 
 class SessionRowForm(SubForm):
@@ -156,9 +155,11 @@ class OfferingForm(BaseForm):
     venue = _text(_l("Venue"), 200)
     address = _text(_l("Address"), 300)
 
-    capacity = IntegerField(
+    capacity = whole_number(
         _l("Places"),
-        validators=[InputRequired(), NumberRange(min=1, max=MAX_CAPACITY)],
+        1,
+        MAX_CAPACITY,
+        required=True,
         description=_l("Pupils for class registration; the cohort size for applications."),
     )
     price = EurosField(
@@ -167,29 +168,21 @@ class OfferingForm(BaseForm):
         validators=[Optional(), NumberRange(min=0, max=MAX_PRICE)],
         description=_l("Leave it empty or 0 when it is free."),
     )
-    min_age = IntegerField(
-        _l("Minimum age"), validators=[Optional(), NumberRange(min=0, max=MAX_AGE)]
-    )
-    max_age = IntegerField(
-        _l("Maximum age"), validators=[Optional(), NumberRange(min=0, max=MAX_AGE)]
-    )
+    min_age = whole_number(_l("Minimum age"), 0, MAX_AGE)
+    max_age = whole_number(_l("Maximum age"), 0, MAX_AGE)
     residents_only = BooleanField(_l("Only for residents of the partnership's municipalities"))
-    enrolment_opens = DateTimeLocalField(
-        _l("Enrolment opens"),
-        format=WINDOW_FORMAT,
-        validators=[Optional()],
-        description=_l("Madrid time. Empty: open as soon as it is published."),
+    enrolment_opens = madrid_time(
+        _l("Enrolment opens"), _l("Madrid time. Empty: open as soon as it is published.")
     )
-    enrolment_closes = DateTimeLocalField(
-        _l("Enrolment closes"),
-        format=WINDOW_FORMAT,
-        validators=[Optional()],
-        description=_l("Madrid time. Empty: when the first session starts."),
+    enrolment_closes = madrid_time(
+        _l("Enrolment closes"), _l("Madrid time. Empty: when the first session starts.")
     )
-    cancellation_hours = IntegerField(
+    cancellation_hours = whole_number(
         _l("Participants may cancel until (hours before the first session)"),
+        0,
+        MAX_CANCELLATION_HOURS,
+        required=True,
         default=24,
-        validators=[InputRequired(), NumberRange(min=0, max=MAX_CANCELLATION_HOURS)],
     )
 
     image = FileField(
@@ -335,11 +328,7 @@ class OfferingFilterForm(FilterForm):
 
     q = search_text(_l("Title or reference"), 200)
     status = enum_filter(_l("Status"), enums.OfferingStatus, _l("Any status"))
-    programme = SelectField(
-        _l("Programme"),
-        coerce=optional_int,
-        validators=[Optional()],
-    )
+    programme = id_choice(_l("Programme"))
     kind = enum_filter(_l("Type"), enums.Kind, _l("Any type"))
 
     def __init__(self, *args, programmes=(), **kwargs):

@@ -24,7 +24,7 @@ from app.admin.participants_forms import (
     MessageForm,
     ParticipantFilterForm,
 )
-from app.errors import done, form_status, page, submit
+from app.errors import add_action_views, done, form_status, page, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Enrolment, EnrolmentStatus, utcnow
@@ -180,13 +180,7 @@ def _place_view(action: str):
     return view
 
 
-for _action in _PLACE_ACTIONS:
-    bp.add_url_rule(
-        f"/enrolments/<int:enrolment_id>/{_action}",
-        f"participant_{_action}",
-        _place_view(_action),
-        methods=["GET", "POST"],
-    )
+add_action_views(bp, "/enrolments/<int:enrolment_id>", "participant", _place_view, _PLACE_ACTIONS)
 
 
 def _tick_page(template, form, ticks, everyone, people, ticked, *, save, saved, **context):

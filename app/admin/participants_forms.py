@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.auth.forms import municipality_choices
-from app.forms import BaseForm, CheckboxesField, FilterForm, enum_filter, optional_int, search_text
+from app.forms import BaseForm, CheckboxesField, FilterForm, enum_filter, id_choice, search_text
 from app.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.models import EnrolmentStatus
 from app.services.enrolment import DEFAULT_PAGE_SIZE, MESSAGE_AUDIENCES, PAGE_SIZES
@@ -42,11 +42,8 @@ class EnrolOnBehalfForm(BaseForm):
         description=_l("Only needed when the address has no account yet."),
         render_kw={"autocomplete": "off"},
     )
-    municipality = SelectField(
-        _l("Where they live"),
-        coerce=optional_int,
-        validators=[Optional()],
-        description=_l("Only needed when the address has no account yet."),
+    municipality = id_choice(
+        _l("Where they live"), _l("Only needed when the address has no account yet.")
     )
     language = SelectField(
         _l("Language for their emails"),

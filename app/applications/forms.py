@@ -9,12 +9,18 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from app.forms import BaseForm, FilterForm, StrippedField, optional_enum, stripped
+from app.forms import (
+    BaseForm,
+    FilterForm,
+    StrippedField,
+    long_text,
+    optional_enum_choice,
+    whole_number,
+)
 from app.i18n import localized
 from app.models import ApplicationStatus, ProjectStage
 from app.services.applications import Sort, score_field
@@ -27,32 +33,24 @@ MAX_TEAM = 1000
 
 class ApplicationForm(BaseForm):
     project_name = StrippedField(_l("Project name"), validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField(
+    description = long_text(
         _l("Describe your project"),
-        validators=[Optional(), Length(max=DESCRIPTION_MAX)],
-        filters=[stripped],
+        DESCRIPTION_MAX,
+        8,
         description=_l(
             "What it does, for whom, and what makes it different. Plain text, up to "
             "%(max)s characters.",
             max=DESCRIPTION_MAX,
         ),
-        render_kw={"rows": 8},
     )
-    stage = SelectField(
-        _l("Stage"),
-        choices=lambda: [SelectChoice("", _l("Choose a stage")), *ProjectStage.choices()],
-        coerce=optional_enum(ProjectStage),
-        validators=[Optional()],
-    )
+    stage = optional_enum_choice(_l("Stage"), ProjectStage, _l("Choose a stage"))
     sector = StrippedField(
         _l("Sector"),
         validators=[Optional(), Length(max=120)],
         description=_l("For example: retail, health, education, tourism."),
     )
-    team_size = IntegerField(
-        _l("People in the team"),
-        validators=[Optional(), NumberRange(min=1, max=MAX_TEAM)],
-        render_kw={"inputmode": "numeric"},
+    team_size = whole_number(
+        _l("People in the team"), 1, MAX_TEAM, render_kw={"inputmode": "numeric"}
     )
     website = StrippedField(
         _l("Website (optional)"),
@@ -66,12 +64,7 @@ class ApplicationForm(BaseForm):
         ],
         render_kw={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"},
     )
-    expectations = TextAreaField(
-        _l("What do you expect from the programme?"),
-        validators=[Optional(), Length(max=EXPECTATIONS_MAX)],
-        filters=[stripped],
-        render_kw={"rows": 5},
-    )
+    expectations = long_text(_l("What do you expect from the programme?"), EXPECTATIONS_MAX, 5)
     pitch_deck = FileField(
         _l("Pitch deck (optional)"),
         render_kw={"accept": "application/pdf,.pdf"},
@@ -97,9 +90,7 @@ class CallFilterForm(FilterForm):
         ],
         validators=[Optional()],
     )
-    min_reviews = IntegerField(
-        _l("At least this many reviews"), validators=[Optional(), NumberRange(min=0, max=100)]
-    )
+    min_reviews = whole_number(_l("At least this many reviews"), 0, 100)
     sort = SelectField(
         _l("Order by"),
         choices=[
@@ -125,24 +116,14 @@ class CallFilterForm(FilterForm):
 class CommentForm(BaseForm):
     """Abstaining or declaring a conflict: an optional word on why."""
 
-    comment = TextAreaField(
-        _l("Comment (optional)"),
-        validators=[Optional(), Length(max=COMMENT_MAX)],
-        filters=[stripped],
-        render_kw={"rows": 3},
-    )
+    comment = long_text(_l("Comment (optional)"), COMMENT_MAX, 3)
 
 
 def score_form(criteria, **kwargs) -> BaseForm:
     """One score per criterion of the call (0 to its scale) and a comment."""
 
     class ScoreForm(BaseForm):
-        comment = TextAreaField(
-            _l("Comment for the selection committee"),
-            validators=[Optional(), Length(max=COMMENT_MAX)],
-            filters=[stripped],
-            render_kw={"rows": 5},
-        )
+        comment = long_text(_l("Comment for the selection committee"), COMMENT_MAX, 5)
 
     for criterion in criteria:
         setattr(

@@ -6,6 +6,7 @@ else's (or its file) is "not found"."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -13,7 +14,7 @@ from app.applications import bp
 from app.applications.forms import ApplicationForm
 from app.applications.views import pitch_deck_download
 from app.enrolment.routes import ENROL_LIMIT, person_key
-from app.errors import submit
+from app.errors import add_action_views, submit
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.i18n import localized
@@ -184,46 +185,41 @@ def _confirm_page(template: str, application: Application, form, refusal=None):
     ), (refusal.status_code if refusal else 200)
 
 
-def _act(template: str, application_id: int, action, done: str):
-    """A confirm page, then one POST that runs ``action(application)``."""
-    application = applications.get_own_application(db.session, application_id, current_user.id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _confirm_page(template, application, form)
-    try:
-        action(application)
-    except DomainError as error:
-        db.session.rollback()
-        return _confirm_page(template, application, form, error)
-    db.session.commit()
-    flash(done % {"title": localized(application.offering, "title").text}, "success")
-    return redirect(url_for("applications.mine"))
+# What an applicant does to their own application once they confirm it: the service call
+# and what is said afterwards.
+_OWN_ACTIONS = {
+    "withdraw": (applications.withdraw, _l("Your application to %(title)s is withdrawn.")),
+    "confirm": (
+        applications.confirm_place,
+        _l("Your place in %(title)s is confirmed. Welcome to the programme!"),
+    ),
+}
 
 
-@bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
-@login_required
-def application_withdraw(application_id):
-    return _act(
-        "applications/withdraw.html",
-        application_id,
-        lambda application: applications.withdraw(
-            db.session, application, now=utcnow(), actor_id=current_user.id
-        ),
-        _("Your application to %(title)s is withdrawn."),
-    )
+def _own_view(action: str):
+    change, said = _OWN_ACTIONS[action]
+    template = f"applications/{action}.html"
+
+    @login_required
+    def view(application_id):
+        """A confirm page, then one POST that makes the change; a refusal is shown on it."""
+        application = applications.get_own_application(db.session, application_id, current_user.id)
+        form = ConfirmForm()
+        if not form.validate_on_submit():
+            return _confirm_page(template, application, form)
+        try:
+            change(db.session, application, now=utcnow(), actor_id=current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            return _confirm_page(template, application, form, error)
+        db.session.commit()
+        flash(said % {"title": localized(application.offering, "title").text}, "success")
+        return redirect(url_for("applications.mine"))
+
+    return view
 
 
-@bp.route("/applications/<int:application_id>/confirm", methods=["GET", "POST"])
-@login_required
-def application_confirm(application_id):
-    return _act(
-        "applications/confirm.html",
-        application_id,
-        lambda application: applications.confirm_place(
-            db.session, application, now=utcnow(), actor_id=current_user.id
-        ),
-        _("Your place in %(title)s is confirmed. Welcome to the programme!"),
-    )
+add_action_views(bp, "/applications/<int:application_id>", "application", _own_view, _OWN_ACTIONS)
 
 
 @bp.get("/account/applications")

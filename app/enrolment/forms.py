@@ -1,26 +1,20 @@
 """The enrol step's own form: the year of birth an offering with age limits needs."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField
 from wtforms.validators import InputRequired
 from wtforms.widgets import TextInput
 
-from app.forms import BaseForm
+from app.forms import BaseForm, WholeNumberField
 
 YEAR_MESSAGE = _l("Enter your year of birth as four digits, for example 1990.")
 
 
-class YearField(IntegerField):
+class YearField(WholeNumberField):
     """A whole year, typed in a text box (a number box would change it on a scroll); anything
     else gets the same words at the field."""
 
     widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(YEAR_MESSAGE) from error
+    message = YEAR_MESSAGE
 
 
 class BirthYearForm(BaseForm):

@@ -67,6 +67,18 @@ def move_choices(reg) -> list[SelectChoice]:
     )
 
 
+def change_class(reg: ClassRegistration, form, page, change, **values):
+    """One change to a class, by the current person, now, once ``form`` is valid:
+    ``change(session, reg, **values)``, its values read from the form at once (validating
+    does not change a form's data). Otherwise ``page(status)`` (app.errors.submit). Returns
+    what ``change`` returns."""
+    return submit(
+        form,
+        lambda: change(db.session, reg, actor_id=current_user.id, now=utcnow(), **values),
+        page,
+    )
+
+
 def decide_request(membership_id: int, approve: bool, page):
     """Approve or decline a request to join a school that the current person may decide
     (app.errors.submit: ``page(status)`` on a refusal)."""

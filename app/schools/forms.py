@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.forms import BaseForm, StrippedField, optional_enum, optional_int
+from app.forms import BaseForm, StrippedField, id_choice, optional_enum
 from app.models import Stage
 from app.services.schools import ClassDetails
 
@@ -23,20 +23,16 @@ def _count(label, description=None):
 
 
 class JoinSchoolForm(BaseForm):
-    school = SelectField(
+    school = id_choice(
         _l("Your school"),
-        coerce=optional_int,
-        validators=[Optional()],
-        description=_l("If it is not on the list, leave this empty and write its name below."),
+        _l("If it is not on the list, leave this empty and write its name below."),
     )
     name = StrippedField(
         _l("Name of a school not on the list"),
         validators=[Optional(), Length(max=200)],
         description=_l("It joins the map once partnership staff have checked it."),
     )
-    municipality = SelectField(
-        _l("Municipality of that school"), coerce=optional_int, validators=[Optional()]
-    )
+    municipality = id_choice(_l("Municipality of that school"))
 
 
 class ClassForm(BaseForm):
@@ -55,16 +51,12 @@ class ClassForm(BaseForm):
     )
     pupils = _count(_l("Number of pupils"), PUPILS_HINT)
     teachers = _count(_l("Accompanying teachers"))
-    session = RadioField(_l("Session"), coerce=optional_int, validators=[Optional()])
-    first_alternative = SelectField(
+    session = id_choice(_l("Session"), field=RadioField)
+    first_alternative = id_choice(
         _l("First alternative session"),
-        coerce=optional_int,
-        validators=[Optional()],
-        description=_l("If the session you chose has no room for the whole class."),
+        _l("If the session you chose has no room for the whole class."),
     )
-    second_alternative = SelectField(
-        _l("Second alternative session"), coerce=optional_int, validators=[Optional()]
-    )
+    second_alternative = id_choice(_l("Second alternative session"))
     accessibility = TextAreaField(
         _l("Accessibility needs of the group"),
         validators=[Optional(), Length(max=1000)],
@@ -109,7 +101,7 @@ class HeadcountForm(BaseForm):
 
 
 class MoveForm(BaseForm):
-    session = RadioField(_l("New session"), coerce=optional_int, validators=[Optional()])
+    session = id_choice(_l("New session"), field=RadioField)
 
 
 class InviteForm(BaseForm):
@@ -127,7 +119,7 @@ class InviteForm(BaseForm):
 class SchoolInviteForm(InviteForm):
     """Partnership staff choose the school as well."""
 
-    school = SelectField(_l("School"), coerce=optional_int, validators=[Optional()])
+    school = id_choice(_l("School"))
 
     def set_schools(self, options) -> None:
         self.school.choices = [

@@ -13,6 +13,7 @@ from app.i18n import localized
 from app.models import ClassStatus, utcnow
 from app.schools import bp
 from app.schools.access import (
+    change_class,
     current_school,
     move_choices,
     own_registration,
@@ -155,16 +156,9 @@ def registration_create(offering_id):
 def registration_edit(reg_id):
     reg = own_registration(reg_id)
     form = HeadcountForm(data={"pupils": reg.pupils, "teachers": reg.teachers})
-    promoted = submit(
+    promoted = change_class(
+        reg,
         form,
-        lambda: schools.change_pupils(
-            db.session,
-            reg,
-            pupils=form.pupils.data,
-            teachers=form.teachers.data,
-            actor_id=current_user.id,
-            now=utcnow(),
-        ),
         lambda status: (
             render_template(
                 "schools/edit.html",
@@ -174,6 +168,9 @@ def registration_edit(reg_id):
             ),
             status,
         ),
+        schools.change_pupils,
+        pupils=form.pupils.data,
+        teachers=form.teachers.data,
     )
     flash(_("The headcount of %(group)s is saved and confirmed.", group=reg.group_name), "success")
     _flash_outcome(reg, promoted)
@@ -186,12 +183,12 @@ def registration_move(reg_id):
     reg = own_registration(reg_id)
     form = MoveForm()
     form.session.choices = move_choices(reg)
-    promoted = submit(
+    promoted = change_class(
+        reg,
         form,
-        lambda: schools.move_class(
-            db.session, reg, session_id=form.session.data, actor_id=current_user.id, now=utcnow()
-        ),
         page("schools/move.html", reg=reg, form=form),
+        schools.move_class,
+        session_id=form.session.data,
     )
     _flash_outcome(reg, promoted)
     return _to_school()
@@ -202,10 +199,6 @@ def registration_move(reg_id):
 def registration_cancel(reg_id):
     reg = own_registration(reg_id)
     form = ConfirmForm()
-    submit(
-        form,
-        lambda: schools.end_class(db.session, reg, actor_id=current_user.id, now=utcnow()),
-        page("schools/cancel.html", reg=reg, form=form),
-    )
+    change_class(reg, form, page("schools/cancel.html", reg=reg, form=form), schools.end_class)
     flash(_("The registration of %(group)s is cancelled.", group=reg.group_name), "success")
     return _to_school()
