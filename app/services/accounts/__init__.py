@@ -77,7 +77,6 @@ from app.services.accounts.users import (
     resend_confirmation,
     residence,
     residence_options,
-    send_to_user,
     sign_up,
 )
 
@@ -140,7 +139,6 @@ __all__ = [
     "residence_options",
     "save_birth_year",
     "save_profile",
-    "send_to_user",
     "sign_up",
     "start_password_reset",
     "user_from_token",

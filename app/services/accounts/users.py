@@ -51,17 +51,6 @@ def end_other_sessions(user: User) -> None:
     user.session_token = new_session_token()
 
 
-def send_to_user(session: Session, user: User, template: str, to: str | None = None, **context):
-    outbox.enqueue(
-        session,
-        to=to or user.email,
-        lang=user.preferred_language,
-        template=template,
-        user=user,
-        **context,
-    )
-
-
 def residence_options(session: Session) -> list[Municipality]:
     """Where a person can say they live, in the order of the reference data."""
     return list(
@@ -119,7 +108,7 @@ def sign_up(
     existing = find_by_email(session, email)
     if existing is not None:
         if existing.erased_at is None:
-            send_to_user(session, existing, "account_exists", next_path=next_path)
+            outbox.send_to_user(session, existing, "account_exists", next_path=next_path)
         return None
     user = User(
         name=name,
@@ -133,7 +122,7 @@ def sign_up(
     )
     session.add(user)
     session.flush()
-    send_to_user(
+    outbox.send_to_user(
         session, user, "confirm_email", token=confirmation_token(user), next_path=next_path
     )
     return user
@@ -143,7 +132,7 @@ def resend_confirmation(session: Session, email: str, next_path: str | None = No
     """Send a new link if the address has an unconfirmed account; otherwise do nothing."""
     user = find_by_email(session, email)
     if user is not None and user.erased_at is None and user.email_confirmed_at is None:
-        send_to_user(
+        outbox.send_to_user(
             session, user, "confirm_email", token=confirmation_token(user), next_path=next_path
         )
 
