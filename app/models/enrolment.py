@@ -9,9 +9,14 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import Offering
 from app.models.enums import EnrolmentStatus
-from app.models.types import StatusEvent, UTCDateTime, enum_column, partial_index, utcnow
-
-LIVE = "status IN ('confirmed', 'waiting')"
+from app.models.types import (
+    LIVE_PLACE,
+    StatusEvent,
+    UTCDateTime,
+    enum_column,
+    partial_index,
+    utcnow,
+)
 
 
 def _first_status_is(status: EnrolmentStatus):
@@ -27,7 +32,9 @@ class Enrolment(db.Model):
 
     __tablename__ = "enrolment"
     __table_args__ = (
-        partial_index("uq_enrolment_live_place", "offering_id", "user_id", where=LIVE, unique=True),
+        partial_index(
+            "uq_enrolment_live_place", "offering_id", "user_id", where=LIVE_PLACE, unique=True
+        ),
         sa.Index("ix_enrolment_offering_status", "offering_id", "status", "id"),
     )
 

@@ -14,7 +14,9 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import LIST_SEPARATOR, Offering, OfferingSession, Organisation
 from app.models.types import (
+    LIVE_PLACE,
     LabelledEnum,
+    PlaceStatus,
     StatusEvent,
     UTCDateTime,
     enum_column,
@@ -33,19 +35,15 @@ class Stage(LabelledEnum):
     FP = "fp", _l("Vocational training (FP)")
 
 
-class ClassStatus(LabelledEnum):
+class ClassStatus(PlaceStatus):
     CONFIRMED = "confirmed", _l("Confirmed")
     WAITING = "waiting", _l("Waiting for seats")
     CANCELLED = "cancelled", _l("Cancelled by the school")
     DECLINED = "declined", _l("Declined by the organisers")
     OFFERING_CANCELLED = "offering-cancelled", _l("Offering cancelled")
 
-    @property
-    def is_live(self) -> bool:
-        return self in LIVE_CLASS_STATUSES
 
-
-LIVE_CLASS_STATUSES = (ClassStatus.CONFIRMED, ClassStatus.WAITING)
+LIVE_CLASS_STATUSES = ClassStatus.live()
 
 
 class MembershipStatus(LabelledEnum):
@@ -54,7 +52,6 @@ class MembershipStatus(LabelledEnum):
     DECLINED = "declined", _l("Declined")
 
 
-LIVE_CLASS = "status IN ('confirmed', 'waiting')"
 # Every pupil's seat taken (the predicate of ix_class_session_full; queries repeat it).
 FULL_CLASS_SESSION = "pupils_taken >= capacity"
 LIVE_MEMBERSHIP = "status IN ('pending', 'approved')"
@@ -189,7 +186,7 @@ class ClassRegistration(db.Model):
             "session_id",
             "school_id",
             "group_key",
-            where=LIVE_CLASS,
+            where=LIVE_PLACE,
             unique=True,
         ),
         sa.Index("ix_class_registration_offering_status", "offering_id", "status", "id"),

@@ -68,6 +68,24 @@ class LabelledEnum(enum.StrEnum):
         return [(member.value, str(member.label)) for member in cls]
 
 
+class PlaceStatus(LabelledEnum):
+    """The status of a place, a person's or a school class's: live while confirmed or
+    waiting. A person or class holds one live place at most (``LIVE_PLACE`` is the same rule
+    as the predicate of the partial unique indexes)."""
+
+    @property
+    def is_live(self) -> bool:
+        return self.value in LIVE_PLACE_VALUES
+
+    @classmethod
+    def live(cls) -> tuple:
+        return tuple(member for member in cls if member.is_live)
+
+
+LIVE_PLACE_VALUES = ("confirmed", "waiting")
+LIVE_PLACE = "status IN ({})".format(", ".join(f"'{value}'" for value in LIVE_PLACE_VALUES))
+
+
 def enum_column(enum_cls: type[LabelledEnum]) -> sa.Enum:
     """Stored as its slug in a plain string column (no native enum: portable migrations)."""
     return sa.Enum(
