@@ -14,6 +14,8 @@ from app.models.types import (
     StatusEvent,
     UTCDateTime,
     enum_column,
+    outlives,
+    owned_by,
     partial_index,
     utcnow,
 )
@@ -40,9 +42,7 @@ class Enrolment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offering_id: Mapped[int] = mapped_column(sa.ForeignKey("offering.id"))
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    user_id: Mapped[int | None] = outlives("user_account", index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -72,9 +72,7 @@ class EnrolmentEvent(StatusEvent, db.Model):
 
     __tablename__ = "enrolment_event"
 
-    enrolment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
-    )
+    enrolment_id: Mapped[int] = owned_by("enrolment", index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
     reason: Mapped[str | None] = mapped_column(sa.String(64))
 
