@@ -68,6 +68,7 @@ from app.services.accounts.tokens import (
 from app.services.accounts.users import (
     NOT_A_RESIDENCE,
     NOT_ON_THE_LIST,
+    check_address,
     check_password,
     confirm_email,
     create_user,
@@ -107,6 +108,7 @@ __all__ = [
     "authenticate",
     "change_password",
     "change_role",
+    "check_address",
     "check_password",
     "check_reset_token",
     "check_strength",

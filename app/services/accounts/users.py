@@ -41,6 +41,14 @@ def find_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def check_address(email: str) -> None:
+    """An address mail could reach, by its form (its domain is not looked up)."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise DomainError(_l("Enter a valid email address."), "email") from error
+
+
 def check_password(user: User, password: str) -> bool:
     """For re-authentication before sensitive actions (e.g. closing the account)."""
     return user.erased_at is None and verify_password(user.password_hash, password)
@@ -162,10 +170,7 @@ def create_user(
     name = name.strip()
     if not name:
         raise DomainError(_l("Give a name."), "name")
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise DomainError(_l("Enter a valid email address."), "email") from error
+    check_address(email)
     check_strength(password, [name, email])
     if find_by_email(session, email) is not None:
         raise Conflict(_l("An account with this email already exists."), "email")
