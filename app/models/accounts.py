@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.catalogue import Municipality, Organisation
 from app.models.enums import AgeBand, EducationLevel, EmploymentStatus, Gender, Role
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column, owned_by, utcnow
 
 STAFF_ROLES = (Role.ORGANISATION_STAFF, Role.SCHOOL_STAFF, Role.COORDINATOR, Role.ADMIN)
 
@@ -77,9 +77,7 @@ class ParticipantProfile(db.Model):
         ),
     )
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = owned_by("user_account", primary_key=True)
     birth_year: Mapped[int | None]
     age_band: Mapped[AgeBand | None] = mapped_column(enum_column(AgeBand))
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, owned_by, utcnow
 
 # How long the link that confirms a visitor's alert works; an alert not confirmed by then
 # is deleted (``privacy purge``).
@@ -34,9 +34,7 @@ class SearchAlert(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(40), unique=True, default=new_alert_key)
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int | None] = owned_by("user_account", index=True)
     # Only for a visitor without an account; an account's alerts follow its address.
     email: Mapped[str | None] = mapped_column(sa.String(254))
     lang: Mapped[str] = mapped_column(sa.String(2))
@@ -61,12 +59,8 @@ class SearchAlertDelivery(db.Model):
 
     __tablename__ = "search_alert_delivery"
 
-    alert_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("search_alert.id", ondelete="CASCADE"), primary_key=True
-    )
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    alert_id: Mapped[int] = owned_by("search_alert", primary_key=True)
+    offering_id: Mapped[int] = owned_by("offering", primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -76,9 +70,7 @@ class PublishedOffering(db.Model):
 
     __tablename__ = "alert_pending_offering"
 
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
-    )
+    offering_id: Mapped[int] = owned_by("offering", primary_key=True)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

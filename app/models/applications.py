@@ -14,7 +14,7 @@ from app.models.accounts import User
 from app.models.catalogue import Municipality, Offering
 from app.models.enrolment import Enrolment
 from app.models.enums import ApplicationStatus, Decision, ProjectStage, ReviewStatus
-from app.models.types import StatusEvent, UTCDateTime, enum_column, utcnow
+from app.models.types import StatusEvent, UTCDateTime, enum_column, outlives, owned_by, utcnow
 
 MAX_SCALE = 10
 MAX_WEIGHT = 100
@@ -30,9 +30,7 @@ class ApplicationCriterion(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), index=True
-    )
+    offering_id: Mapped[int] = owned_by("offering", index=True)
     name_es: Mapped[str] = mapped_column(sa.String(120))
     name_en: Mapped[str | None] = mapped_column(sa.String(120))
     description_es: Mapped[str | None] = mapped_column(sa.String(600))
@@ -49,12 +47,8 @@ class CallReviewer(db.Model):
 
     __tablename__ = "call_reviewer"
 
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    offering_id: Mapped[int] = owned_by("offering", primary_key=True)
+    user_id: Mapped[int] = owned_by("user_account", primary_key=True, index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
@@ -78,9 +72,7 @@ class Application(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offering_id: Mapped[int] = mapped_column(sa.ForeignKey("offering.id"))
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    user_id: Mapped[int | None] = outlives("user_account", index=True)
     status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus))
 
     project_name: Mapped[str] = mapped_column(sa.String(200))
@@ -111,9 +103,7 @@ class Application(db.Model):
     # Order on the reserve list (pending or sent): lower goes first, then the older id.
     reserve_rank: Mapped[int | None]
     # The participant's place, made when the accepted applicant confirms.
-    enrolment_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("enrolment.id", ondelete="SET NULL")
-    )
+    enrolment_id: Mapped[int | None] = outlives("enrolment")
 
     offering: Mapped[Offering] = relationship()
     user: Mapped[User | None] = relationship()
@@ -141,9 +131,7 @@ class ApplicationEvent(StatusEvent, db.Model):
 
     __tablename__ = "application_event"
 
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = owned_by("application", index=True)
     status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus))
     reason: Mapped[str | None] = mapped_column(sa.String(64))
 
@@ -159,12 +147,8 @@ class Review(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
-    reviewer_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    application_id: Mapped[int] = owned_by("application", index=True)
+    reviewer_id: Mapped[int | None] = outlives("user_account", index=True)
     status: Mapped[ReviewStatus] = mapped_column(enum_column(ReviewStatus))
     comment: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -181,12 +165,8 @@ class ReviewScore(db.Model):
     __tablename__ = "review_score"
     __table_args__ = (sa.CheckConstraint("score >= 0", name="score_not_negative"),)
 
-    review_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("review.id", ondelete="CASCADE"), primary_key=True
-    )
-    criterion_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application_criterion.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    review_id: Mapped[int] = owned_by("review", primary_key=True)
+    criterion_id: Mapped[int] = owned_by("application_criterion", primary_key=True, index=True)
     score: Mapped[int]
 
     review: Mapped[Review] = relationship(back_populates="scores")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.accounts import User
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, outlives, owned_by, utcnow
 
 
 class Attendance(db.Model):
@@ -15,17 +15,11 @@ class Attendance(db.Model):
 
     __tablename__ = "attendance"
 
-    enrolment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("enrolment.id", ondelete="CASCADE"), primary_key=True
-    )
-    session_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    enrolment_id: Mapped[int] = owned_by("enrolment", primary_key=True)
+    session_id: Mapped[int] = owned_by("session", primary_key=True, index=True)
     present: Mapped[bool]
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    marked_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    marked_by_id: Mapped[int | None] = outlives("user_account")
 
 
 class AuditEntry(db.Model):
@@ -36,9 +30,7 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    actor_id: Mapped[int | None] = outlives("user_account", index=True)
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
     entity_type: Mapped[str] = mapped_column(sa.String(40))
     entity_id: Mapped[int | None]

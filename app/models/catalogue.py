@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import enums
-from app.models.types import UTCDateTime, enum_column, partial_index, utcnow
+from app.models.types import UTCDateTime, enum_column, owned_by, partial_index, utcnow
 
 # Facts of an offering that the back office, the spreadsheet import and the demo all check.
 MAX_CAPACITY = 100_000
@@ -232,9 +232,7 @@ class OfferingValue:
     the value, together the primary key."""
 
     # First in the table and in the primary key, as the offering is what rows are found by.
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
-    )
+    offering_id: Mapped[int] = owned_by("offering", primary_key=True, sort_order=-1)
 
 
 class OfferingAudience(OfferingValue, db.Model):
@@ -260,9 +258,7 @@ class OfferingSession(db.Model):
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), index=True
-    )
+    offering_id: Mapped[int] = owned_by("offering", index=True)
     # Indexed: the next session to start is a moment the catalogue's cache keys change at.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -307,9 +303,7 @@ class SearchTerm(db.Model):
 
     __tablename__ = "search_term"
 
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
-    )
+    offering_id: Mapped[int] = owned_by("offering", primary_key=True)
     term: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     weight: Mapped[int]
 

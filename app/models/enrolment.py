@@ -9,9 +9,16 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import Offering
 from app.models.enums import EnrolmentStatus
-from app.models.types import StatusEvent, UTCDateTime, enum_column, partial_index, utcnow
-
-LIVE = "status IN ('confirmed', 'waiting')"
+from app.models.types import (
+    LIVE_PLACE,
+    StatusEvent,
+    UTCDateTime,
+    enum_column,
+    outlives,
+    owned_by,
+    partial_index,
+    utcnow,
+)
 
 
 def _first_status_is(status: EnrolmentStatus):
@@ -27,15 +34,15 @@ class Enrolment(db.Model):
 
     __tablename__ = "enrolment"
     __table_args__ = (
-        partial_index("uq_enrolment_live_place", "offering_id", "user_id", where=LIVE, unique=True),
+        partial_index(
+            "uq_enrolment_live_place", "offering_id", "user_id", where=LIVE_PLACE, unique=True
+        ),
         sa.Index("ix_enrolment_offering_status", "offering_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offering_id: Mapped[int] = mapped_column(sa.ForeignKey("offering.id"))
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    user_id: Mapped[int | None] = outlives("user_account", index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -65,9 +72,7 @@ class EnrolmentEvent(StatusEvent, db.Model):
 
     __tablename__ = "enrolment_event"
 
-    enrolment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
-    )
+    enrolment_id: Mapped[int] = owned_by("enrolment", index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))
     reason: Mapped[str | None] = mapped_column(sa.String(64))
 

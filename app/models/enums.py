@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.models.types import LabelledEnum
+from app.models.types import LabelledEnum, PlaceStatus
 
 
 class Kind(LabelledEnum):
@@ -95,18 +95,14 @@ class Role(LabelledEnum):
     ADMIN = "admin", _l("Administrator")
 
 
-class EnrolmentStatus(LabelledEnum):
+class EnrolmentStatus(PlaceStatus):
     CONFIRMED = "confirmed", _l("Confirmed place")
     WAITING = "waiting", _l("On the waiting list")
     CANCELLED = "cancelled", _l("Cancelled")
     OFFERING_CANCELLED = "offering-cancelled", _l("Offering cancelled")
 
-    @property
-    def is_live(self) -> bool:
-        return self in LIVE_ENROLMENT_STATUSES
 
-
-LIVE_ENROLMENT_STATUSES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING)
+LIVE_ENROLMENT_STATUSES = EnrolmentStatus.live()
 
 
 class OutboxStatus(LabelledEnum):

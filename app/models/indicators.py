@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.enums import AgeBand, EducationLevel, EmploymentStatus, Gender
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column, outlives, owned_by, utcnow
 
 # The breakdown of a value that is the indicator's total.
 TOTAL = ""
@@ -53,9 +53,7 @@ class IndicatorYear(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    frozen_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    frozen_by_id: Mapped[int | None] = outlives("user_account")
 
 
 class ParticipantYear(db.Model):
@@ -67,9 +65,7 @@ class ParticipantYear(db.Model):
     __tablename__ = "participant_year"
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    user_id: Mapped[int] = owned_by("user_account", primary_key=True, index=True)
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     age_band: Mapped[AgeBand | None] = mapped_column(enum_column(AgeBand))
     employment_status: Mapped[EmploymentStatus | None] = mapped_column(
@@ -106,7 +102,5 @@ class QualitativeEntry(db.Model):
     outcome_en: Mapped[str | None] = mapped_column(sa.Text)
     evidence_es: Mapped[str | None] = mapped_column(sa.Text)
     evidence_en: Mapped[str | None] = mapped_column(sa.Text)
-    author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    author_id: Mapped[int | None] = outlives("user_account")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

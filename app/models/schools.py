@@ -14,10 +14,14 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import LIST_SEPARATOR, Offering, OfferingSession, Organisation
 from app.models.types import (
+    LIVE_PLACE,
     LabelledEnum,
+    PlaceStatus,
     StatusEvent,
     UTCDateTime,
     enum_column,
+    outlives,
+    owned_by,
     partial_index,
     utcnow,
 )
@@ -33,19 +37,15 @@ class Stage(LabelledEnum):
     FP = "fp", _l("Vocational training (FP)")
 
 
-class ClassStatus(LabelledEnum):
+class ClassStatus(PlaceStatus):
     CONFIRMED = "confirmed", _l("Confirmed")
     WAITING = "waiting", _l("Waiting for seats")
     CANCELLED = "cancelled", _l("Cancelled by the school")
     DECLINED = "declined", _l("Declined by the organisers")
     OFFERING_CANCELLED = "offering-cancelled", _l("Offering cancelled")
 
-    @property
-    def is_live(self) -> bool:
-        return self in LIVE_CLASS_STATUSES
 
-
-LIVE_CLASS_STATUSES = (ClassStatus.CONFIRMED, ClassStatus.WAITING)
+LIVE_CLASS_STATUSES = ClassStatus.live()
 
 
 class MembershipStatus(LabelledEnum):
@@ -54,7 +54,6 @@ class MembershipStatus(LabelledEnum):
     DECLINED = "declined", _l("Declined")
 
 
-LIVE_CLASS = "status IN ('confirmed', 'waiting')"
 # Every pupil's seat taken (the predicate of ix_class_session_full; queries repeat it).
 FULL_CLASS_SESSION = "pupils_taken >= capacity"
 LIVE_MEMBERSHIP = "status IN ('pending', 'approved')"
@@ -66,17 +65,11 @@ class SchoolProposal(db.Model):
 
     __tablename__ = "school_proposal"
 
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
-    )
-    proposed_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    organisation_id: Mapped[int] = owned_by("organisation", primary_key=True)
+    proposed_by_id: Mapped[int | None] = outlives("user_account")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    reviewed_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    reviewed_by_id: Mapped[int | None] = outlives("user_account")
 
     organisation: Mapped[Organisation] = relationship()
 
@@ -97,17 +90,13 @@ class SchoolMembership(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisation.id", ondelete="CASCADE")
-    )
+    user_id: Mapped[int] = owned_by("user_account")
+    organisation_id: Mapped[int] = owned_by("organisation")
     status: Mapped[MembershipStatus] = mapped_column(enum_column(MembershipStatus))
     coordinator: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decided_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    decided_by_id: Mapped[int | None] = outlives("user_account")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     organisation: Mapped[Organisation] = relationship()
@@ -127,9 +116,7 @@ class ClassRules(db.Model):
         ),
     )
 
-    offering_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True
-    )
+    offering_id: Mapped[int] = owned_by("offering", primary_key=True)
     stages: Mapped[str | None] = mapped_column(sa.String(120))  # "primaria|eso"
     max_classes_per_school: Mapped[int | None]
     # At least one accompanying teacher for every this many pupils (or part of it).
@@ -159,9 +146,7 @@ class ClassSession(db.Model):
         ),
     )
 
-    session_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[int] = owned_by("session", primary_key=True)
     capacity: Mapped[int]
     pupils_taken: Mapped[int] = mapped_column(default=0)
 
@@ -189,7 +174,7 @@ class ClassRegistration(db.Model):
             "session_id",
             "school_id",
             "group_key",
-            where=LIVE_CLASS,
+            where=LIVE_PLACE,
             unique=True,
         ),
         sa.Index("ix_class_registration_offering_status", "offering_id", "status", "id"),
@@ -200,9 +185,7 @@ class ClassRegistration(db.Model):
     offering_id: Mapped[int] = mapped_column(sa.ForeignKey("offering.id"))
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"))
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
-    teacher_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    teacher_id: Mapped[int | None] = outlives("user_account", index=True)
     status: Mapped[ClassStatus] = mapped_column(enum_column(ClassStatus))
     group_name: Mapped[str] = mapped_column(sa.String(80))
     group_key: Mapped[str] = mapped_column(sa.String(80))
@@ -243,9 +226,7 @@ class ClassChoice(db.Model):
 
     __tablename__ = "class_choice"
 
-    registration_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("class_registration.id", ondelete="CASCADE"), primary_key=True
-    )
+    registration_id: Mapped[int] = owned_by("class_registration", primary_key=True)
     rank: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
 
@@ -255,9 +236,7 @@ class ClassEvent(StatusEvent, db.Model):
 
     __tablename__ = "class_event"
 
-    registration_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("class_registration.id", ondelete="CASCADE"), index=True
-    )
+    registration_id: Mapped[int] = owned_by("class_registration", index=True)
     status: Mapped[ClassStatus] = mapped_column(enum_column(ClassStatus))
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"))
     pupils: Mapped[int]

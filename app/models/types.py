@@ -4,7 +4,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -40,15 +40,23 @@ def partial_index(name: str, *columns: str, where: str, unique: bool = False) ->
     )
 
 
+def owned_by(table: str, **options) -> MappedColumn:
+    """A reference to the row this one belongs to: it is deleted with that row."""
+    return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), **options)
+
+
+def outlives(table: str, **options) -> MappedColumn:
+    """A reference this row outlives: null once that row is deleted (an erased account)."""
+    return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="SET NULL"), **options)
+
+
 class StatusEvent:
     """The columns of a row of status history: its id, when the change happened and who made
     it (kept as null when that account goes). Each history adds its parent, status and why."""
 
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    actor_id: Mapped[int | None] = outlives("user_account")
 
 
 class LabelledEnum(enum.StrEnum):
@@ -66,6 +74,24 @@ class LabelledEnum(enum.StrEnum):
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(member.value, str(member.label)) for member in cls]
+
+
+class PlaceStatus(LabelledEnum):
+    """The status of a place, a person's or a school class's: live while confirmed or
+    waiting. A person or class holds one live place at most (``LIVE_PLACE`` is the same rule
+    as the predicate of the partial unique indexes)."""
+
+    @property
+    def is_live(self) -> bool:
+        return self.value in LIVE_PLACE_VALUES
+
+    @classmethod
+    def live(cls) -> tuple:
+        return tuple(member for member in cls if member.is_live)
+
+
+LIVE_PLACE_VALUES = ("confirmed", "waiting")
+LIVE_PLACE = "status IN ({})".format(", ".join(f"'{value}'" for value in LIVE_PLACE_VALUES))
 
 
 def enum_column(enum_cls: type[LabelledEnum]) -> sa.Enum:

@@ -68,6 +68,7 @@ from app.services.accounts.tokens import (
 from app.services.accounts.users import (
     NOT_A_RESIDENCE,
     NOT_ON_THE_LIST,
+    check_address,
     check_password,
     confirm_email,
     create_user,
@@ -77,7 +78,6 @@ from app.services.accounts.users import (
     resend_confirmation,
     residence,
     residence_options,
-    send_to_user,
     sign_up,
 )
 
@@ -108,6 +108,7 @@ __all__ = [
     "authenticate",
     "change_password",
     "change_role",
+    "check_address",
     "check_password",
     "check_reset_token",
     "check_strength",
@@ -140,7 +141,6 @@ __all__ = [
     "residence_options",
     "save_birth_year",
     "save_profile",
-    "send_to_user",
     "sign_up",
     "start_password_reset",
     "user_from_token",

@@ -30,9 +30,9 @@ from app.services.accounts.users import (
     end_other_sessions,
     find_by_email,
     normalise_email,
-    send_to_user,
 )
 from app.services.errors import Conflict, DomainError
+from app.services.mail import outbox
 
 
 class LoginFailed(DomainError):
@@ -79,7 +79,7 @@ def start_password_reset(session: Session, email: str) -> None:
     """Send a reset link if the address has an account; answer the same either way."""
     user = find_by_email(session, email)
     if user is not None and user.erased_at is None:
-        send_to_user(session, user, "password_reset", token=reset_token(user))
+        outbox.send_to_user(session, user, "password_reset", token=reset_token(user))
 
 
 def check_reset_token(session: Session, token: str) -> User:
@@ -96,7 +96,7 @@ def _set_password(session: Session, user: User, password: str, now: datetime) ->
     user.password_hash = hash_password(password)
     user.password_changed_at = now
     end_other_sessions(user)
-    send_to_user(session, user, "password_changed", changed_at=now)
+    outbox.send_to_user(session, user, "password_changed", changed_at=now)
     session.flush()
 
 
@@ -139,9 +139,9 @@ def request_email_change(
     owner = find_by_email(session, new_email)
     if owner is not None:
         if owner.erased_at is None:
-            send_to_user(session, owner, "account_exists")
+            outbox.send_to_user(session, owner, "account_exists")
         return
-    send_to_user(
+    outbox.send_to_user(
         session,
         user,
         "email_change_confirm",
@@ -162,7 +162,7 @@ def confirm_email_change(session: Session, token: str, now: datetime) -> User:
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = now
-    send_to_user(
+    outbox.send_to_user(
         session, user, "email_change_notice", to=old_email, new_email=new_email, changed_at=now
     )
     session.flush()

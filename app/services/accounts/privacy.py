@@ -208,14 +208,7 @@ def _anonymise(session: Session, user: User, now: datetime, *, farewell: bool) -
     )
     if farewell:
         # The last message to the address, written before the address is gone.
-        outbox.enqueue(
-            session,
-            to=user.email,
-            lang=user.preferred_language,
-            template="account_closed",
-            user=user,
-            closed_at=now,
-        )
+        outbox.send_to_user(session, user, "account_closed", closed_at=now)
     # Search alerts: the account's, and those asked by its address without logging in.
     session.execute(
         delete(SearchAlert)

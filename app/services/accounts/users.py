@@ -41,6 +41,14 @@ def find_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def check_address(email: str) -> None:
+    """An address mail could reach, by its form (its domain is not looked up)."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise DomainError(_l("Enter a valid email address."), "email") from error
+
+
 def check_password(user: User, password: str) -> bool:
     """For re-authentication before sensitive actions (e.g. closing the account)."""
     return user.erased_at is None and verify_password(user.password_hash, password)
@@ -49,17 +57,6 @@ def check_password(user: User, password: str) -> bool:
 def end_other_sessions(user: User) -> None:
     """Every cookie holds the session token; a new one makes all copies worthless."""
     user.session_token = new_session_token()
-
-
-def send_to_user(session: Session, user: User, template: str, to: str | None = None, **context):
-    outbox.enqueue(
-        session,
-        to=to or user.email,
-        lang=user.preferred_language,
-        template=template,
-        user=user,
-        **context,
-    )
 
 
 def residence_options(session: Session) -> list[Municipality]:
@@ -119,7 +116,7 @@ def sign_up(
     existing = find_by_email(session, email)
     if existing is not None:
         if existing.erased_at is None:
-            send_to_user(session, existing, "account_exists", next_path=next_path)
+            outbox.send_to_user(session, existing, "account_exists", next_path=next_path)
         return None
     user = User(
         name=name,
@@ -133,7 +130,7 @@ def sign_up(
     )
     session.add(user)
     session.flush()
-    send_to_user(
+    outbox.send_to_user(
         session, user, "confirm_email", token=confirmation_token(user), next_path=next_path
     )
     return user
@@ -143,7 +140,7 @@ def resend_confirmation(session: Session, email: str, next_path: str | None = No
     """Send a new link if the address has an unconfirmed account; otherwise do nothing."""
     user = find_by_email(session, email)
     if user is not None and user.erased_at is None and user.email_confirmed_at is None:
-        send_to_user(
+        outbox.send_to_user(
             session, user, "confirm_email", token=confirmation_token(user), next_path=next_path
         )
 
@@ -173,10 +170,7 @@ def create_user(
     name = name.strip()
     if not name:
         raise DomainError(_l("Give a name."), "name")
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise DomainError(_l("Enter a valid email address."), "email") from error
+    check_address(email)
     check_strength(password, [name, email])
     if find_by_email(session, email) is not None:
         raise Conflict(_l("An account with this email already exists."), "email")

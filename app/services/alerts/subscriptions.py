@@ -20,8 +20,9 @@ from app.services import indicators
 from app.services.accounts.tokens import UsedLink, make_token, read_token
 from app.services.alerts.criteria import SavedSearch, describe
 from app.services.catalogue import normalised_words
-from app.services.errors import Conflict, DomainError, NotFound
+from app.services.errors import Conflict, DomainError
 from app.services.mail import outbox
+from app.services.owned import get_owned
 
 CONFIRM_SALT = "alerts.confirm"
 STOP_SALT = "alerts.stop"
@@ -209,11 +210,13 @@ def own_alerts(session: Session, user_id: int) -> list[SearchAlert]:
 
 def stop_own(session: Session, *, user_id: int, alert_id: int) -> SavedSearch:
     """Stop one of the account holder's alerts; someone else's is as missing as none."""
-    alert = session.scalar(
-        select(SearchAlert).where(SearchAlert.id == alert_id, SearchAlert.user_id == user_id)
+    alert = get_owned(
+        session,
+        SearchAlert,
+        alert_id,
+        user_id,
+        _l("This alert was already stopped, or it is not yours."),
     )
-    if alert is None:
-        raise NotFound(_l("This alert was already stopped, or it is not yours."))
     search = saved(alert)
     stop(session, alert)
     return search

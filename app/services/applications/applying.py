@@ -31,6 +31,7 @@ from app.services.applications.states import transition
 from app.services.enrolment import places
 from app.services.enrolment.places import EnrolmentGone
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.owned import get_owned
 
 PDF = "application/pdf"
 # Tags, comments and doctype: text meant for a browser, not for the reviewers.
@@ -64,12 +65,9 @@ class Upload:
 
 def get_own_application(session: Session, application_id: int, user_id: int) -> Application:
     """The one access rule for an applicant's application: anyone else's is not found."""
-    application = session.scalar(
-        select(Application).where(Application.id == application_id, Application.user_id == user_id)
+    return get_owned(
+        session, Application, application_id, user_id, _l("We could not find that application.")
     )
-    if application is None:
-        raise NotFound(_l("We could not find that application."))
-    return application
 
 
 def own_application(session: Session, offering_id: int, user_id: int) -> Application | None:

@@ -4,104 +4,65 @@ writers, same formula neutralising), and recorded in the audit log."""
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.i18n import localized
-from app.models import Offering
-from app.services import audit
-from app.services.applications.listing import Sort, call_applications
-from app.services.enrolment.exports import (
-    CSV_MIMETYPE,
-    XLSX_MIMETYPE,
-    Export,
-    Format,
-    Table,
-    _madrid,
-    to_csv,
-    to_xlsx,
-)
-from app.services.errors import NotFound
-
-_record_offering = audit.recorder("offering")
+from app.models import Offering, User
+from app.services.applications.listing import Row, Sort, call_applications
+from app.services.enrolment import Column, Export, Table, spreadsheet, table_of
 
 
 def _points(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}".replace(".", ",")
 
 
+def _account(row: Row) -> User | None:
+    """The applicant's account while it is open (a closed one is named as such)."""
+    user = row.application.user
+    return user if user is not None and user.erased_at is None else None
+
+
+def _label(value) -> str:
+    return str(value.label) if value else ""
+
+
+COLUMNS = (
+    Column(_l("Project"), lambda row: row.application.project_name),
+    Column(_l("Name"), lambda row: _account(row).name if _account(row) else _("Closed account")),
+    Column(_l("Email"), lambda row: (_account(row).email or "") if _account(row) else ""),
+    Column(
+        _l("Municipality"),
+        lambda row: (
+            localized(row.application.municipality, "name").text
+            if row.application.municipality
+            else ""
+        ),
+    ),
+    Column(_l("Status"), lambda row: _label(row.application.status)),
+    Column(_l("Reserve list position"), lambda row: row.position),
+    Column(_l("Stage"), lambda row: _label(row.application.stage)),
+    Column(_l("Sector"), lambda row: row.application.sector or ""),
+    Column(_l("Team size"), lambda row: row.application.team_size),
+    Column(_l("Website"), lambda row: row.application.website or ""),
+    Column(_l("Weighted mean"), lambda row: _points(row.standing.mean) if row.standing else ""),
+    Column(_l("Spread"), lambda row: _points(row.standing.spread) if row.standing else ""),
+    Column(_l("Reviews"), lambda row: row.standing.reviews if row.standing else None),
+    Column(_l("Pending decision"), lambda row: _label(row.application.pending_decision)),
+    Column(_l("Submitted on"), lambda row: row.application.submitted_at),
+    Column(_l("Confirmed on"), lambda row: row.application.confirmed_at),
+)
+
+
 def applications_table(session: Session, offering: Offering, viewer_id: int) -> Table:
     rows = call_applications(session, offering.id, viewer_id=viewer_id, sort=Sort.MEAN)
-    body = []
-    for row in rows:
-        application, figures = row.application, row.standing
-        user = application.user
-        named = user is not None and user.erased_at is None
-        body.append(
-            [
-                application.project_name,
-                user.name if named else _("Closed account"),
-                (user.email or "") if named else "",
-                localized(application.municipality, "name").text
-                if application.municipality
-                else "",
-                str(application.status.label),
-                row.position,
-                str(application.stage.label) if application.stage else "",
-                application.sector or "",
-                application.team_size,
-                application.website or "",
-                _points(figures.mean) if figures else "",
-                _points(figures.spread) if figures else "",
-                figures.reviews if figures else None,
-                str(application.pending_decision.label) if application.pending_decision else "",
-                application.submitted_at,
-                application.confirmed_at,
-            ]
-        )
-    return Table(
-        title=_("Applications"),
-        headers=[
-            _("Project"),
-            _("Name"),
-            _("Email"),
-            _("Municipality"),
-            _("Status"),
-            _("Reserve list position"),
-            _("Stage"),
-            _("Sector"),
-            _("Team size"),
-            _("Website"),
-            _("Weighted mean"),
-            _("Spread"),
-            _("Reviews"),
-            _("Pending decision"),
-            _("Submitted on"),
-            _("Confirmed on"),
-        ],
-        rows=body,
-    )
+    return table_of(_l("Applications"), COLUMNS, rows)
 
 
 def export_applications(
     session: Session, offering: Offering, *, fmt: str, actor_id: int, now: datetime
 ) -> Export:
-    try:
-        fmt = Format(fmt)
-    except ValueError as error:
-        raise NotFound(_("There is no such export.")) from error
     table = applications_table(session, offering, actor_id)
-    if fmt == Format.XLSX:
-        content, mimetype = to_xlsx(table), XLSX_MIMETYPE
-    else:
-        content, mimetype = to_csv(table), CSV_MIMETYPE
-    _record_offering(
-        session,
-        offering,
-        actor_id,
-        "export",
-        f"Exported applications of offering {offering.id} as {fmt.value.upper()}: "
-        f"{len(table.rows)} rows",
-        after={"what": "applications", "format": fmt.value, "rows": len(table.rows)},
+    return spreadsheet(
+        session, offering, table, what="applications", fmt=fmt, actor_id=actor_id, now=now
     )
-    filename = f"applications-{offering.id}-{_madrid(now):%Y-%m-%d}.{fmt.value}"
-    return Export(content=content, mimetype=mimetype, filename=filename, rows=len(table.rows))

@@ -79,12 +79,10 @@ def notify(session: Session, application: Application, **context) -> None:
     user = application.user
     if user is None or not user.email or user.erased_at is not None:
         return
-    outbox.enqueue(
+    outbox.send_to_user(
         session,
-        to=user.email,
-        lang=user.preferred_language,
-        template="application_status",
-        user=user,
+        user,
+        "application_status",
         application=application,
         offering=application.offering,
         position=reserve_position(session, application),

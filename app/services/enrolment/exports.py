@@ -13,8 +13,10 @@ Headers and labels are translated in the language of the request.
 import csv
 import enum
 import io
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -72,6 +74,24 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[str | int | datetime | None]]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a spreadsheet: its header (lazily translated) beside how a row's cell
+    is read, so that a header and its cells can never drift apart."""
+
+    header: str
+    cell: Callable[[Any], str | int | datetime | None]
+
+
+def table_of(title: str, columns: Sequence[Column], items: Iterable) -> Table:
+    """A table with a row per item, headers in the language of the request."""
+    return Table(
+        title=str(title),
+        headers=[str(column.header) for column in columns],
+        rows=[[column.cell(item) for column in columns] for item in items],
+    )
 
 
 @dataclass
@@ -256,6 +276,14 @@ def to_csv(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _asked(choice: type[enum.StrEnum], value: str):
+    """The kind or format a link asks for; any other is an export that does not exist."""
+    try:
+        return choice(value)
+    except ValueError as error:
+        raise NotFound(_l("There is no such export.")) from error
+
+
 def export(
     session: Session,
     offering: Offering,
@@ -266,10 +294,7 @@ def export(
     now: datetime,
 ) -> Export:
     """The spreadsheet, and its audit entry in the caller's transaction."""
-    try:
-        kind = Kind(kind)
-    except ValueError as error:
-        raise NotFound(_l("There is no such export.")) from error
+    kind = _asked(Kind, kind)
     table = BUILDERS[kind](session, offering)
     return spreadsheet(
         session, offering, table, what=kind.value, fmt=fmt, actor_id=actor_id, now=now
@@ -287,10 +312,7 @@ def spreadsheet(
     now: datetime,
 ) -> Export:
     """``table`` of an offering's people as a file in ``fmt``, and its audit entry."""
-    try:
-        fmt = Format(fmt)
-    except ValueError as error:
-        raise NotFound(_l("There is no such export.")) from error
+    fmt = _asked(Format, fmt)
     if fmt == Format.XLSX:
         content, mimetype = to_xlsx(table), XLSX_MIMETYPE
     else:

@@ -53,12 +53,10 @@ def message_participants(
         .order_by(Enrolment.id)
     ).all()
     for enrolment in recipients:
-        outbox.enqueue(
+        outbox.send_to_user(
             session,
-            to=enrolment.user.email,
-            lang=enrolment.user.preferred_language,
-            template="staff_message",
-            user=enrolment.user,
+            enrolment.user,
+            "staff_message",
             enrolment=enrolment,
             offering=offering,
             message_subject=subject,

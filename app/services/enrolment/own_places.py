@@ -19,17 +19,14 @@ from app.services.enrolment.places import (
     release,
     waiting_position,
 )
-from app.services.errors import NotFound
+from app.services.owned import get_owned
 
 
 def get_own_enrolment(session: Session, enrolment_id: int, user_id: int) -> Enrolment:
     """The one access rule for a participant's own enrolment: someone else's is not found."""
-    enrolment = session.scalar(
-        select(Enrolment).where(Enrolment.id == enrolment_id, Enrolment.user_id == user_id)
+    return get_owned(
+        session, Enrolment, enrolment_id, user_id, _l("We could not find that enrolment.")
     )
-    if enrolment is None:
-        raise NotFound(_l("We could not find that enrolment."))
-    return enrolment
 
 
 @dataclass

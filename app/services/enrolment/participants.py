@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, contains_eager
@@ -184,10 +183,7 @@ def _create_account(
             _l("No account uses this address yet: give the person's name to create one."),
             "name",
         )
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise DomainError(_l("Enter a valid email address."), "email") from error
+    accounts.check_address(email)
     if language not in LANGUAGES:
         raise DomainError(_l("Choose Spanish or English."), "language")
     user = User(
@@ -212,12 +208,10 @@ def _create_account(
         f"Account opened by staff for {name} <{email}>",
         after=audit.snapshot(user, ["name", "email", "municipality_id", "preferred_language"]),
     )
-    outbox.enqueue(
+    outbox.send_to_user(
         session,
-        to=email,
-        lang=language,
-        template="account_opened_by_staff",
-        user=user,
+        user,
+        "account_opened_by_staff",
         offering=offering,
         token=accounts.reset_token(user),
     )

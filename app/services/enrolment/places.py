@@ -255,14 +255,8 @@ def _email(enrolment: Enrolment, template: str, **context) -> outbox.Draft | Non
     user = enrolment.user
     if user is None or not user.email:
         return None
-    return outbox.draft(
-        to=user.email,
-        lang=user.preferred_language,
-        template=template,
-        user=user,
-        enrolment=enrolment,
-        offering=enrolment.offering,
-        **context,
+    return outbox.draft_to_user(
+        user, template, enrolment=enrolment, offering=enrolment.offering, **context
     )
 
 

@@ -22,12 +22,14 @@ from app.services.mail.outbox import (
     MAX_ATTEMPTS,
     Draft,
     draft,
+    draft_to_user,
     due,
     enqueue,
     external_url,
     mark_failed,
     mark_sent,
     render_email,
+    send_to_user,
 )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "configured_backend",
     "deliver_due",
     "draft",
+    "draft_to_user",
     "due",
     "enqueue",
     "external_url",
@@ -55,4 +58,5 @@ __all__ = [
     "mark_failed",
     "mark_sent",
     "render_email",
+    "send_to_user",
 ]

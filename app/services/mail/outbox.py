@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.models import OutboxMessage, OutboxStatus
+from app.models import OutboxMessage, OutboxStatus, User
 
 # Waits of 1, 2, 4 ... minutes, then hourly: a mail server down for a whole day loses nothing.
 MAX_ATTEMPTS = 30
@@ -100,6 +100,20 @@ def enqueue(
 ) -> None:
     """Write the email now (same transaction as the caller's change); deliver later."""
     draft(to=to, lang=lang, template=template, headers=headers, **context).enqueue(session)
+
+
+def draft_to_user(user: User, template: str, to: str | None = None, **context) -> Draft:
+    """An email to a person, in their language, with them in its context as ``user``
+    (``to`` another address of theirs, e.g. the one they are changing to)."""
+    return draft(
+        to=to or user.email, lang=user.preferred_language, template=template, user=user, **context
+    )
+
+
+def send_to_user(
+    session: Session, user: User, template: str, to: str | None = None, **context
+) -> None:
+    draft_to_user(user, template, to, **context).enqueue(session)
 
 
 def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage]:

@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.accounts.tokens import make_token, read_token
-from app.services.accounts.users import normalise_email, send_to_user
+from app.services.accounts.users import normalise_email
 from app.services.errors import Conflict, DomainError, Forbidden, NotFound
 from app.services.mail import outbox
 
@@ -250,7 +250,7 @@ def decide_membership(
     if approve:
         _make_teacher(membership.user, membership.organisation)
     session.flush()
-    send_to_user(
+    outbox.send_to_user(
         session,
         membership.user,
         "school_membership_decided",

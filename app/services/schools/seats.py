@@ -108,15 +108,8 @@ def notify(session: Session, reg: ClassRegistration, template: str, **context) -
     teacher = reg.teacher
     if teacher is None or not teacher.email:
         return
-    outbox.enqueue(
-        session,
-        to=teacher.email,
-        lang=teacher.preferred_language,
-        template=template,
-        user=teacher,
-        registration=reg,
-        offering=reg.offering,
-        **context,
+    outbox.send_to_user(
+        session, teacher, template, registration=reg, offering=reg.offering, **context
     )
 
 
