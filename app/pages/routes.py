@@ -8,11 +8,13 @@ from app.i18n import current_language
 from app.models import Programme
 from app.models.types import utcnow
 from app.pages import bp
+from app.pages.notice import privacy_notice
 from app.services import catalogue
 
 # Long prose is written per language (pages/es/<page>.html, pages/en/<page>.html) rather than
-# cut into hundreds of messages: a legal text reads, and is reviewed, as a whole.
-PROSE_PAGES = ("about", "accessibility", "privacy", "legal")
+# cut into hundreds of messages: a legal text reads, and is reviewed, as a whole. The privacy
+# notice is the same, as data (app/pages/content/) under one template.
+PROSE_PAGES = ("about", "accessibility", "legal")
 
 
 def render_prose(page: str, **context) -> str:
@@ -43,7 +45,7 @@ def accessibility():
 
 @bp.get("/privacy")
 def privacy():
-    return render_prose("privacy")
+    return render_template("pages/privacy.html", notice=privacy_notice(current_language()))
 
 
 @bp.get("/legal")

@@ -42,6 +42,30 @@ def take_seat(app, offering_id: int) -> int:
         return place.id, user.id
 
 
+def class_offering(app, capacity: int):
+    """A class-mode offering with one session and a school's teacher: its id, and a function
+    that registers the teacher's class of ``pupils`` for the session through the service."""
+    with app.app_context():
+        offering = make_class_offering(db.session, capacity=capacity, sessions=1)
+        teacher = make_teacher(db.session, make_school(db.session))
+        db.session.commit()
+        offering_id, session_id, teacher_id = offering.id, offering.sessions[0].id, teacher.id
+
+    def seat_class(pupils: int) -> None:
+        with app.app_context():
+            schools.register_class(
+                db.session,
+                offering_id=offering_id,
+                teacher_id=teacher_id,
+                session_ids=[session_id],
+                details=class_details(pupils=pupils),
+                now=utcnow(),
+            )
+            db.session.commit()
+
+    return offering_id, seat_class
+
+
 def html(client, url: str, **headers):
     response = client.get(url, headers=headers)
     return response, response.get_data(as_text=True)
@@ -69,24 +93,11 @@ def test_a_seat_taken_or_freed_shows_on_the_next_request(app, client, cached, la
 def test_a_class_taking_the_last_pupils_seats_leaves_available_on_the_next_request(
     app, client, cached
 ):
-    with app.app_context():
-        offering = make_class_offering(db.session, capacity=20, sessions=1)
-        teacher = make_teacher(db.session, make_school(db.session))
-        db.session.commit()
-        offering_id, session_id, teacher_id = offering.id, offering.sessions[0].id, teacher.id
+    offering_id, seat_class = class_offering(app, capacity=20)
     url = "/es/offerings/?available=1"
     _, page = html(client, url)
     assert f"offering-{offering_id}-title" in page
-    with app.app_context():
-        schools.register_class(
-            db.session,
-            offering_id=offering_id,
-            teacher_id=teacher_id,
-            session_ids=[session_id],
-            details=class_details(pupils=20),
-            now=utcnow(),
-        )
-        db.session.commit()
+    seat_class(pupils=20)
     _, page = html(client, url)
     assert f"offering-{offering_id}-title" not in page
     _, page = html(client, "/es/offerings/")  # still listed: a class can wait for a seat
@@ -209,24 +220,11 @@ def test_a_seat_taken_elsewhere_costs_one_visit_a_second_statement_and_no_render
 
 
 def test_a_class_seated_shows_on_the_next_list_request(app, client, cached):
-    with app.app_context():
-        offering = make_class_offering(db.session, capacity=30, sessions=1)
-        teacher = make_teacher(db.session, make_school(db.session))
-        db.session.commit()
-        offering_id, session_id, teacher_id = offering.id, offering.sessions[0].id, teacher.id
+    _, seat_class = class_offering(app, capacity=30)
     _, page = html(client, "/es/offerings/")
     assert "30 plazas de alumnado libres" in page
     html(client, "/es/offerings/")  # from the cache
-    with app.app_context():
-        schools.register_class(
-            db.session,
-            offering_id=offering_id,
-            teacher_id=teacher_id,
-            session_ids=[session_id],
-            details=class_details(pupils=20),
-            now=utcnow(),
-        )
-        db.session.commit()
+    seat_class(pupils=20)
     _, page = html(client, "/es/offerings/")
     assert "10 plazas de alumnado libres" in page
 

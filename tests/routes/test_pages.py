@@ -1,5 +1,6 @@
 """The home page, the pages about the partnership and the legal texts, in both languages."""
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 from itertools import pairwise
@@ -10,6 +11,7 @@ import pytest
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import OfferingStatus
+from app.pages.notice import privacy_notice
 from app.pages.routes import PROSE_PAGES
 from tests.factories import make_offering
 
@@ -80,8 +82,22 @@ def test_every_prose_page_is_written_in_both_languages(page):
         assert (TEMPLATES / lang / f"{page}.html").is_file(), f"pages/{lang}/{page}.html"
 
 
+def outline_of(notice) -> list:
+    """Where a notice has text, and how much: the same in every language."""
+    if isinstance(notice, dict):
+        return sorted((key, outline_of(value)) for key, value in notice.items())
+    if isinstance(notice, list):
+        return [outline_of(item) for item in notice]
+    return sorted(set(re.findall(r"%\((\w+)\)s", notice)))
+
+
+def test_the_privacy_notice_says_the_same_things_in_both_languages():
+    spanish, *others = (outline_of(privacy_notice(lang)) for lang in LANGUAGES)
+    assert spanish and all(other == spanish for other in others)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("page", PROSE_PAGES)
+@pytest.mark.parametrize("page", (*PROSE_PAGES, "privacy"))
 def test_prose_pages_render_in_their_language_with_one_h1_and_ordered_headings(client, page, lang):
     response = client.get(f"/{lang}/{page}")
 
