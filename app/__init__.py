@@ -115,17 +115,21 @@ def register_blueprints(app: Flask) -> None:
     from app.pages import bp as pages_bp
     from app.schools import bp as schools_bp
 
-    app.register_blueprint(pages_bp, url_prefix="/<any(es,en):lang>")
-    app.register_blueprint(catalogue_bp, url_prefix="/<any(es,en):lang>/offerings")
-    app.register_blueprint(alerts_bp, url_prefix="/<any(es,en):lang>/alerts")
-    app.register_blueprint(auth_bp, url_prefix="/<any(es,en):lang>/auth")
-    app.register_blueprint(account_bp, url_prefix="/<any(es,en):lang>/account")
-    app.register_blueprint(enrolment_bp, url_prefix="/<any(es,en):lang>")
-    app.register_blueprint(schools_bp, url_prefix="/<any(es,en):lang>/schools")
-    app.register_blueprint(applications_bp, url_prefix="/<any(es,en):lang>")
-    app.register_blueprint(impact_bp, url_prefix="/<any(es,en):lang>/impact")
-    app.register_blueprint(ecosystem_bp, url_prefix="/<any(es,en):lang>/ecosystem")
-    app.register_blueprint(admin_bp, url_prefix="/<any(es,en):lang>/admin")
+    # Every page lives under its language prefix, each area at its own path below it.
+    for blueprint, path in (
+        (pages_bp, ""),
+        (catalogue_bp, "/offerings"),
+        (alerts_bp, "/alerts"),
+        (auth_bp, "/auth"),
+        (account_bp, "/account"),
+        (enrolment_bp, ""),
+        (schools_bp, "/schools"),
+        (applications_bp, ""),
+        (impact_bp, "/impact"),
+        (ecosystem_bp, "/ecosystem"),
+        (admin_bp, "/admin"),
+    ):
+        app.register_blueprint(blueprint, url_prefix=f"/<any(es,en):lang>{path}")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(ops_bp)
     app.register_blueprint(media_bp)
