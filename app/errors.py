@@ -1,6 +1,7 @@
 """Friendly error pages in the visitor's language, JSON errors under /api."""
 
 from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
 
 from flask import (
@@ -112,6 +113,26 @@ def add_action_views(bp, base: str, endpoint: str, view_for, actions) -> None:
         bp.add_url_rule(
             f"{base}/{action}", f"{endpoint}_{action}", view_for(action), methods=["GET", "POST"]
         )
+
+
+def row_views(bp, base: str, endpoint: str, guard, load):
+    """A decorator for the form pages about one row, ``@row_view(action)``: the page at
+    ``<base>/<action>`` as the endpoint ``<endpoint>_<action>`` (add_action_views), behind
+    ``guard``, whose view is called with the row ``load`` finds from the URL's values (a row
+    the person may not reach is not found)."""
+
+    def row_view(action: str):
+        def register(view):
+            @wraps(view)
+            def with_row(**values):
+                return view(load(**values))
+
+            add_action_views(bp, base, endpoint, lambda _action: guard(with_row), [action])
+            return view
+
+        return register
+
+    return row_view
 
 
 def done(message, endpoint: str, **values) -> Response:

@@ -13,12 +13,39 @@ NO_ANSWER = ("", _l("No answer"))
 DISABILITY_ANSWERS = {"yes": True, "no": False}
 
 
-def _enum_field(label, enum_cls, purpose):
+# The questions answered from a list, by field name: the label, the enum of the answers and
+# why we ask. The form asks them between the year of birth and disability.
+LIST_QUESTIONS = {
+    "age_band": (
+        _l("Age group"),
+        AgeBand,
+        _l("Why we ask: to count participants by age group, if you prefer not to give a year."),
+    ),
+    "gender": (
+        _l("Gender"),
+        Gender,
+        _l("Why we ask: to see whether women and men take part equally in digital training."),
+    ),
+    "employment_status": (
+        _l("Employment situation"),
+        EmploymentStatus,
+        _l("Why we ask: to see whether training reaches unemployed people and workers alike."),
+    ),
+    "education_level": (
+        _l("Level of education"),
+        EducationLevel,
+        _l("Why we ask: to see whether training reaches people of every educational background."),
+    ),
+}
+
+
+def _list_question(name):
+    label, enum_cls, why = LIST_QUESTIONS[name]
     return SelectField(
         label,
         choices=lambda: [NO_ANSWER, *enum_cls.choices()],
         validators=[Optional()],
-        description=purpose,
+        description=why,
     )
 
 
@@ -32,26 +59,10 @@ class ProfileForm(BaseForm):
         ),
         render_kw={"inputmode": "numeric", "autocomplete": "bday-year"},
     )
-    age_band = _enum_field(
-        _l("Age group"),
-        AgeBand,
-        _l("Why we ask: to count participants by age group, if you prefer not to give a year."),
-    )
-    gender = _enum_field(
-        _l("Gender"),
-        Gender,
-        _l("Why we ask: to see whether women and men take part equally in digital training."),
-    )
-    employment_status = _enum_field(
-        _l("Employment situation"),
-        EmploymentStatus,
-        _l("Why we ask: to see whether training reaches unemployed people and workers alike."),
-    )
-    education_level = _enum_field(
-        _l("Level of education"),
-        EducationLevel,
-        _l("Why we ask: to see whether training reaches people of every educational background."),
-    )
+    age_band = _list_question("age_band")
+    gender = _list_question("gender")
+    employment_status = _list_question("employment_status")
+    education_level = _list_question("education_level")
     disability_consent = BooleanField(
         _l(
             "I explicitly consent to MOT Formación keeping my answer about disability, for the "
@@ -84,12 +95,10 @@ class ProfileForm(BaseForm):
         disability = {True: "yes", False: "no"}.get(profile.disability, "")
         return {
             "birth_year": profile.birth_year,
-            "age_band": profile.age_band.value if profile.age_band else "",
-            "gender": profile.gender.value if profile.gender else "",
-            "employment_status": (
-                profile.employment_status.value if profile.employment_status else ""
-            ),
-            "education_level": profile.education_level.value if profile.education_level else "",
+            **{
+                name: answer.value if (answer := getattr(profile, name)) else ""
+                for name in LIST_QUESTIONS
+            },
             "disability_consent": profile.disability_consent_at is not None,
             "disability": disability,
         }
@@ -97,10 +106,10 @@ class ProfileForm(BaseForm):
     def answers(self) -> ProfileAnswers:
         return ProfileAnswers(
             birth_year=self.birth_year.data,
-            age_band=optional_enum(AgeBand)(self.age_band.data),
-            gender=optional_enum(Gender)(self.gender.data),
-            employment_status=optional_enum(EmploymentStatus)(self.employment_status.data),
-            education_level=optional_enum(EducationLevel)(self.education_level.data),
+            **{
+                name: optional_enum(enum_cls)(self[name].data)
+                for name, (_label, enum_cls, _why) in LIST_QUESTIONS.items()
+            },
             disability_consent=self.disability_consent.data,
             disability=DISABILITY_ANSWERS.get(self.disability.data),
         )

@@ -18,7 +18,7 @@ from app.admin.classes_forms import (
 )
 from app.admin.downloads import offering_export
 from app.admin.lists import filtered_page
-from app.errors import page, submit
+from app.errors import page, row_views, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import ClassRegistration, utcnow
@@ -107,60 +107,57 @@ def class_rules_edit(offering_id):
     return _to_list(offering.id)
 
 
+# What staff do with one class: a page at /classes/<reg_id>/<action>, for a class they manage.
+_class_view = row_views(
+    bp,
+    "/classes/<int:reg_id>",
+    "class_registration",
+    requires(Permission.MANAGE_PARTICIPANTS),
+    lambda reg_id: get_class_registration_for(db.session, current_user, reg_id),
+)
+
+
 def _class_page(template: str, reg: ClassRegistration, form, **context):
     return page(f"admin/classes/{template}", reg=reg, offering=reg.offering, form=form, **context)
 
 
-@bp.route("/classes/<int:reg_id>/confirm", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def class_registration_confirm(reg_id):
-    reg = get_class_registration_for(db.session, current_user, reg_id)
+def _change(reg: ClassRegistration, form, template: str, change, **values):
+    """``change`` to the class once ``form`` is valid (change_class), from the page
+    ``admin/classes/<template>``."""
+    return change_class(reg, form, _class_page(template, reg, form), change, **values)
+
+
+@_class_view("confirm")
+def class_registration_confirm(reg):
     form = ConfirmForm()
-    change_class(reg, form, _class_page("confirm.html", reg, form), schools.confirm_class)
+    _change(reg, form, "confirm.html", schools.confirm_class)
     flash(_("The class %(group)s is confirmed; its teacher is told.", group=reg.group_name))
     return _to_list(reg.offering_id)
 
 
-@bp.route("/classes/<int:reg_id>/move", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def class_registration_move(reg_id):
-    reg = get_class_registration_for(db.session, current_user, reg_id)
+@_class_view("move")
+def class_registration_move(reg):
     form = MoveClassForm()
     form.session.choices = [("", _("Choose…")), *move_choices(reg)]
-    promoted = change_class(
-        reg,
-        form,
-        _class_page("move.html", reg, form),
-        schools.move_class,
-        session_id=form.session.data,
-        by_staff=True,
+    promoted = _change(
+        reg, form, "move.html", schools.move_class, session_id=form.session.data, by_staff=True
     )
     flash(_("The class %(group)s is moved; its teacher is told.", group=reg.group_name))
     _promoted_message(promoted)
     return _to_list(reg.offering_id)
 
 
-@bp.route("/classes/<int:reg_id>/decline", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def class_registration_decline(reg_id):
-    reg = get_class_registration_for(db.session, current_user, reg_id)
+@_class_view("decline")
+def class_registration_decline(reg):
     form = DeclineForm()
-    promoted = change_class(
-        reg,
-        form,
-        _class_page("decline.html", reg, form),
-        schools.end_class,
-        reason=form.reason.data,
-    )
+    promoted = _change(reg, form, "decline.html", schools.end_class, reason=form.reason.data)
     flash(_("The class %(group)s is declined; its teacher is told why.", group=reg.group_name))
     _promoted_message(promoted)
     return _to_list(reg.offering_id)
 
 
-@bp.route("/classes/<int:reg_id>/attendance", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def class_registration_attendance(reg_id):
-    reg = get_class_registration_for(db.session, current_user, reg_id)
+@_class_view("attendance")
+def class_registration_attendance(reg):
     form = PresentForm(data={"pupils_present": reg.pupils_present})
     submit(
         form,

@@ -107,10 +107,16 @@ class ChangePasswordForm(BaseForm):
     current_password = _current_password_field(_l("Current password"))
     password, confirm = _new_password_fields(_l("New password"))
 
+    def answers(self) -> dict:
+        return {"current_password": self.current_password.data, "new_password": self.password.data}
+
 
 class ChangeEmailForm(BaseForm):
     email = _email_field(_l("New email address"))
     password = _current_password_field(_l("Your password"))
+
+    def answers(self) -> dict:
+        return {"password": self.password.data, "new_email": self.email.data}
 
 
 class ReauthenticateForm(BaseForm):

@@ -134,10 +134,10 @@ def _page(template: str, **context):
 @limiter.limit(SIGN_UP_LIMIT, methods=["POST"])
 def sign_up():
     form = SignUpForm()
-    next_url = _next_url()
-    submit(
+    # The same words whether the address was new or already had an account.
+    return _send_link(
         form,
-        lambda: accounts.sign_up(
+        lambda next_url: accounts.sign_up(
             db.session,
             name=form.name.data,
             email=form.email.data,
@@ -147,14 +147,8 @@ def sign_up():
             now=utcnow(),
             next_path=next_url,
         ),
-        _page("sign_up.html", form=form, next_url=next_url),
-    )
-    # The same words whether the address was new or already had an account.
-    return _link_sent(
+        "sign_up.html",
         _l("Check your inbox: we have sent a message to %(email)s to finish signing up."),
-        form,
-        "auth.login",
-        next=next_url,
     )
 
 
@@ -169,6 +163,15 @@ def _link_sent(message, form, endpoint: str, **values):
     """Done, saying where the link went: ``message`` names the address (``%(email)s``) as
     it is stored, whether or not it had an account."""
     return done(message % {"email": accounts.normalise_email(form.email.data)}, endpoint, **values)
+
+
+def _send_link(form, action, template: str, message):
+    """A form page that emails a link to its address: ``action(next_url)`` once ``form`` is
+    valid (submit), then the login page saying where the link went (_link_sent), both
+    carrying on to where the person was going."""
+    next_url = _next_url()
+    submit(form, lambda: action(next_url), _page(template, form=form, next_url=next_url))
+    return _link_sent(message, form, "auth.login", next=next_url)
 
 
 def _link(action):
@@ -188,17 +191,13 @@ def confirm_email(token):
 @limiter.limit(EMAIL_LINK_LIMIT, key_func=_email_key, methods=["POST"])
 def resend_confirmation():
     form = EmailForm()
-    next_url = _next_url()
-    submit(
+    return _send_link(
         form,
-        lambda: accounts.resend_confirmation(db.session, form.email.data, next_path=next_url),
-        _page("resend_confirmation.html", form=form, next_url=next_url),
-    )
-    return _link_sent(
+        lambda next_url: accounts.resend_confirmation(
+            db.session, form.email.data, next_path=next_url
+        ),
+        "resend_confirmation.html",
         _l("If %(email)s has an account waiting for confirmation, we have sent it a new link."),
-        form,
-        "auth.login",
-        next=next_url,
     )
 
 
@@ -268,22 +267,31 @@ def reset_password(token):
     return done(_("Your new password is set. You can log in with it now."), "auth.login")
 
 
-@bp.route("/password", methods=["GET", "POST"])
-@login_required
-@limiter.limit(GUESS_LIMIT, methods=["POST"])
+def _asks_password(rule: str):
+    """A page of the signed-in account that asks for its password: guessing it is limited
+    as a login is."""
+
+    def register(view):
+        limited = limiter.limit(GUESS_LIMIT, methods=["POST"])(view)
+        return bp.route(rule, methods=["GET", "POST"])(login_required(limited))
+
+    return register
+
+
+def _change_own(form, change, template: str):
+    """``change`` to the signed-in account, now, with ``form``'s answers once it is valid
+    (submit), from the page ``auth/<template>``."""
+    return submit(
+        form,
+        lambda: change(db.session, current_user.id, now=utcnow(), **form.answers()),
+        _page(template, form=form),
+    )
+
+
+@_asks_password("/password")
 def change_password():
     form = ChangePasswordForm()
-    user = submit(
-        form,
-        lambda: accounts.change_password(
-            db.session,
-            current_user.id,
-            current_password=form.current_password.data,
-            new_password=form.password.data,
-            now=utcnow(),
-        ),
-        _page("change_password.html", form=form),
-    )
+    user = _change_own(form, accounts.change_password, "change_password.html")
     # Every other session has ended with the old token; this one carries on with the new.
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
     _start_session(user, remember=remembered)
@@ -293,22 +301,10 @@ def change_password():
     )
 
 
-@bp.route("/email", methods=["GET", "POST"])
-@login_required
-@limiter.limit(GUESS_LIMIT, methods=["POST"])
+@_asks_password("/email")
 def change_email():
     form = ChangeEmailForm()
-    submit(
-        form,
-        lambda: accounts.request_email_change(
-            db.session,
-            current_user.id,
-            password=form.password.data,
-            new_email=form.email.data,
-            now=utcnow(),
-        ),
-        _page("change_email.html", form=form),
-    )
+    _change_own(form, accounts.request_email_change, "change_email.html")
     return _link_sent(
         _l("We have sent a link to %(email)s. Your address changes when you follow it."),
         form,
@@ -325,9 +321,7 @@ def confirm_email_change(token):
     )
 
 
-@bp.route("/reauthenticate", methods=["GET", "POST"])
-@login_required
-@limiter.limit(GUESS_LIMIT, methods=["POST"])
+@_asks_password("/reauthenticate")
 def reauthenticate():
     form = ReauthenticateForm()
     next_url = _next_url()

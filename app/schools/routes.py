@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import page, submit
+from app.errors import page, row_views, submit
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import localized
@@ -151,10 +151,15 @@ def registration_create(offering_id):
     return _to_school()
 
 
-@bp.route("/registrations/<int:reg_id>/edit", methods=["GET", "POST"])
-@teacher_required
-def registration_edit(reg_id):
-    reg = own_registration(reg_id)
+# What a teacher does with one of the school's classes: a page at
+# /registrations/<reg_id>/<action> (another school's class is not found).
+_registration_view = row_views(
+    bp, "/registrations/<int:reg_id>", "registration", teacher_required, own_registration
+)
+
+
+@_registration_view("edit")
+def registration_edit(reg):
     form = HeadcountForm(data={"pupils": reg.pupils, "teachers": reg.teachers})
     promoted = change_class(
         reg,
@@ -177,10 +182,8 @@ def registration_edit(reg_id):
     return _to_school()
 
 
-@bp.route("/registrations/<int:reg_id>/move", methods=["GET", "POST"])
-@teacher_required
-def registration_move(reg_id):
-    reg = own_registration(reg_id)
+@_registration_view("move")
+def registration_move(reg):
     form = MoveForm()
     form.session.choices = move_choices(reg)
     promoted = change_class(
@@ -194,10 +197,8 @@ def registration_move(reg_id):
     return _to_school()
 
 
-@bp.route("/registrations/<int:reg_id>/cancel", methods=["GET", "POST"])
-@teacher_required
-def registration_cancel(reg_id):
-    reg = own_registration(reg_id)
+@_registration_view("cancel")
+def registration_cancel(reg):
     form = ConfirmForm()
     change_class(reg, form, page("schools/cancel.html", reg=reg, form=form), schools.end_class)
     flash(_("The registration of %(group)s is cancelled.", group=reg.group_name), "success")
