@@ -296,6 +296,12 @@ def login_cookie() -> str:
     response.read()
     if response.status != 302:
         raise SystemExit(f"bench login failed: {response.status}")
+    cookie = response.getheader("Set-Cookie", cookie).split(";")[0]
+    # The page the login leads to shows its welcome message: a browser then holds the
+    # session without it, as every later visit of a signed-in resident does.
+    connection.request("GET", response.getheader("Location"), headers={"Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
     connection.close()
     return response.getheader("Set-Cookie", cookie).split(";")[0]
 
