@@ -5,7 +5,7 @@ of each file it changes, so browsers fetch exactly those again; a URL without th
 (or with an old one) gets the default short lifetime."""
 
 import hashlib
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app, request
@@ -13,12 +13,14 @@ from flask import Flask, current_app, request
 YEAR = 365 * 24 * 3600
 
 
-@cache
+# Bounded: a page about a missing file (a 404 links to itself in the other language) asks
+# for names anyone can make up.
+@lru_cache(maxsize=512)
 def _digest(path: str) -> str | None:
     # A file's content is fixed for the life of a release (a process never outlives it).
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-    except OSError:
+    except (OSError, ValueError):  # no such file; a name no file can have (a NUL byte)
         return None
 
 

@@ -6,6 +6,7 @@ from itertools import count
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from app.localtime import MADRID
 from app.models import (
     Audience,
     ClassRegistration,
@@ -55,6 +56,14 @@ def make_organisation(session, name=None, **fields) -> Organisation:
     session.add(organisation)
     session.flush()
     return organisation
+
+
+def in_days_at(days: int, hour: int) -> timedelta:
+    """From now to ``hour`` o'clock in Madrid ``days`` from today (a ``starts_in``): sessions
+    the back office's form can hold whatever the time the tests run (none past midnight)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    local = (now.astimezone(MADRID) + timedelta(days=days)).replace(hour=hour, minute=0, second=0)
+    return local.astimezone(UTC) - now
 
 
 def make_offering(
