@@ -37,13 +37,11 @@ from flask import current_app, make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import select
 
 from app.extensions import cache, db
-from app.models import Offering
 from app.services import catalogue
 from app.services.catalogue.filter_words import Interpretation
-from app.services.catalogue.listing import card_loads
+from app.services.catalogue.listing import cards
 
 RELEASE_FILES = {".py", ".html", ".txt", ".mo", ".css", ".js", ".svg", ".png", ".toml"}
 
@@ -125,14 +123,8 @@ class Found:
 
     def result(self) -> catalogue.CatalogueResult:
         """The results with their rows, loaded as search_catalogue loads them."""
-        rows = {
-            offering.id: offering
-            for offering in db.session.scalars(
-                select(Offering).where(Offering.id.in_(self.ids)).options(*card_loads())
-            ).unique()
-        }
         return catalogue.CatalogueResult(
-            items=[rows[offering_id] for offering_id in self.ids if offering_id in rows],
+            items=cards(db.session, self.ids),
             total=self.total,
             page=self.page,
             pages=self.pages,

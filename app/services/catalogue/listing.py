@@ -113,6 +113,18 @@ def card_loads() -> tuple:
     )
 
 
+def cards(session: Session, ids) -> list[Offering]:
+    """The offerings of ``ids``, in that order, with what their cards show (one statement,
+    and one per related list)."""
+    rows = {
+        offering.id: offering
+        for offering in session.scalars(
+            select(Offering).where(Offering.id.in_(ids)).options(*card_loads())
+        ).unique()
+    }
+    return [rows[offering_id] for offering_id in ids if offering_id in rows]
+
+
 def has_places(now: datetime) -> ColumnElement[bool]:
     """Places left, as the cards count them (schools.places_left): an offering's own seats,
     or, for a class-mode offering, pupils' seats in a session still to start (one that
@@ -162,7 +174,10 @@ def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bo
     conditions = [Offering.status == OfferingStatus.PUBLISHED]
     if filters.date_from is None:
         # Upcoming and running offerings; an offering without dates yet has not ended either.
-        conditions.append(or_(Offering.ends_at.is_(None), Offering.ends_at >= now))
+        # Written so that no index of ends_at alone can serve it: most offerings match, and
+        # the listing index (status first, every column the lists read) serves them in one
+        # pass, where an OR over ends_at's index looked up every row (4x slower at 100,000).
+        conditions.append(func.coalesce(Offering.ends_at, now) >= now)
     else:
         conditions.append(Offering.ends_at >= local_midnight(filters.date_from))
     if filters.date_to is not None:
@@ -293,13 +308,15 @@ def search_catalogue(
     by_date = (Offering.starts_at.asc().nulls_last(), Offering.id)
     by_relevance = (ranked.c.score.desc(),) if ranked is not None else ()
     order = (enrolment_state(now), *by_relevance, *by_date)
-    items = session.scalars(
-        restricted(select(Offering))
-        .options(*card_loads())
+    # The page's ids first, from the narrow rows alone; then only its offerings, whole and
+    # with what their cards show (sorting whole rows, joins included, cost ten times more).
+    ids = session.scalars(
+        restricted(select(Offering.id))
         .order_by(*order)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
+    items = cards(session, ids)
 
     facets = {}
     for name, group in _FACET_GROUPS.items():
