@@ -1,5 +1,7 @@
 """The catalogue service: what is public, search, each filter, facet counts, order, pages."""
 
+import random
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -15,6 +17,7 @@ from app.models import (
     OfferingStatus,
 )
 from app.services.catalogue import Filters, PageOutOfRange, search_catalogue
+from app.services.reference import MUNICIPALITIES, PROGRAMMES
 from tests.factories import make_class_offering, make_offering, make_organisation, set_sessions
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -316,3 +319,60 @@ def test_the_number_of_queries_does_not_depend_on_the_page_size(session, count_q
         assert len(result.items) == per_page
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def passes(offering: dict, name: str, chosen: dict) -> bool:
+    """Whether ``offering`` has one of the values chosen in facet ``name`` (or none is)."""
+    return not chosen[name] or bool(offering[name] & set(chosen[name]))
+
+
+def test_the_total_and_every_facet_count_agree_with_counting_by_hand(session):
+    """The single-valued facets and the total come from one grouped pass, added up in
+    Python: for random offerings and random choices, the same figures as counting each
+    offering by hand (a facet counts what every other facet's choice lets through)."""
+    rng = random.Random(13)
+    options = {
+        "programme": [slug for slug, *_ in PROGRAMMES[:3]],
+        "kind": [Kind.BOOTCAMP, Kind.WORKSHOP, Kind.TALK],
+        "municipality": [slug for slug, *_ in MUNICIPALITIES[:3]],
+        "format": list(Format),
+        "audience": [Audience.RESIDENTS, Audience.UNEMPLOYED, Audience.STUDENTS],
+        "language": [InstructionLanguage.SPANISH, InstructionLanguage.ENGLISH],
+    }
+    offered = []
+    for _ in range(40):
+        values = {name: rng.choice(choices) for name, choices in options.items()}
+        values["audience"] = rng.sample(options["audience"], rng.randint(1, 2))
+        values["language"] = rng.sample(options["language"], rng.randint(1, 2))
+        make_offering(
+            session,
+            programme_slug=values["programme"],
+            municipality_slug=values["municipality"],
+            kind=values["kind"],
+            format=values["format"],
+            audiences=values["audience"],
+            languages=values["language"],
+        )
+        offered.append(
+            {
+                name: {str(v)} if isinstance(v, str) else set(map(str, v))
+                for name, v in values.items()
+            }
+        )
+    session.commit()
+    for _ in range(25):
+        chosen = {
+            name: tuple(str(v) for v in rng.sample(choices, rng.randint(0, 2)))
+            for name, choices in options.items()
+        }
+        result = search_catalogue(session, Filters(**chosen), now=NOW, page=1, per_page=10)
+        passing = [{name for name in options if passes(o, name, chosen)} for o in offered]
+        assert result.total == sum(len(names) == len(options) for names in passing)
+        for name in options:
+            by_hand = Counter(
+                value
+                for o, names in zip(offered, passing, strict=True)
+                if names >= set(options) - {name}
+                for value in o[name]
+            )
+            assert result.facets[name] == dict(by_hand), (name, chosen)
