@@ -74,11 +74,15 @@ def make_offering(
     provider=None,
     audiences=(Audience.RESIDENTS,),
     languages=(InstructionLanguage.SPANISH,),
-    starts_in=timedelta(days=14),
+    starts_in: timedelta | None = None,
     sessions=1,
     **fields,
 ) -> Offering:
-    """A published, free, individually enrolled offering with ``sessions`` weekly sessions."""
+    """A published, free, individually enrolled offering with ``sessions`` weekly sessions,
+    by default from 10:00 Madrid in 14 days (sessions the back office's form can hold
+    whatever the hour the tests run)."""
+    if starts_in is None:
+        starts_in = in_days_at(14, hour=10)
     number = next(_sequence)
     defaults = dict(
         external_id=f"TEST-{number}",
@@ -256,7 +260,7 @@ def make_call(
         capacity=capacity,
         enrolment_opens=now + opens_in,
         enrolment_closes=now + closes_in,
-        starts_in=fields.pop("starts_in", timedelta(days=30)),
+        starts_in=fields.pop("starts_in", in_days_at(30, hour=10)),
         **fields,
     )
     session.flush()

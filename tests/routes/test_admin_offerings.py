@@ -21,7 +21,6 @@ from app.models import (
 from app.services import enrolment
 from tests.conftest import csrf_token
 from tests.factories import (
-    in_days_at,
     make_class_offering,
     make_class_registration,
     make_offering,
@@ -43,13 +42,7 @@ def world(app):
     with app.app_context():
         own = make_organisation(db.session, name="Ayuntamiento de Las Rozas")
         other = make_organisation(db.session, name="Otra entidad")
-        mine = make_offering(
-            db.session,
-            provider=own,
-            title_es="Robótica",
-            title_en="Robotics",
-            starts_in=in_days_at(14, hour=10),  # its edit form posts its day and times
-        )
+        mine = make_offering(db.session, provider=own, title_es="Robótica", title_en="Robotics")
         theirs = make_offering(db.session, provider=other, title_es="Ajeno", title_en="Foreign")
         staff = make_user(db.session, role=Role.ORGANISATION_STAFF, organisation=own)
         coordinator = make_user(db.session, role=Role.COORDINATOR)
