@@ -2,6 +2,7 @@
 change's own transaction, and never with an enrolment (a rush must not queue on one row)."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_publish_edit_sessions_cancel_each_move_the_version(session, draft):
             draft,
             OfferingData.of(draft),
             [
-                SessionRow(s.starts_at.replace(hour=9), s.ends_at.replace(hour=11))
+                SessionRow(s.starts_at + timedelta(hours=3), s.ends_at + timedelta(hours=3))
                 for s in draft.sessions
             ],
             actor_id=None,
