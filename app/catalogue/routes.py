@@ -113,7 +113,7 @@ def detail(offering_id):
     now = utcnow()
     who = cached.visitor()
     if who is None:
-        return _detail(offering_id, now)
+        return _detail(offering_id, now, _own_place(offering_id))
     state = catalogue.offering_state(db.session, offering_id, now)
     if state is None:
         catalogue.get_public(db.session, offering_id)  # raises NotFound
@@ -121,8 +121,8 @@ def detail(offering_id):
     if who:
         if state.mode != Mode.INDIVIDUAL:
             # A class's or a call's page speaks of the visitor's school or application.
-            return _detail(offering_id, now)
-        own = enrolment.own_place(db.session, offering_id, current_user.id)
+            return _detail(offering_id, now, _own_place(offering_id))
+        own = _own_place(offering_id)
 
     def render():
         html = _detail(offering_id, now, own, **cached.shared_render(who))
@@ -144,17 +144,18 @@ def page_facts(offering, now) -> dict:
     }
 
 
-def _detail(offering_id, now, own=False, **context):
-    """The offering's page; ``own``: the visitor's place in it, if already read."""
+def _own_place(offering_id) -> enrolment.OwnPlace | None:
+    """The signed-in visitor's live place in the offering (None for anyone else)."""
+    if not current_user.is_authenticated:
+        return None
+    return enrolment.own_place(db.session, offering_id, current_user.id)
+
+
+def _detail(offering_id, now, own: enrolment.OwnPlace | None, **context):
+    """The offering's page; ``own``: the visitor's place in it (an individual offering's)."""
     offering = catalogue.get_public(db.session, offering_id)
     lang = current_language()
     urls = offering_urls(offering.id)
-    if own is False:
-        own = (
-            enrolment.own_place(db.session, offering.id, current_user.id)
-            if current_user.is_authenticated
-            else None
-        )
     return render_template(
         "catalogue/detail.html",
         **page_facts(offering, now),

@@ -4,8 +4,9 @@ Filters combine with OR within a facet (two kinds: either one) and AND across fa
 facet's counts apply every active filter except that facet's own (disjunctive faceting), so
 a count says how many results ticking that box would add or keep.
 
-The number of SQL statements is fixed whatever the page size: options, a count, the page
-(with its relations loaded in batches) and one query per facet.
+The number of SQL statements is fixed whatever the page size: options, one pass grouped by
+the four single-valued facets (the total and their counts), the page's ids, its offerings
+(with their relations loaded in batches) and one query per multi-valued facet.
 """
 
 import math
@@ -256,6 +257,7 @@ def _single_valued_facets(groups, filters: Filters) -> tuple[int, dict[str, dict
     """(the total, each single-valued facet's counts) from the grouped counts: a facet counts
     what the other facets' chosen values let through, the total what all of them do."""
     chosen = {name: set(getattr(filters, name)) for name in _SINGLE_VALUED}
+    others = {name: set(_SINGLE_VALUED) - {name} for name in _SINGLE_VALUED}
     total = 0
     facets: dict[str, Counter] = {name: Counter() for name in _SINGLE_VALUED}
     for count, *values in groups:
@@ -266,7 +268,7 @@ def _single_valued_facets(groups, filters: Filters) -> tuple[int, dict[str, dict
         if len(passing) == len(values):
             total += count
         for name, value in values.items():
-            if passing >= set(values) - {name}:
+            if passing >= others[name]:
                 facets[name][value] += count
     return total, {name: dict(counts) for name, counts in facets.items()}
 
@@ -343,7 +345,8 @@ def search_catalogue(
         found = restricted(select(Offering.id), except_facets={name})
         stmt = select(func.count(), value).where(offering_id.in_(found)).group_by(value)
         multi[name] = {str(option): count for count, option in session.execute(stmt)}
-    facets = {name: {**single, **multi}[name] for name in FACETS}
+    counted_facets = {**single, **multi}
+    facets = {name: counted_facets[name] for name in FACETS}
     return CatalogueResult(
         items=list(items),
         total=total,
