@@ -22,6 +22,12 @@ def directory():
     if not form.validate():
         return render_template("ecosystem/directory.html", form=form, entries=None), 400
     entries = organisations.directory(db.session, form.filters())
+    return render_template("ecosystem/directory.html", form=form, entries=entries, **_chart(places))
+
+
+def _chart(places) -> dict:
+    """The chart of the map by kind and municipality, with the rows of the table beside it:
+    the municipalities in their order that have organisations, then those with none given."""
     counts = organisations.ecosystem_counts(db.session)
     rows = [
         (localized(place, "name").text, counts.get(place.slug, {}))
@@ -46,12 +52,4 @@ def directory():
         if kinds
         else None
     )
-    return render_template(
-        "ecosystem/directory.html",
-        form=form,
-        entries=entries,
-        chart=chart,
-        chart_title=title,
-        kinds=kinds,
-        rows=rows,
-    )
+    return {"chart": chart, "chart_title": title, "kinds": kinds, "rows": rows}

@@ -225,14 +225,9 @@ def may_review(user: User, offering: Offering) -> bool:
 
 
 def reviewers(session: Session, offering_id: int) -> list[User]:
-    return list(
-        session.scalars(
-            select(User)
-            .join(CallReviewer, CallReviewer.user_id == User.id)
-            .where(CallReviewer.offering_id == offering_id)
-            .order_by(User.name)
-        )
-    )
+    """Who reviews the call, by name."""
+    reviewing = select(CallReviewer.user_id).where(CallReviewer.offering_id == offering_id)
+    return list(session.scalars(select(User).where(User.id.in_(reviewing)).order_by(User.name)))
 
 
 def add_reviewer(
@@ -282,11 +277,6 @@ def remove_reviewer(session: Session, offering: Offering, user_id: int, *, actor
 
 def reviewed_calls(session: Session, user_id: int) -> list[Offering]:
     """The calls this person reviews, soonest deadline first."""
-    return list(
-        session.scalars(
-            select(Offering)
-            .join(CallReviewer, CallReviewer.offering_id == Offering.id)
-            .where(CallReviewer.user_id == user_id)
-            .order_by(Offering.enrolment_closes, Offering.id)
-        )
-    )
+    reviewed = select(CallReviewer.offering_id).where(CallReviewer.user_id == user_id)
+    stmt = select(Offering).where(Offering.id.in_(reviewed))
+    return list(session.scalars(stmt.order_by(Offering.enrolment_closes, Offering.id)))

@@ -107,16 +107,10 @@ class Sent:
 
 
 def pending(session: Session, offering_id: int) -> list[Application]:
-    return list(
-        session.scalars(
-            select(Application)
-            .where(
-                Application.offering_id == offering_id,
-                Application.pending_decision.is_not(None),
-            )
-            .order_by(Application.id)
-        )
-    )
+    """The call's applications with a decision set but not yet sent, in the order they came."""
+    decided = Application.pending_decision.is_not(None)
+    stmt = select(Application).where(Application.offering_id == offering_id, decided)
+    return list(session.scalars(stmt.order_by(Application.id)))
 
 
 def send_decisions(session: Session, offering: Offering, *, actor_id: int, now: datetime) -> Sent:

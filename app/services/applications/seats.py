@@ -57,20 +57,20 @@ def offer_reserve(
     """Every free place to the first on the reserve list, in order, each told by email with
     the date to confirm by. Nothing moves once the programme has started."""
     offering = places.lock_offering(session, offering_id)
+    reserve = (
+        select(Application)
+        .where(
+            Application.offering_id == offering_id,
+            Application.status == ApplicationStatus.RESERVE,
+            Application.pending_decision.is_(None),
+        )
+        .order_by(*RESERVE_ORDER)
+    )
     return places.fill_free_seats(
         session,
         offering,
         now=now,
-        first_in_line=lambda: session.scalar(
-            select(Application)
-            .where(
-                Application.offering_id == offering_id,
-                Application.status == ApplicationStatus.RESERVE,
-                Application.pending_decision.is_(None),
-            )
-            .order_by(*RESERVE_ORDER)
-            .limit(1)
-        ),
+        line=reserve,
         promote=lambda first: transition(
             session,
             first,

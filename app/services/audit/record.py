@@ -51,7 +51,6 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
 
 def record(
     session: Session,
-    *,
     actor_id: int | None,
     action: str,
     entity_type: str,
@@ -60,7 +59,8 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
-    """Add an audit entry to the current transaction (the caller commits with its change)."""
+    """Add an audit entry to the current transaction (the caller commits with its change).
+    Callers name each value; ``recorder`` passes them in order."""
     entry = AuditEntry(
         actor_id=actor_id,
         action=action,
@@ -88,15 +88,6 @@ def recorder(entity_type: str) -> Callable[..., AuditEntry]:
         before: dict | None = None,
         after: dict | None = None,
     ) -> AuditEntry:
-        return record(
-            session,
-            actor_id=actor_id,
-            action=action,
-            entity_type=entity_type,
-            entity_id=row.id,
-            summary=summary,
-            before=before,
-            after=after,
-        )
+        return record(session, actor_id, action, entity_type, row.id, summary, before, after)
 
     return record_row

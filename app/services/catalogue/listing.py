@@ -346,14 +346,13 @@ def search_catalogue(
         stmt = select(func.count(), value).where(offering_id.in_(found)).group_by(value)
         multi[name] = {str(option): count for count, option in session.execute(stmt)}
     counted_facets = {**single, **multi}
-    facets = {name: counted_facets[name] for name in FACETS}
     return CatalogueResult(
         items=list(items),
         total=total,
         page=page,
         pages=pages,
         per_page=per_page,
-        facets=facets,
+        facets={name: counted_facets[name] for name in FACETS},
         corrected_q=corrected,
         interpretation=interpretation if interpretation and interpretation.named else None,
     )

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, literal_column, select, update
+from sqlalchemy import Select, bindparam, func, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -385,19 +385,16 @@ def promote_waitlist(
 ) -> list[Enrolment]:
     """Give every free seat to the first people waiting, in order, and tell them."""
     offering = session.get(Offering, offering_id)
+    waiting = (
+        select(Enrolment)
+        .where(Enrolment.offering_id == offering_id, Enrolment.status == EnrolmentStatus.WAITING)
+        .order_by(Enrolment.id)
+    )
     return fill_free_seats(
         session,
         offering,
         now=now,
-        first_in_line=lambda: session.scalar(
-            select(Enrolment)
-            .where(
-                Enrolment.offering_id == offering_id,
-                Enrolment.status == EnrolmentStatus.WAITING,
-            )
-            .order_by(Enrolment.id)
-            .limit(1)
-        ),
+        line=waiting,
         promote=lambda first: transition(
             session, first, EnrolmentStatus.CONFIRMED, now, actor_id, "promoted"
         ),
@@ -410,19 +407,19 @@ def fill_free_seats(
     offering: Offering,
     *,
     now: datetime,
-    first_in_line: Callable[[], Any],
+    line: Select,
     promote: Callable[[Any], bool],
     tell: Callable[[Any], None],
 ) -> list:
     """Give every free seat of ``offering``, in turn, to the first in line while it gives
-    free places (published, not started): ``first_in_line()`` is the next one or None,
-    ``promote(first)`` its compare-and-set transition, ``tell(first)`` its email. A seat is
-    claimed before the transition, so never beyond capacity."""
+    free places (published, not started): ``line`` selects those in line, in their order,
+    ``promote(first)`` is the first one's compare-and-set transition, ``tell(first)`` its
+    email. A seat is claimed before the transition, so never beyond capacity."""
     if not offering.gives_free_places(now):
         return []
     given = []
     while True:
-        first = first_in_line()
+        first = session.scalar(line.limit(1))
         if first is None or not _take_seat(session, offering.id):
             break
         if not promote(first):

@@ -34,16 +34,10 @@ class OfferingChange(LabelledEnum):
 
 
 def live_enrolments(session: Session, offering_id: int) -> list[Enrolment]:
-    return list(
-        session.scalars(
-            select(Enrolment)
-            .where(
-                Enrolment.offering_id == offering_id,
-                Enrolment.status.in_(LIVE_ENROLMENT_STATUSES),
-            )
-            .order_by(Enrolment.id)
-        )
-    )
+    """The offering's confirmed and waiting places, in the order they were taken."""
+    live = Enrolment.status.in_(LIVE_ENROLMENT_STATUSES)
+    stmt = select(Enrolment).where(Enrolment.offering_id == offering_id, live)
+    return list(session.scalars(stmt.order_by(Enrolment.id)))
 
 
 def notify_offering_changed(
