@@ -83,7 +83,8 @@ def residence(
     return municipality
 
 
-def _language(language: str) -> str:
+def check_language(language: str) -> str:
+    """One of the site's languages, as a person chooses the one we write to them in."""
     if language not in LANGUAGES:
         raise DomainError(_l("Choose Spanish or English."), "language")
     return language
@@ -110,7 +111,7 @@ def sign_up(
     name = name.strip()
     check_strength(password, [name, email])
     municipality = residence(session, municipality_id)
-    language = _language(language)
+    language = check_language(language)
     # Hash before the lookup, so both answers take the same time.
     password_hash = hash_password(password)
     existing = find_by_email(session, email)

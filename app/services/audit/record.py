@@ -75,8 +75,8 @@ def record(
     return entry
 
 
-def recorder(entity_type: str) -> Callable[..., AuditEntry]:
-    """``record`` for one kind of row, which it names by its id:
+def recorder(entity_type: str, key: str = "id") -> Callable[..., AuditEntry]:
+    """``record`` for one kind of row, which it names by its id (or the attribute ``key``):
     ``recorder("offering")(session, offering, actor_id, action, summary, before, after)``."""
 
     def record_row(
@@ -88,6 +88,7 @@ def recorder(entity_type: str) -> Callable[..., AuditEntry]:
         before: dict | None = None,
         after: dict | None = None,
     ) -> AuditEntry:
-        return record(session, actor_id, action, entity_type, row.id, summary, before, after)
+        entity_id = getattr(row, key)
+        return record(session, actor_id, action, entity_type, entity_id, summary, before, after)
 
     return record_row

@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, contains_eager
 
-from app.i18n import LANGUAGES
 from app.models import Enrolment, EnrolmentStatus, Offering, OfferingSession, Role, User
 from app.services import accounts, audit
 from app.services.enrolment import places
@@ -184,13 +183,11 @@ def _create_account(
             "name",
         )
     accounts.check_address(email)
-    if language not in LANGUAGES:
-        raise DomainError(_l("Choose Spanish or English."), "language")
     user = User(
         name=name,
         email=email,
         password_hash=None,
-        preferred_language=language,
+        preferred_language=accounts.check_language(language),
         municipality=accounts.residence(
             session, municipality_id, _l("Choose where they live from the list.")
         ),

@@ -29,6 +29,8 @@ FIRST_YEAR = 2000
 # The first key of the store's PostgreSQL advisory locks (the second is the year).
 LOCK_CLASS = 0x4D4F54
 DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# An audit entry for a year of the store: its id is the year.
+_record_year = audit.recorder("indicator_year", key="year")
 
 
 def dialect_insert(session: Session, model):
@@ -201,20 +203,6 @@ def compact(session: Session, year: int) -> int:
         )
     session.execute(delete(IndicatorValue).where(IndicatorValue.year == year, table.c.value == 0))
     return len(folded)
-
-
-def _record_year(session: Session, row: IndicatorYear, actor_id: int, action, summary, *changes):
-    """An audit entry for a year of the store (its id is the year)."""
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action=action,
-        entity_type="indicator_year",
-        entity_id=row.year,
-        summary=summary,
-        before=changes[0] if changes else None,
-        after=changes[1] if changes else None,
-    )
 
 
 def freeze(session: Session, year: int, *, actor: User, now: datetime) -> IndicatorYear:
