@@ -90,6 +90,15 @@ def check_language(language: str) -> str:
     return language
 
 
+def _add_account(session: Session, password_hash: str, now: datetime, **fields) -> User:
+    """A new account and its first password, both made ``now`` (sign-up, or an operator);
+    flushed, so that the links emailed about it can name it."""
+    user = User(password_hash=password_hash, created_at=now, password_changed_at=now, **fields)
+    session.add(user)
+    session.flush()
+    return user
+
+
 def sign_up(
     session: Session,
     *,
@@ -119,18 +128,16 @@ def sign_up(
         if existing.erased_at is None:
             outbox.send_to_user(session, existing, "account_exists", next_path=next_path)
         return None
-    user = User(
+    user = _add_account(
+        session,
+        password_hash,
+        now,
         name=name,
         email=email,
-        password_hash=password_hash,
         preferred_language=language,
         municipality=municipality,
         role=Role.RESIDENT,
-        created_at=now,
-        password_changed_at=now,
     )
-    session.add(user)
-    session.flush()
     outbox.send_to_user(
         session, user, "confirm_email", token=confirmation_token(user), next_path=next_path
     )
@@ -180,16 +187,13 @@ def create_user(
         organisation = session.get(Organisation, organisation_id)
         if organisation is None:
             raise NotFound(_l("There is no organisation with that id."), "organisation")
-    user = User(
+    return _add_account(
+        session,
+        hash_password(password),
+        now,
         name=name,
         email=email,
-        password_hash=hash_password(password),
         role=role,
         organisation=organisation,
-        created_at=now,
-        password_changed_at=now,
         email_confirmed_at=now,
     )
-    session.add(user)
-    session.flush()
-    return user
