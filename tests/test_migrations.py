@@ -4,7 +4,10 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from app.models.types import render_migration_item
+from app.models.types import render_migration_item, utcnow
+from app.services.catalogue import catalogue_state
+from tests.factories import make_offering
+from tests.services.test_catalogue_version import counted_full_sets
 
 
 def test_upgrading_an_empty_database_to_head_leaves_no_drift_from_the_models(app):
@@ -28,3 +31,21 @@ def test_every_migration_goes_down_to_base_and_up_again(app):
             assert set(sa.inspect(db.engine).get_table_names()) == tables
         finally:
             upgrade()  # whatever happened, the next tests on this worker need the schema
+
+
+def test_the_seat_stamp_migration_counts_the_full_rows_already_there(app):
+    """0014 moves the full sets into the seat stamp: it must start from the rows it finds."""
+    with app.app_context():
+        full = make_offering(db.session, capacity=2, seats_taken=2)
+        make_offering(db.session, capacity=2, seats_taken=1)
+        db.session.commit()
+        full_id = full.id
+        db.session.remove()
+        try:
+            downgrade(revision="0013")
+            upgrade()
+            state = catalogue_state(db.session, utcnow())
+            assert state.full == (1, full_id)
+            assert (state.full, state.full_classes) == counted_full_sets(db.session)
+        finally:
+            upgrade()

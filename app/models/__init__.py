@@ -14,7 +14,6 @@ from app.models.applications import (
 )
 from app.models.backoffice import Attendance, AuditEntry
 from app.models.catalogue import (
-    FULL_PUBLISHED,
     LIST_SEPARATOR,
     MAX_AGE,
     MAX_CAPACITY,
@@ -80,7 +79,6 @@ from app.models.types import utcnow
 
 __all__ = [
     "CLOSED_APPLICATION_STATUSES",
-    "FULL_PUBLISHED",
     "LIST_SEPARATOR",
     "LIVE_CLASS_STATUSES",
     "LIVE_ENROLMENT_STATUSES",

@@ -7,15 +7,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import enums
-from app.models.types import UTCDateTime, enum_column, owned_by, partial_index, utcnow
+from app.models.types import UTCDateTime, enum_column, owned_by, utcnow
 
 # Facts of an offering that the back office, the spreadsheet import and the demo all check.
 MAX_CAPACITY = 100_000
 MAX_AGE = 120
 # Between the values of a list kept in one column (skills) or one spreadsheet cell.
 LIST_SEPARATOR = "|"
-# Published with every seat taken (the predicate of ix_offering_full; queries repeat it).
-FULL_PUBLISHED = "status = 'published' AND seats_taken >= capacity"
 
 
 class Municipality(db.Model):
@@ -96,9 +94,6 @@ class Offering(db.Model):
             "enrolment_opens",
             "enrolment_closes",
         ),
-        # The set of full published offerings, read on every catalogue request to key its
-        # cached results (filling up moves an offering down the order and out of "available").
-        partial_index("ix_offering_full", "id", where=FULL_PUBLISHED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -290,12 +285,21 @@ class SeatStamp(db.Model):
     whose pupils or capacity change, in that change's transaction. Their sum moves with every
     seat taken or freed anywhere, so a cached page is found with one cheap statement; a rush
     on one offering bumps one row under that offering's own lock, and offerings filling at
-    once mostly bump different rows."""
+    once mostly bump different rows.
+
+    The same shard rows hold the full sets the catalogue's results are keyed by: how many
+    published offerings (and class sessions) have every seat taken, and the sum of their
+    ids, changed by triggers (migration 0014) only when a row becomes full or stops being
+    full. Summing 64 rows costs the same at any size of the offer."""
 
     __tablename__ = "seat_stamp"
 
     shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     changes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    full_offerings: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"))
+    full_offering_ids: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"))
+    full_classes: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"))
+    full_class_ids: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"))
 
 
 class SearchTerm(db.Model):

@@ -54,8 +54,6 @@ class MembershipStatus(LabelledEnum):
     DECLINED = "declined", _l("Declined")
 
 
-# Every pupil's seat taken (the predicate of ix_class_session_full; queries repeat it).
-FULL_CLASS_SESSION = "pupils_taken >= capacity"
 LIVE_MEMBERSHIP = "status IN ('pending', 'approved')"
 
 
@@ -136,14 +134,6 @@ class ClassSession(db.Model):
     __table_args__ = (
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint("pupils_taken >= 0 AND pupils_taken <= capacity", name="pupils_within"),
-        # The set of full sessions keys the catalogue's cached results, as full offerings do
-        # (a class-mode offering is "available" while a session still takes pupils).
-        sa.Index(
-            "ix_class_session_full",
-            "session_id",
-            sqlite_where=sa.text(FULL_CLASS_SESSION),
-            postgresql_where=sa.text(FULL_CLASS_SESSION),
-        ),
     )
 
     session_id: Mapped[int] = owned_by("session", primary_key=True)

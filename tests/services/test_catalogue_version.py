@@ -1,12 +1,14 @@
 """The catalogue version moves with every offer-side change a public page shows, in the
 change's own transaction, and never with an enrolment (a rush must not queue on one row)."""
 
+import random
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
-from app.models import OfferingStatus
+from app.models import ClassSession, OfferingStatus
 from app.models.types import utcnow
 from app.services import enrolment, offerings, schools
 from app.services.catalogue import catalogue_state
@@ -171,3 +173,70 @@ def test_a_rolled_back_seat_leaves_the_stamp_as_it_was(session):
     enrolment.enrol(session, offering_id=offering.id, user_id=make_user(session).id, now=utcnow())
     session.rollback()
     assert catalogue_state(session, utcnow()).seats == before
+
+
+def counted_full_sets(session) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The full sets as the rows say, counted: what the seat stamp's triggers must agree with."""
+    offerings = session.execute(
+        text(
+            "SELECT count(*), coalesce(sum(id), 0) FROM offering"
+            " WHERE status = 'published' AND seats_taken >= capacity"
+        )
+    ).one()
+    classes = session.execute(
+        text(
+            "SELECT count(*), coalesce(sum(session_id), 0) FROM class_session"
+            " WHERE pupils_taken >= capacity"
+        )
+    ).one()
+    return tuple(offerings), tuple(classes)
+
+
+def test_the_full_sets_the_triggers_keep_equal_counting_the_rows(session):
+    """Whatever changes a row (seats, capacity, status, a row added or deleted, an offering
+    deleted with its class sessions), the key's full sets are those the rows hold."""
+    rng = random.Random(14)
+    offerings = [make_offering(session, capacity=rng.randint(1, 3)) for _ in range(5)]
+    classes = make_class_offering(session, capacity=3, sessions=3)
+    session.flush()
+    meetings = [meeting.id for meeting in classes.sessions]
+
+    def change_offering():
+        offering = rng.choice(offerings)
+        change = rng.choice(["seats", "capacity", "status", "replace"])
+        if change == "seats":
+            offering.seats_taken = rng.randint(0, offering.capacity)
+        elif change == "capacity":
+            offering.capacity = rng.randint(max(1, offering.seats_taken), 4)
+        elif change == "status":
+            offering.status = rng.choice(list(OfferingStatus))
+        else:
+            session.delete(offering)
+            offerings[offerings.index(offering)] = make_offering(
+                session, capacity=1, seats_taken=rng.randint(0, 1)
+            )
+
+    def change_class_session():
+        meeting_id = rng.choice(meetings)
+        row = session.get(ClassSession, meeting_id)
+        if row is None:
+            capacity = rng.randint(1, 3)
+            session.add(
+                ClassSession(
+                    session_id=meeting_id, capacity=capacity, pupils_taken=rng.randint(0, capacity)
+                )
+            )
+        elif rng.random() < 0.3:
+            session.delete(row)
+        else:
+            row.pupils_taken = rng.randint(0, row.capacity)
+
+    for _ in range(150):
+        rng.choice([change_offering, change_class_session])()
+        session.flush()
+        state = catalogue_state(session, utcnow())
+        assert (state.full, state.full_classes) == counted_full_sets(session)
+    session.delete(classes)
+    session.flush()
+    state = catalogue_state(session, utcnow())
+    assert (state.full, state.full_classes) == counted_full_sets(session)

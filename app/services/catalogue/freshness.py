@@ -5,12 +5,12 @@
   duplicate and the import all go through; organisation and class-rule edits too).
 - Seats, which change under each offering's own row lock on every enrolment. A results
   list is keyed by the set of full offerings (what moves an offering in the order and out
-  of "available"), read from a small partial index, and by the set of full class sessions
-  (a class-mode offering is "available" while one still takes pupils), from another. A
-  rendered page is found by the seat stamp (the sum of the ``seat_stamp`` counters that
-  triggers bump with every seat change, sharded by offering so no single row counts a
-  region-wide rush) and, when the stamp has moved since, by the seat figures of its own
-  offerings.
+  of "available") and by the set of full class sessions (a class-mode offering is
+  "available" while one still takes pupils): their counts and id sums, which triggers keep
+  in the seat stamp's rows as rows become full or stop being full. A rendered page is
+  found by the seat stamp (the sum of the ``seat_stamp`` counters that triggers bump with
+  every seat change, sharded by offering so no single row counts a region-wide rush) and,
+  when the stamp has moved since, by the seat figures of its own offerings.
 - Time: the next moment any offering opens, closes, starts or ends, or any session starts
   (a class-mode offering's seats are those of sessions still to start), so cached results
   move state on time (indexed mins).
@@ -39,6 +39,8 @@ from app.models import CatalogueVersion, Mode
 from app.models.types import UTCDateTime, enum_column
 
 BOUNDARIES = ("enrolment_opens", "enrolment_closes", "starts_at", "ends_at")
+# The seat stamp's columns for the full offerings and the full class sessions.
+FULL_SETS = ("full_offerings", "full_offering_ids", "full_classes", "full_class_ids")
 
 
 def bump_version(session: Session) -> None:
@@ -82,51 +84,34 @@ class CatalogueState:
 
 
 # Plain SQL, built once: this runs on every catalogue request, so it skips building and
-# compiling a statement each time. Each part is an index lookup (see the Offering indexes).
-def _state_statement(full_from: str, classes_from: str):
-    return (
-        text(
-            # FULL_PUBLISHED is the predicate of ix_offering_full, written out as it is there;
-            # FULL_CLASS_SESSION that of ix_class_session_full. A class session filling (or a
-            # session starting) moves a class-mode offering out of "available".
-            "SELECT"  # noqa: S608 (full_from and classes_from are the constants below)
-            " coalesce((SELECT version FROM catalogue_version WHERE id = 1), 0) AS version,"
-            f" (SELECT count(*) FROM {full_from}"
-            "  WHERE status = 'published' AND seats_taken >= capacity) AS full_count,"
-            f" (SELECT coalesce(sum(id), 0) FROM {full_from}"
-            "  WHERE status = 'published' AND seats_taken >= capacity) AS full_sum,"
-            f" (SELECT count(*) FROM {classes_from}"
-            "  WHERE pupils_taken >= capacity) AS classes_full_count,"
-            f" (SELECT coalesce(sum(session_id), 0) FROM {classes_from}"
-            "  WHERE pupils_taken >= capacity) AS classes_full_sum,"
-            " (SELECT min(enrolment_opens) FROM offering WHERE enrolment_opens > :now)"
-            "  AS enrolment_opens,"
-            " (SELECT min(enrolment_closes) FROM offering WHERE enrolment_closes > :now)"
-            "  AS enrolment_closes,"
-            " (SELECT min(starts_at) FROM offering WHERE starts_at > :now) AS starts_at,"
-            " (SELECT min(ends_at) FROM offering WHERE ends_at > :now) AS ends_at,"
-            " (SELECT min(starts_at) FROM session WHERE starts_at > :now) AS session_starts,"
-            " (SELECT coalesce(sum(changes), 0) FROM seat_stamp) AS seats"
-        )
-        .bindparams(bindparam("now", type_=UTCDateTime()))
-        .columns(
-            column("version", BigInteger()),
-            *(column(name, BigInteger()) for name in ("full_count", "full_sum")),
-            *(column(name, BigInteger()) for name in ("classes_full_count", "classes_full_sum")),
-            *(column(name, UTCDateTime()) for name in (*BOUNDARIES, "session_starts")),
-            column("seats", BigInteger()),
-        )
+# compiling a statement each time. The minimums are index lookups; the rest is one pass over
+# the seat stamp's 64 rows, whose full sets the triggers keep (migration 0014). A class
+# session filling (or a session starting) moves a class-mode offering out of "available", as
+# a full offering moves down the order.
+_STAMP = (*FULL_SETS, "changes")
+_STATE = (
+    text(
+        "SELECT"  # noqa: S608 (the names put in are the constants _STAMP)
+        " coalesce((SELECT version FROM catalogue_version WHERE id = 1), 0) AS version,"
+        f" {', '.join(f'stamp.{name}' for name in _STAMP)},"
+        " (SELECT min(enrolment_opens) FROM offering WHERE enrolment_opens > :now)"
+        "  AS enrolment_opens,"
+        " (SELECT min(enrolment_closes) FROM offering WHERE enrolment_closes > :now)"
+        "  AS enrolment_closes,"
+        " (SELECT min(starts_at) FROM offering WHERE starts_at > :now) AS starts_at,"
+        " (SELECT min(ends_at) FROM offering WHERE ends_at > :now) AS ends_at,"
+        " (SELECT min(starts_at) FROM session WHERE starts_at > :now) AS session_starts"
+        " FROM (SELECT"
+        f" {', '.join(f'coalesce(sum({name}), 0) AS {name}' for name in _STAMP)}"
+        " FROM seat_stamp) AS stamp"
     )
-
-
-# SQLite's planner prefers the wide listing index (a scan of every published offering) to the
-# partial one unless told; PostgreSQL picks the partial index by itself.
-_STATE = {
-    "sqlite": _state_statement(
-        "offering INDEXED BY ix_offering_full", "class_session INDEXED BY ix_class_session_full"
-    ),
-    "postgresql": _state_statement("offering", "class_session"),
-}
+    .bindparams(bindparam("now", type_=UTCDateTime()))
+    .columns(
+        column("version", BigInteger()),
+        *(column(name, BigInteger()) for name in _STAMP),
+        *(column(name, UTCDateTime()) for name in (*BOUNDARIES, "session_starts")),
+    )
+)
 
 # A class-mode offering's seats are its sessions' pupils, of the sessions still to start.
 _SEATS = (
@@ -147,10 +132,9 @@ _SEATS = (
 
 def catalogue_state(session: Session, now: datetime) -> CatalogueState:
     """The key of every cached results list and page at ``now``: one statement of index
-    lookups (and the sum of the seat stamp's few rows)."""
-    statement = _STATE.get(session.get_bind().dialect.name, _STATE["postgresql"])
-    row = session.execute(statement, {"now": now}).one()
-    version, full_count, full_sum, classes_count, classes_sum, *boundaries, seats = row
+    lookups and one pass over the seat stamp's 64 rows, whatever the size of the offer."""
+    row = session.execute(_STATE, {"now": now}).one()
+    version, full_count, full_sum, classes_count, classes_sum, seats, *boundaries = row
     upcoming = [moment for moment in boundaries if moment is not None]
     return CatalogueState(
         int(version),
