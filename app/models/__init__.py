@@ -32,11 +32,13 @@ from app.models.catalogue import (
 from app.models.enrolment import Enrolment, EnrolmentEvent
 from app.models.enums import (
     CLOSED_APPLICATION_STATUSES,
+    LIVE_CLASS_STATUSES,
     LIVE_ENROLMENT_STATUSES,
     AgeBand,
     ApplicationStatus,
     Audience,
     Availability,
+    ClassStatus,
     Decision,
     EducationLevel,
     EmploymentStatus,
@@ -46,6 +48,7 @@ from app.models.enums import (
     InstructionLanguage,
     Kind,
     Level,
+    MembershipStatus,
     Mode,
     OfferingStatus,
     OrganisationKind,
@@ -53,6 +56,7 @@ from app.models.enums import (
     ProjectStage,
     ReviewStatus,
     Role,
+    Stage,
 )
 from app.models.indicators import (
     IndicatorDelta,
@@ -64,17 +68,13 @@ from app.models.indicators import (
 )
 from app.models.outbox import OutboxMessage
 from app.models.schools import (
-    LIVE_CLASS_STATUSES,
     ClassChoice,
     ClassEvent,
     ClassRegistration,
     ClassRules,
     ClassSession,
-    ClassStatus,
-    MembershipStatus,
     SchoolMembership,
     SchoolProposal,
-    Stage,
 )
 from app.models.types import utcnow
 

@@ -7,16 +7,14 @@ group needs, and the teacher who registered it (kept as a count when the teacher
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import LIST_SEPARATOR, Offering, OfferingSession, Organisation
+from app.models.enums import ClassStatus, MembershipStatus, Stage
 from app.models.types import (
     LIVE_PLACE,
-    LabelledEnum,
-    PlaceStatus,
     StatusEvent,
     UTCDateTime,
     enum_column,
@@ -25,34 +23,6 @@ from app.models.types import (
     partial_index,
     utcnow,
 )
-
-
-class Stage(LabelledEnum):
-    """The stages of the Spanish school system a class can be in."""
-
-    INFANTIL = "infantil", _l("Early years (Infantil)")
-    PRIMARIA = "primaria", _l("Primary (Primaria)")
-    ESO = "eso", _l("Secondary (ESO)")
-    BACHILLERATO = "bachillerato", _l("Baccalaureate (Bachillerato)")
-    FP = "fp", _l("Vocational training (FP)")
-
-
-class ClassStatus(PlaceStatus):
-    CONFIRMED = "confirmed", _l("Confirmed")
-    WAITING = "waiting", _l("Waiting for seats")
-    CANCELLED = "cancelled", _l("Cancelled by the school")
-    DECLINED = "declined", _l("Declined by the organisers")
-    OFFERING_CANCELLED = "offering-cancelled", _l("Offering cancelled")
-
-
-LIVE_CLASS_STATUSES = ClassStatus.live()
-
-
-class MembershipStatus(LabelledEnum):
-    PENDING = "pending", _l("Waiting for approval")
-    APPROVED = "approved", _l("Approved")
-    DECLINED = "declined", _l("Declined")
-
 
 # Every pupil's seat taken (the predicate of ix_class_session_full; queries repeat it).
 FULL_CLASS_SESSION = "pupils_taken >= capacity"
