@@ -1,4 +1,7 @@
-"""All models, imported here so that Alembic sees every table."""
+"""All models, imported here so that Alembic sees every table.
+
+A table is named after its model in snake_case (Flask-SQLAlchemy derives it); a model sets
+``__tablename__`` only where its table is named otherwise."""
 
 from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
 from app.models.alerts import AlertDemand, PublishedOffering, SearchAlert, SearchAlertDelivery

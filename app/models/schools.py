@@ -14,12 +14,12 @@ from app.models.accounts import User
 from app.models.catalogue import LIST_SEPARATOR, Offering, OfferingSession, Organisation
 from app.models.enums import ClassStatus, MembershipStatus, Stage
 from app.models.types import (
-    LIVE_PLACE,
     StatusEvent,
     UTCDateTime,
     enum_column,
     outlives,
     owned_by,
+    owns,
     partial_index,
     utcnow,
 )
@@ -32,8 +32,6 @@ LIVE_MEMBERSHIP = "status IN ('pending', 'approved')"
 class SchoolProposal(db.Model):
     """A school a teacher added to the map because it was not there: it exists at once (the
     teacher's request waits on it) and partnership staff review it."""
-
-    __tablename__ = "school_proposal"
 
     organisation_id: Mapped[int] = owned_by("organisation", primary_key=True)
     proposed_by_id: Mapped[int | None] = outlives("user_account")
@@ -53,7 +51,6 @@ class SchoolMembership(db.Model):
     or partnership staff, or approved at once by accepting an invitation. One live
     membership per person; the coordinator of a school may invite colleagues."""
 
-    __tablename__ = "school_membership"
     __table_args__ = (
         partial_index("uq_school_membership_live", "user_id", where=LIVE_MEMBERSHIP, unique=True),
         sa.Index("ix_school_membership_school", "organisation_id", "status"),
@@ -76,7 +73,6 @@ class ClassRules(db.Model):
     """How an offering in class mode takes classes; an offering without a row takes every
     stage, any number of classes per school and one accompanying teacher at least."""
 
-    __tablename__ = "class_rules"
     __table_args__ = (
         sa.CheckConstraint(
             "max_classes_per_school IS NULL OR max_classes_per_school > 0", name="cap_positive"
@@ -102,18 +98,12 @@ class ClassSession(db.Model):
     """The pupils one session of a class-mode offering takes, and how many it holds: the
     counter that the conditional UPDATE of every registration keeps within capacity."""
 
-    __tablename__ = "class_session"
     __table_args__ = (
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint("pupils_taken >= 0 AND pupils_taken <= capacity", name="pupils_within"),
         # The set of full sessions keys the catalogue's cached results, as full offerings do
         # (a class-mode offering is "available" while a session still takes pupils).
-        sa.Index(
-            "ix_class_session_full",
-            "session_id",
-            sqlite_where=sa.text(FULL_CLASS_SESSION),
-            postgresql_where=sa.text(FULL_CLASS_SESSION),
-        ),
+        partial_index("ix_class_session_full", "session_id", where=FULL_CLASS_SESSION),
     )
 
     session_id: Mapped[int] = owned_by("session", primary_key=True)
@@ -131,7 +121,6 @@ class ClassRegistration(db.Model):
     """A school's class in one session of a class-mode offering: confirmed whole, or waiting
     for its chosen or alternative sessions (ranked in ``choices``)."""
 
-    __tablename__ = "class_registration"
     __table_args__ = (
         sa.CheckConstraint("pupils > 0", name="pupils_positive"),
         sa.CheckConstraint("teachers > 0", name="teachers_positive"),
@@ -139,13 +128,8 @@ class ClassRegistration(db.Model):
             "pupils_present IS NULL OR pupils_present >= 0", name="present_not_negative"
         ),
         # One live registration per class name (in any case) of a school and session.
-        partial_index(
-            "uq_class_registration_live",
-            "session_id",
-            "school_id",
-            "group_key",
-            where=LIVE_PLACE,
-            unique=True,
+        ClassStatus.one_live_place(
+            "uq_class_registration_live", "session_id", "school_id", "group_key"
         ),
         sa.Index("ix_class_registration_offering_status", "offering_id", "status", "id"),
         sa.Index("ix_class_registration_school", "school_id", "offering_id"),
@@ -176,12 +160,8 @@ class ClassRegistration(db.Model):
     meeting: Mapped[OfferingSession] = relationship()
     school: Mapped[Organisation] = relationship()
     teacher: Mapped[User | None] = relationship()
-    choices: Mapped[list["ClassChoice"]] = relationship(
-        order_by="ClassChoice.rank", cascade="all, delete-orphan"
-    )
-    events: Mapped[list["ClassEvent"]] = relationship(
-        order_by="ClassEvent.id", cascade="all, delete-orphan"
-    )
+    choices: Mapped[list["ClassChoice"]] = owns(order_by="ClassChoice.rank")
+    events: Mapped[list["ClassEvent"]] = owns(order_by="ClassEvent.id")
 
     def __repr__(self) -> str:
         return f"<ClassRegistration {self.id} {self.status.value}>"
@@ -194,8 +174,6 @@ class ClassRegistration(db.Model):
 class ClassChoice(db.Model):
     """The sessions a class will take, in the school's order: rank 0 is the one chosen."""
 
-    __tablename__ = "class_choice"
-
     registration_id: Mapped[int] = owned_by("class_registration", primary_key=True)
     rank: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
@@ -203,8 +181,6 @@ class ClassChoice(db.Model):
 
 class ClassEvent(StatusEvent, db.Model):
     """Status history of a registration: every change, its pupils and session, and who."""
-
-    __tablename__ = "class_event"
 
     registration_id: Mapped[int] = owned_by("class_registration", index=True)
     status: Mapped[ClassStatus] = mapped_column(enum_column(ClassStatus))
