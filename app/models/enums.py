@@ -13,7 +13,7 @@ from app.models.types import LabelledEnum, PlaceStatus
 _VOCABULARIES = tomllib.loads(Path(__file__).with_name("vocabularies.toml").read_text("utf-8"))
 
 
-def _vocabulary(name: str, base: type[LabelledEnum] = LabelledEnum):
+def _vocabulary(name: str, base: type[LabelledEnum] = LabelledEnum) -> type[LabelledEnum]:
     """The enum of the table ``name`` of vocabularies.toml, its labels translated lazily."""
     members = [
         (member, (value, _l(label))) for member, (value, label) in _VOCABULARIES[name].items()
