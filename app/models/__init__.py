@@ -1,4 +1,7 @@
-"""All models, imported here so that Alembic sees every table."""
+"""All models, imported here so that Alembic sees every table.
+
+A table is named after its model in snake_case (Flask-SQLAlchemy derives it); a model sets
+``__tablename__`` only where its table is named otherwise."""
 
 from app.models.accounts import STAFF_ROLES, ParticipantProfile, User
 from app.models.alerts import AlertDemand, PublishedOffering, SearchAlert, SearchAlertDelivery
@@ -31,11 +34,13 @@ from app.models.catalogue import (
 from app.models.enrolment import Enrolment, EnrolmentEvent
 from app.models.enums import (
     CLOSED_APPLICATION_STATUSES,
+    LIVE_CLASS_STATUSES,
     LIVE_ENROLMENT_STATUSES,
     AgeBand,
     ApplicationStatus,
     Audience,
     Availability,
+    ClassStatus,
     Decision,
     EducationLevel,
     EmploymentStatus,
@@ -45,6 +50,7 @@ from app.models.enums import (
     InstructionLanguage,
     Kind,
     Level,
+    MembershipStatus,
     Mode,
     OfferingStatus,
     OrganisationKind,
@@ -52,6 +58,7 @@ from app.models.enums import (
     ProjectStage,
     ReviewStatus,
     Role,
+    Stage,
 )
 from app.models.indicators import (
     IndicatorDelta,
@@ -63,17 +70,13 @@ from app.models.indicators import (
 )
 from app.models.outbox import OutboxMessage
 from app.models.schools import (
-    LIVE_CLASS_STATUSES,
     ClassChoice,
     ClassEvent,
     ClassRegistration,
     ClassRules,
     ClassSession,
-    ClassStatus,
-    MembershipStatus,
     SchoolMembership,
     SchoolProposal,
-    Stage,
 )
 from app.models.types import utcnow
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.catalogue import Municipality, Organisation
 from app.models.enums import AgeBand, EducationLevel, EmploymentStatus, Gender, Role
-from app.models.types import UTCDateTime, enum_column, owned_by, utcnow
+from app.models.types import UTCDateTime, enum_column, owned_by, owns, utcnow
 
 STAFF_ROLES = (Role.ORGANISATION_STAFF, Role.SCHOOL_STAFF, Role.COORDINATOR, Role.ADMIN)
 
@@ -46,9 +46,7 @@ class User(UserMixin, db.Model):
 
     municipality: Mapped[Municipality | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
-    profile: Mapped["ParticipantProfile | None"] = relationship(
-        back_populates="user", cascade="all, delete-orphan", uselist=False
-    )
+    profile: Mapped["ParticipantProfile | None"] = owns(back_populates="user", uselist=False)
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
@@ -69,7 +67,6 @@ class ParticipantProfile(db.Model):
     """Optional answers for the inclusion figures; each is asked with its purpose.
     Disability is health data (GDPR art. 9): stored only with its own explicit consent."""
 
-    __tablename__ = "participant_profile"
     __table_args__ = (
         sa.CheckConstraint(
             "disability IS NULL OR disability_consent_at IS NOT NULL",

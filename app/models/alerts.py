@@ -26,7 +26,6 @@ class SearchAlert(db.Model):
     alert per search however often they ask. Links in emails name ``key``, a random value,
     never the id (SQLite may give a deleted alert's id to the next one)."""
 
-    __tablename__ = "search_alert"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "criteria"),
         sa.UniqueConstraint("email", "criteria"),
@@ -57,8 +56,6 @@ class SearchAlert(db.Model):
 class SearchAlertDelivery(db.Model):
     """An alert told about an offering: never twice, however often it is published."""
 
-    __tablename__ = "search_alert_delivery"
-
     alert_id: Mapped[int] = owned_by("search_alert", primary_key=True)
     offering_id: Mapped[int] = owned_by("offering", primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -77,8 +74,6 @@ class PublishedOffering(db.Model):
 class AlertDemand(db.Model):
     """How many alerts were asked for a normalised search in a year: a term and a count,
     never who asked (the talent observatory's unmet demand)."""
-
-    __tablename__ = "alert_demand"
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     term: Mapped[str] = mapped_column(sa.String(120), primary_key=True)

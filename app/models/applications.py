@@ -14,7 +14,7 @@ from app.models.accounts import User
 from app.models.catalogue import Municipality, Offering
 from app.models.enrolment import Enrolment
 from app.models.enums import ApplicationStatus, Decision, ProjectStage, ReviewStatus
-from app.models.types import StatusEvent, UTCDateTime, enum_column, outlives, owned_by, utcnow
+from app.models.types import StatusEvent, UTCDateTime, enum_column, outlives, owned_by, owns, utcnow
 
 MAX_SCALE = 10
 MAX_WEIGHT = 100
@@ -23,7 +23,6 @@ MAX_WEIGHT = 100
 class ApplicationCriterion(db.Model):
     """A published selection criterion of a call: scored from 0 to ``scale_max``."""
 
-    __tablename__ = "application_criterion"
     __table_args__ = (
         sa.CheckConstraint(f"weight BETWEEN 1 AND {MAX_WEIGHT}", name="weight_in_range"),
         sa.CheckConstraint(f"scale_max BETWEEN 1 AND {MAX_SCALE}", name="scale_in_range"),
@@ -45,8 +44,6 @@ class ApplicationCriterion(db.Model):
 class CallReviewer(db.Model):
     """Who reviews a call's applications."""
 
-    __tablename__ = "call_reviewer"
-
     offering_id: Mapped[int] = owned_by("offering", primary_key=True)
     user_id: Mapped[int] = owned_by("user_account", primary_key=True, index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -63,7 +60,6 @@ class Application(db.Model):
     the call (programme, year), ``submitted_at``, ``accepted_at``, ``confirmed_at`` and the
     applicant's municipality of residence when they submitted."""
 
-    __tablename__ = "application"
     __table_args__ = (
         sa.UniqueConstraint("offering_id", "user_id", name="uq_application_person_call"),
         sa.Index("ix_application_offering_status", "offering_id", "status"),
@@ -109,14 +105,10 @@ class Application(db.Model):
     user: Mapped[User | None] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
     enrolment: Mapped[Enrolment | None] = relationship()
-    events: Mapped[list["ApplicationEvent"]] = relationship(
-        back_populates="application",
-        order_by="ApplicationEvent.id",
-        cascade="all, delete-orphan",
+    events: Mapped[list["ApplicationEvent"]] = owns(
+        back_populates="application", order_by="ApplicationEvent.id"
     )
-    reviews: Mapped[list["Review"]] = relationship(
-        back_populates="application", order_by="Review.id", cascade="all, delete-orphan"
-    )
+    reviews: Mapped[list["Review"]] = owns(back_populates="application", order_by="Review.id")
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.status.value}>"
@@ -129,8 +121,6 @@ class Application(db.Model):
 class ApplicationEvent(StatusEvent, db.Model):
     """Status history: every change of an application, when, and by whom."""
 
-    __tablename__ = "application_event"
-
     application_id: Mapped[int] = owned_by("application", index=True)
     status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus))
     reason: Mapped[str | None] = mapped_column(sa.String(64))
@@ -141,7 +131,6 @@ class ApplicationEvent(StatusEvent, db.Model):
 class Review(db.Model):
     """One reviewer's verdict on one application: scores, an abstention or a conflict."""
 
-    __tablename__ = "review"
     __table_args__ = (
         sa.UniqueConstraint("application_id", "reviewer_id", name="uq_review_reviewer"),
     )
@@ -156,13 +145,10 @@ class Review(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="reviews")
     reviewer: Mapped[User | None] = relationship()
-    scores: Mapped[list["ReviewScore"]] = relationship(
-        back_populates="review", cascade="all, delete-orphan"
-    )
+    scores: Mapped[list["ReviewScore"]] = owns(back_populates="review")
 
 
 class ReviewScore(db.Model):
-    __tablename__ = "review_score"
     __table_args__ = (sa.CheckConstraint("score >= 0", name="score_not_negative"),)
 
     review_id: Mapped[int] = owned_by("review", primary_key=True)

@@ -13,8 +13,6 @@ from app.models.types import UTCDateTime, outlives, owned_by, utcnow
 class Attendance(db.Model):
     """Whether a participant came to one session; absent rows mean "not marked yet"."""
 
-    __tablename__ = "attendance"
-
     enrolment_id: Mapped[int] = owned_by("enrolment", primary_key=True)
     session_id: Mapped[int] = owned_by("session", primary_key=True, index=True)
     present: Mapped[bool]
@@ -25,7 +23,6 @@ class Attendance(db.Model):
 class AuditEntry(db.Model):
     """Who changed what in the back office, before and after, and when."""
 
-    __tablename__ = "audit_entry"
     __table_args__ = (sa.Index("ix_audit_entry_entity", "entity_type", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import enums
-from app.models.types import UTCDateTime, enum_column, owned_by, utcnow
+from app.models.types import UTCDateTime, enum_column, owned_by, owns, utcnow
 
 # Facts of an offering that the back office, the spreadsheet import and the demo all check.
 MAX_CAPACITY = 100_000
@@ -17,8 +17,6 @@ LIST_SEPARATOR = "|"
 
 
 class Municipality(db.Model):
-    __tablename__ = "municipality"
-
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name_es: Mapped[str] = mapped_column(sa.String(120))
@@ -32,8 +30,6 @@ class Municipality(db.Model):
 
 class Organisation(db.Model):
     """An agent of the local ecosystem; partnership members are a subset."""
-
-    __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
@@ -56,8 +52,6 @@ class Organisation(db.Model):
 class Programme(db.Model):
     """A strand of the partnership's plan (bootcamps, Science Week, acceleration...)."""
 
-    __tablename__ = "programme"
-
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name_es: Mapped[str] = mapped_column(sa.String(160))
@@ -73,7 +67,6 @@ class Programme(db.Model):
 class Offering(db.Model):
     """One run of a course or activity, with its dated sessions."""
 
-    __tablename__ = "offering"
     __table_args__ = (
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within"),
@@ -151,17 +144,11 @@ class Offering(db.Model):
     programme: Mapped[Programme] = relationship()
     provider: Mapped[Organisation] = relationship()
     municipality: Mapped[Municipality] = relationship()
-    sessions: Mapped[list["OfferingSession"]] = relationship(
-        back_populates="offering",
-        order_by="OfferingSession.starts_at",
-        cascade="all, delete-orphan",
+    sessions: Mapped[list["OfferingSession"]] = owns(
+        back_populates="offering", order_by="OfferingSession.starts_at"
     )
-    audience_rows: Mapped[list["OfferingAudience"]] = relationship(
-        cascade="all, delete-orphan", order_by="OfferingAudience.audience"
-    )
-    language_rows: Mapped[list["OfferingLanguage"]] = relationship(
-        cascade="all, delete-orphan", order_by="OfferingLanguage.language"
-    )
+    audience_rows: Mapped[list["OfferingAudience"]] = owns(order_by="OfferingAudience.audience")
+    language_rows: Mapped[list["OfferingLanguage"]] = owns(order_by="OfferingLanguage.language")
 
     def __repr__(self) -> str:
         return f"<Offering {self.external_id}>"
@@ -231,16 +218,12 @@ class OfferingValue:
 
 
 class OfferingAudience(OfferingValue, db.Model):
-    __tablename__ = "offering_audience"
-
     audience: Mapped[enums.Audience] = mapped_column(
         enum_column(enums.Audience), primary_key=True, index=True
     )
 
 
 class OfferingLanguage(OfferingValue, db.Model):
-    __tablename__ = "offering_language"
-
     language: Mapped[enums.InstructionLanguage] = mapped_column(
         enum_column(enums.InstructionLanguage), primary_key=True, index=True
     )
@@ -270,8 +253,6 @@ class CatalogueVersion(db.Model):
     keyed by it. Seats are not counted here: they change under the offering's own lock and
     a page's key reads them from the offering rows."""
 
-    __tablename__ = "catalogue_version"
-
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
@@ -292,8 +273,6 @@ class SeatStamp(db.Model):
     ids, changed by triggers (migration 0014) only when a row becomes full or stops being
     full. Summing 64 rows costs the same at any size of the offer."""
 
-    __tablename__ = "seat_stamp"
-
     shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     changes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     full_offerings: Mapped[int] = mapped_column(sa.BigInteger, server_default=sa.text("0"))
@@ -304,8 +283,6 @@ class SeatStamp(db.Model):
 
 class SearchTerm(db.Model):
     """Inverted index: accent-folded, stemmed terms of an offering, weighted by field."""
-
-    __tablename__ = "search_term"
 
     offering_id: Mapped[int] = owned_by("offering", primary_key=True)
     term: Mapped[str] = mapped_column(sa.String(64), primary_key=True)

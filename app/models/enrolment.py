@@ -9,16 +9,7 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import Offering
 from app.models.enums import EnrolmentStatus
-from app.models.types import (
-    LIVE_PLACE,
-    StatusEvent,
-    UTCDateTime,
-    enum_column,
-    outlives,
-    owned_by,
-    partial_index,
-    utcnow,
-)
+from app.models.types import StatusEvent, UTCDateTime, enum_column, outlives, owned_by, owns, utcnow
 
 
 def _first_status_is(status: EnrolmentStatus):
@@ -32,11 +23,8 @@ class Enrolment(db.Model):
     The partial unique index is what stops one person holding two live places in an
     offering, however many requests arrive at once."""
 
-    __tablename__ = "enrolment"
     __table_args__ = (
-        partial_index(
-            "uq_enrolment_live_place", "offering_id", "user_id", where=LIVE_PLACE, unique=True
-        ),
+        EnrolmentStatus.one_live_place("uq_enrolment_live_place", "offering_id", "user_id"),
         sa.Index("ix_enrolment_offering_status", "offering_id", "status", "id"),
     )
 
@@ -59,8 +47,8 @@ class Enrolment(db.Model):
 
     offering: Mapped[Offering] = relationship()
     user: Mapped[User | None] = relationship()
-    events: Mapped[list["EnrolmentEvent"]] = relationship(
-        back_populates="enrolment", order_by="EnrolmentEvent.id", cascade="all, delete-orphan"
+    events: Mapped[list["EnrolmentEvent"]] = owns(
+        back_populates="enrolment", order_by="EnrolmentEvent.id"
     )
 
     def __repr__(self) -> str:
@@ -69,8 +57,6 @@ class Enrolment(db.Model):
 
 class EnrolmentEvent(StatusEvent, db.Model):
     """Status history: every change of an enrolment, when, and by whom."""
-
-    __tablename__ = "enrolment_event"
 
     enrolment_id: Mapped[int] = owned_by("enrolment", index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus))

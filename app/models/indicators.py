@@ -19,8 +19,6 @@ class IndicatorValue(db.Model):
     """One figure: an indicator's value in a year, for the whole (``dimension`` empty) or
     for one ``key`` of a breakdown (``municipality`` / ``las-rozas``)."""
 
-    __tablename__ = "indicator_value"
-
     code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     dimension: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=TOTAL)
@@ -33,7 +31,6 @@ class IndicatorDelta(db.Model):
     rush of enrolments in different offerings shares no row to wait on. A figure is its
     ``IndicatorValue`` plus its deltas; a rebuild or ``indicators compact`` folds them in."""
 
-    __tablename__ = "indicator_delta"
     __table_args__ = (sa.Index("ix_indicator_delta_year_code", "year", "code"),)
 
     id: Mapped[int] = mapped_column(
@@ -49,8 +46,6 @@ class IndicatorDelta(db.Model):
 class IndicatorYear(db.Model):
     """A year once reported: frozen, its values never change again, whatever is erased."""
 
-    __tablename__ = "indicator_year"
-
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     frozen_by_id: Mapped[int | None] = outlives("user_account")
@@ -61,8 +56,6 @@ class ParticipantYear(db.Model):
     first did: the inclusion figures read these, not the profile as it is today. Disability
     only when its separate consent was given. Deleted with the account's erasure (it is
     personal data); the figures of a frozen year keep what it counted."""
-
-    __tablename__ = "participant_year"
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     user_id: Mapped[int] = owned_by("user_account", primary_key=True, index=True)
@@ -83,8 +76,6 @@ class SearchMiss(db.Model):
     """How often a normalised search found nothing in a year: a term and a count, never who
     searched."""
 
-    __tablename__ = "search_miss"
-
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     term: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
@@ -92,8 +83,6 @@ class SearchMiss(db.Model):
 
 class QualitativeEntry(db.Model):
     """What a line of work achieved in a year and the evidence for it, in both languages."""
-
-    __tablename__ = "qualitative_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)

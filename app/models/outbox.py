@@ -11,7 +11,6 @@ from app.models.types import UTCDateTime, enum_column, utcnow
 
 
 class OutboxMessage(db.Model):
-    __tablename__ = "outbox_message"
     __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,52 +7,22 @@ group needs, and the teacher who registered it (kept as a count when the teacher
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.accounts import User
 from app.models.catalogue import LIST_SEPARATOR, Offering, OfferingSession, Organisation
+from app.models.enums import ClassStatus, MembershipStatus, Stage
 from app.models.types import (
-    LIVE_PLACE,
-    LabelledEnum,
-    PlaceStatus,
     StatusEvent,
     UTCDateTime,
     enum_column,
     outlives,
     owned_by,
+    owns,
     partial_index,
     utcnow,
 )
-
-
-class Stage(LabelledEnum):
-    """The stages of the Spanish school system a class can be in."""
-
-    INFANTIL = "infantil", _l("Early years (Infantil)")
-    PRIMARIA = "primaria", _l("Primary (Primaria)")
-    ESO = "eso", _l("Secondary (ESO)")
-    BACHILLERATO = "bachillerato", _l("Baccalaureate (Bachillerato)")
-    FP = "fp", _l("Vocational training (FP)")
-
-
-class ClassStatus(PlaceStatus):
-    CONFIRMED = "confirmed", _l("Confirmed")
-    WAITING = "waiting", _l("Waiting for seats")
-    CANCELLED = "cancelled", _l("Cancelled by the school")
-    DECLINED = "declined", _l("Declined by the organisers")
-    OFFERING_CANCELLED = "offering-cancelled", _l("Offering cancelled")
-
-
-LIVE_CLASS_STATUSES = ClassStatus.live()
-
-
-class MembershipStatus(LabelledEnum):
-    PENDING = "pending", _l("Waiting for approval")
-    APPROVED = "approved", _l("Approved")
-    DECLINED = "declined", _l("Declined")
-
 
 LIVE_MEMBERSHIP = "status IN ('pending', 'approved')"
 
@@ -60,8 +30,6 @@ LIVE_MEMBERSHIP = "status IN ('pending', 'approved')"
 class SchoolProposal(db.Model):
     """A school a teacher added to the map because it was not there: it exists at once (the
     teacher's request waits on it) and partnership staff review it."""
-
-    __tablename__ = "school_proposal"
 
     organisation_id: Mapped[int] = owned_by("organisation", primary_key=True)
     proposed_by_id: Mapped[int | None] = outlives("user_account")
@@ -81,7 +49,6 @@ class SchoolMembership(db.Model):
     or partnership staff, or approved at once by accepting an invitation. One live
     membership per person; the coordinator of a school may invite colleagues."""
 
-    __tablename__ = "school_membership"
     __table_args__ = (
         partial_index("uq_school_membership_live", "user_id", where=LIVE_MEMBERSHIP, unique=True),
         sa.Index("ix_school_membership_school", "organisation_id", "status"),
@@ -104,7 +71,6 @@ class ClassRules(db.Model):
     """How an offering in class mode takes classes; an offering without a row takes every
     stage, any number of classes per school and one accompanying teacher at least."""
 
-    __tablename__ = "class_rules"
     __table_args__ = (
         sa.CheckConstraint(
             "max_classes_per_school IS NULL OR max_classes_per_school > 0", name="cap_positive"
@@ -130,7 +96,6 @@ class ClassSession(db.Model):
     """The pupils one session of a class-mode offering takes, and how many it holds: the
     counter that the conditional UPDATE of every registration keeps within capacity."""
 
-    __tablename__ = "class_session"
     __table_args__ = (
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint("pupils_taken >= 0 AND pupils_taken <= capacity", name="pupils_within"),
@@ -151,7 +116,6 @@ class ClassRegistration(db.Model):
     """A school's class in one session of a class-mode offering: confirmed whole, or waiting
     for its chosen or alternative sessions (ranked in ``choices``)."""
 
-    __tablename__ = "class_registration"
     __table_args__ = (
         sa.CheckConstraint("pupils > 0", name="pupils_positive"),
         sa.CheckConstraint("teachers > 0", name="teachers_positive"),
@@ -159,13 +123,8 @@ class ClassRegistration(db.Model):
             "pupils_present IS NULL OR pupils_present >= 0", name="present_not_negative"
         ),
         # One live registration per class name (in any case) of a school and session.
-        partial_index(
-            "uq_class_registration_live",
-            "session_id",
-            "school_id",
-            "group_key",
-            where=LIVE_PLACE,
-            unique=True,
+        ClassStatus.one_live_place(
+            "uq_class_registration_live", "session_id", "school_id", "group_key"
         ),
         sa.Index("ix_class_registration_offering_status", "offering_id", "status", "id"),
         sa.Index("ix_class_registration_school", "school_id", "offering_id"),
@@ -196,12 +155,8 @@ class ClassRegistration(db.Model):
     meeting: Mapped[OfferingSession] = relationship()
     school: Mapped[Organisation] = relationship()
     teacher: Mapped[User | None] = relationship()
-    choices: Mapped[list["ClassChoice"]] = relationship(
-        order_by="ClassChoice.rank", cascade="all, delete-orphan"
-    )
-    events: Mapped[list["ClassEvent"]] = relationship(
-        order_by="ClassEvent.id", cascade="all, delete-orphan"
-    )
+    choices: Mapped[list["ClassChoice"]] = owns(order_by="ClassChoice.rank")
+    events: Mapped[list["ClassEvent"]] = owns(order_by="ClassEvent.id")
 
     def __repr__(self) -> str:
         return f"<ClassRegistration {self.id} {self.status.value}>"
@@ -214,8 +169,6 @@ class ClassRegistration(db.Model):
 class ClassChoice(db.Model):
     """The sessions a class will take, in the school's order: rank 0 is the one chosen."""
 
-    __tablename__ = "class_choice"
-
     registration_id: Mapped[int] = owned_by("class_registration", primary_key=True)
     rank: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
@@ -223,8 +176,6 @@ class ClassChoice(db.Model):
 
 class ClassEvent(StatusEvent, db.Model):
     """Status history of a registration: every change, its pupils and session, and who."""
-
-    __tablename__ = "class_event"
 
     registration_id: Mapped[int] = owned_by("class_registration", index=True)
     status: Mapped[ClassStatus] = mapped_column(enum_column(ClassStatus))

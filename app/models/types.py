@@ -4,7 +4,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, Relationship, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 
@@ -50,6 +50,12 @@ def outlives(table: str, **options) -> MappedColumn:
     return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="SET NULL"), **options)
 
 
+def owns(**options) -> Relationship:
+    """The rows that belong to this one (``owned_by``): saved and deleted with it, and deleted
+    as soon as they are taken out of it."""
+    return relationship(cascade="all, delete-orphan", **options)
+
+
 class StatusEvent:
     """The columns of a row of status history: its id, when the change happened and who made
     it (kept as null when that account goes). Each history adds its parent, status and why."""
@@ -78,8 +84,7 @@ class LabelledEnum(enum.StrEnum):
 
 class PlaceStatus(LabelledEnum):
     """The status of a place, a person's or a school class's: live while confirmed or
-    waiting. A person or class holds one live place at most (``LIVE_PLACE`` is the same rule
-    as the predicate of the partial unique indexes)."""
+    waiting. A person or class holds one live place at most (``one_live_place``)."""
 
     @property
     def is_live(self) -> bool:
@@ -88,6 +93,12 @@ class PlaceStatus(LabelledEnum):
     @classmethod
     def live(cls) -> tuple:
         return tuple(member for member in cls if member.is_live)
+
+    @staticmethod
+    def one_live_place(name: str, *columns: str) -> sa.Index:
+        """The partial unique index that lets the rows alike in ``columns`` hold one live
+        place at most."""
+        return partial_index(name, *columns, where=LIVE_PLACE, unique=True)
 
 
 LIVE_PLACE_VALUES = ("confirmed", "waiting")
