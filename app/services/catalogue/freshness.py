@@ -133,7 +133,8 @@ _SEATS = (
 def catalogue_state(session: Session, now: datetime) -> CatalogueState:
     """The key of every cached results list and page at ``now``: one statement of index
     lookups and one pass over the seat stamp's 64 rows, whatever the size of the offer."""
-    row = session.execute(_STATE, {"now": now}).one()
+    # On the session's connection: plain SQL needs none of the ORM's handling of a statement.
+    row = session.connection().execute(_STATE, {"now": now}).one()
     version, full_count, full_sum, classes_count, classes_sum, seats, *boundaries = row
     upcoming = [moment for moment in boundaries if moment is not None]
     return CatalogueState(
@@ -190,7 +191,8 @@ def offering_state(session: Session, offering_id: int, now: datetime) -> Offerin
     (their sum, and a sum weighted by session, so a class moving sessions shows) and which
     of its moments have passed; and its mode. None if the offering does not exist. One
     statement."""
-    row = session.execute(_OFFERING, {"now": now, "offering_id": offering_id}).one_or_none()
+    parameters = {"now": now, "offering_id": offering_id}
+    row = session.connection().execute(_OFFERING, parameters).one_or_none()
     if row is None:
         return None
     *figures, opens, closes, starts, ends, mode = row
