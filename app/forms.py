@@ -170,7 +170,7 @@ class FilterForm(BaseForm):
 
 def search_text(label, max_length: int = 100) -> StringField:
     """A list's free-text search, trimmed."""
-    return StrippedField(label, validators=[Optional(), Length(max=max_length)])
+    return short_text(label, max_length)
 
 
 def enum_filter(label, enum_cls, any_label) -> SelectField:
@@ -198,6 +198,11 @@ def whole_number(label, minimum: int, maximum: int, *, required=False, **kwargs)
     """A whole number from ``minimum`` to ``maximum``; left empty only when not ``required``."""
     first = InputRequired() if required else Optional()
     return IntegerField(label, validators=[first, NumberRange(min=minimum, max=maximum)], **kwargs)
+
+
+def positive_count(label, maximum: int, description="", **kwargs) -> IntegerField:
+    """A required whole number from 1 to ``maximum``: how many of something there must be."""
+    return whole_number(label, 1, maximum, required=True, description=description, **kwargs)
 
 
 def long_text(label, max_length: int, rows: int, **kwargs) -> TextAreaField:
@@ -228,6 +233,14 @@ class StrippedField(StringField):
 
     def __init__(self, label=None, validators=None, filters=(), **kwargs):
         super().__init__(label, validators, filters=[stripped, *filters], **kwargs)
+
+
+def short_text(label, max_length: int, description="", field=StrippedField, **kwargs):
+    """One line of text of at most ``max_length`` characters, which may be left empty
+    (trimmed unless ``field`` is another kind of text field)."""
+    return field(
+        label, validators=[Optional(), Length(max=max_length)], description=description, **kwargs
+    )
 
 
 class CheckboxesField(SelectMultipleField):

@@ -93,6 +93,22 @@ def requires(permission: Permission, *, fresh: bool = False) -> Callable:
     return decorate
 
 
+def offering_view(permission: Permission, *, fresh: bool = False) -> Callable:
+    """``@requires`` for a page about one offering (``offering_id`` in its URL): the view is
+    called with that offering instead, one the person manages (any other is "not found"),
+    and the URL's other values."""
+
+    def decorate(view):
+        @requires(permission, fresh=fresh)
+        @wraps(view)
+        def with_offering(offering_id, **values):
+            return view(offering_or_404(offering_id), **values)
+
+        return with_offering
+
+    return decorate
+
+
 def enforce() -> object | None:
     """before_request of the admin blueprint."""
     view = current_app.view_functions.get(request.endpoint)

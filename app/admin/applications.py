@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import Permission, get_application_for, offering_or_404, requires
+from app.admin.access import Permission, get_application_for, offering_view, requires
 from app.admin.applications_forms import DecisionForm
 from app.admin.downloads import offering_export
 from app.applications.views import call_page, pitch_deck_download, review_context
@@ -22,9 +22,8 @@ from app.services.errors import DomainError
 
 
 @bp.get("/offerings/<int:offering_id>/applications")
-@requires(Permission.MANAGE_PARTICIPANTS)
-def applications_index(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def applications_index(offering):
     return call_page(
         "admin/applications/index.html",
         offering,
@@ -87,9 +86,8 @@ def application_pitch_deck(application_id):
 
 
 @bp.route("/offerings/<int:offering_id>/applications/send", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def applications_send(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def applications_send(offering):
     form = ConfirmForm()
     waiting = applications.pending(db.session, offering.id)
     if form.validate_on_submit():

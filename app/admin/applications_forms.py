@@ -4,7 +4,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.forms import BaseForm, StrippedField, long_text, optional_enum_choice, whole_number
+from app.forms import (
+    BaseForm,
+    StrippedField,
+    long_text,
+    optional_enum_choice,
+    positive_count,
+    whole_number,
+)
 from app.models import MAX_SCALE, MAX_WEIGHT, Decision
 from app.services.applications import CriterionAnswers
 
@@ -40,20 +47,13 @@ class CriterionForm(BaseForm):
     name_en = StrippedField(_l("Name in English"), validators=[Optional(), Length(max=120)])
     description_es = long_text(_l("Description in Spanish"), 600, 3)
     description_en = long_text(_l("Description in English"), 600, 3)
-    weight = whole_number(
+    weight = positive_count(
         _l("Weight"),
-        1,
         MAX_WEIGHT,
-        required=True,
-        description=_l("Its share of the total is shown to applicants as a percentage."),
+        _l("Its share of the total is shown to applicants as a percentage."),
     )
-    scale_max = whole_number(
-        _l("Highest score"),
-        1,
-        MAX_SCALE,
-        required=True,
-        description=_l("Reviewers score from 0 to this number."),
-        default=5,
+    scale_max = positive_count(
+        _l("Highest score"), MAX_SCALE, _l("Reviewers score from 0 to this number."), default=5
     )
     position = whole_number(_l("Order"), 0, 1000, default=0)
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import Permission, offering_or_404, requires
+from app.admin.access import Permission, offering_view
 from app.admin.applications_forms import CriterionForm, ReviewerForm
 from app.errors import done, form_status, submit
 from app.extensions import db
@@ -16,9 +16,8 @@ from app.services import applications
 
 
 @bp.get("/offerings/<int:offering_id>/criteria")
-@requires(Permission.MANAGE_OFFERINGS)
-def criteria_index(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def criteria_index(offering):
     criteria = applications.criteria(db.session, offering.id)
     return render_template(
         "admin/applications/criteria.html",
@@ -39,9 +38,8 @@ def _criterion_page(template, offering, form, status, **context):
 
 
 @bp.route("/offerings/<int:offering_id>/criteria/new", methods=["GET", "POST"])
-@requires(Permission.MANAGE_OFFERINGS)
-def criterion_create(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def criterion_create(offering):
     form = CriterionForm()
     submit(
         form,
@@ -56,9 +54,8 @@ def criterion_create(offering_id):
 
 
 @bp.route("/offerings/<int:offering_id>/criteria/<int:criterion_id>", methods=["GET", "POST"])
-@requires(Permission.MANAGE_OFFERINGS)
-def criterion_edit(offering_id, criterion_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def criterion_edit(offering, criterion_id):
     criterion = applications.get_criterion(db.session, offering, criterion_id)
     form = CriterionForm(obj=criterion)
     submit(
@@ -81,9 +78,8 @@ def criterion_edit(offering_id, criterion_id):
 @bp.route(
     "/offerings/<int:offering_id>/criteria/<int:criterion_id>/delete", methods=["GET", "POST"]
 )
-@requires(Permission.MANAGE_OFFERINGS)
-def criterion_delete(offering_id, criterion_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def criterion_delete(offering, criterion_id):
     criterion = applications.get_criterion(db.session, offering, criterion_id)
     form = ConfirmForm()
     submit(
@@ -113,9 +109,8 @@ def _reviewers_page(offering, form, status):
 
 
 @bp.route("/offerings/<int:offering_id>/reviewers", methods=["GET", "POST"])
-@requires(Permission.MANAGE_OFFERINGS)
-def reviewers_index(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def reviewers_index(offering):
     form = ReviewerForm()
     if not form.is_submitted():
         return _reviewers_page(offering, form, form_status(form))
@@ -134,9 +129,8 @@ def reviewers_index(offering_id):
 
 
 @bp.post("/offerings/<int:offering_id>/reviewers/<int:user_id>/remove")
-@requires(Permission.MANAGE_OFFERINGS)
-def reviewer_remove(offering_id, user_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def reviewer_remove(offering, user_id):
     form = ConfirmForm()
     submit(
         form,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import Permission, get_class_registration_for, offering_or_404, requires
+from app.admin.access import Permission, get_class_registration_for, offering_view, requires
 from app.admin.classes_forms import (
     ClassFilterForm,
     ClassRulesForm,
@@ -42,9 +42,8 @@ def _promoted_message(promoted) -> None:
 
 
 @bp.get("/offerings/<int:offering_id>/classes")
-@requires(Permission.MANAGE_PARTICIPANTS)
-def class_registrations_index(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def class_registrations_index(offering):
     seats = schools.session_seats(db.session, offering)
     form = ClassFilterForm(formdata=request.args)
     form.session.choices = [("", _("All")), *session_choices(seats)]
@@ -68,9 +67,8 @@ def class_registrations_export(offering_id):
 
 
 @bp.route("/offerings/<int:offering_id>/classes/rules", methods=["GET", "POST"])
-@requires(Permission.MANAGE_OFFERINGS)
-def class_rules_edit(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def class_rules_edit(offering):
     rules = schools.rules_of(db.session, offering)
     seats = schools.session_seats(db.session, offering)
     form = ClassRulesForm(

@@ -115,16 +115,7 @@ def indicators_qualitative(year):
     submit(
         form,
         lambda: indicators.add_entry(
-            db.session,
-            year=year,
-            line=form.line.data,
-            text=indicators.EntryText(
-                form.outcome_es.data or "",
-                form.outcome_en.data or "",
-                form.evidence_es.data or "",
-                form.evidence_en.data or "",
-            ),
-            author_id=current_user.id,
+            db.session, year=year, line=form.line.data, text=form.text(), author_id=current_user.id
         ),
         lambda status: _page(year, status, qualitative=form),
     )

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length
 from app.admin.organisations_forms import ANY, options
 from app.forms import BaseForm, FilterForm
 from app.impact.labels import DIMENSIONS
-from app.services.indicators import LINES
+from app.services.indicators import LINES, EntryText
 from app.services.indicators.qualitative import TEXT_MAX
 
 
@@ -36,3 +36,12 @@ class QualitativeForm(BaseForm):
     outcome_en = _text(_l("Outcome (English)"))
     evidence_es = _text(_l("Evidence (Spanish)"))
     evidence_en = _text(_l("Evidence (English)"))
+
+    def text(self) -> EntryText:
+        """The entry's four texts as the store takes them (an empty field is no text)."""
+        return EntryText(
+            self.outcome_es.data or "",
+            self.outcome_en.data or "",
+            self.evidence_es.data or "",
+            self.evidence_en.data or "",
+        )

@@ -14,6 +14,7 @@ from app.admin.access import (
     Permission,
     offering_or_404,
     offering_scope,
+    offering_view,
     requires,
     sees_everything,
 )
@@ -168,9 +169,8 @@ def offering_create():
 
 
 @bp.route("/offerings/<int:offering_id>/edit", methods=["GET", "POST"])
-@requires(Permission.MANAGE_OFFERINGS)
-def offering_edit(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def offering_edit(offering):
     form = _offering_form(data=OfferingForm.initial(offering))
     if request.method == "POST" and "add_rows" in request.form:
         form.add_blank_rows()
@@ -188,8 +188,8 @@ def offering_edit(offering_id):
                 now=utcnow(),
             ),
         ),
-        # After a refusal, the offering as it was (the rollback expired it).
-        lambda status: _render_form(form, offering_or_404(offering_id), status=status),
+        # After a refusal, the offering as it was (the rollback expired it: it is read again).
+        lambda status: _render_form(form, offering, status=status),
     )
     flash(_("Changes saved."), "success")
     _flash_all(saved.warnings)
@@ -197,10 +197,9 @@ def offering_edit(offering_id):
 
 
 @bp.get("/offerings/<int:offering_id>/preview")
-@requires(Permission.MANAGE_OFFERINGS)
-def offering_preview(offering_id):
+@offering_view(Permission.MANAGE_OFFERINGS)
+def offering_preview(offering):
     """The public page as it will look, in the language of the URL; works for drafts."""
-    offering = offering_or_404(offering_id)
     now = utcnow()
     return render_template("admin/offerings/preview.html", **page_facts(offering, now))
 
@@ -224,29 +223,27 @@ _STATUS_CHANGES = {
 }
 
 
-def _change_status(offering_id: int, change, done_message):
+def _change_status(offering: Offering, change, done_message):
     """A refusal shows the edit page with the reason at its field."""
-    offering = offering_or_404(offering_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         warnings = change(offering) or []
     except DomainError as error:
-        db.session.rollback()
-        offering = offering_or_404(offering_id)
+        db.session.rollback()  # the offering is read again, as it was
         form = _offering_form(formdata=None, data=OfferingForm.initial(offering))
         error.apply_to(form)
         return _render_form(form, offering, status=error.status_code)
     db.session.commit()
     flash(done_message, "success")
     _flash_all(warnings)
-    return redirect(url_for("admin.offering_edit", offering_id=offering_id))
+    return redirect(url_for("admin.offering_edit", offering_id=offering.id))
 
 
 def _status_view(change, done_message):
-    @requires(Permission.MANAGE_OFFERINGS)
-    def view(offering_id):
-        return _change_status(offering_id, change, done_message)
+    @offering_view(Permission.MANAGE_OFFERINGS)
+    def view(offering):
+        return _change_status(offering, change, done_message)
 
     return view
 
@@ -261,9 +258,8 @@ for _verb, (_change, _message) in _STATUS_CHANGES.items():
 
 
 @bp.route("/offerings/<int:offering_id>/cancel", methods=["GET", "POST"])
-@requires(Permission.MANAGE_OFFERINGS, fresh=True)
-def offering_cancel(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS, fresh=True)
+def offering_cancel(offering):
     form = CancelForm()
     people = offerings.live_count(db.session, offering.id)
     classes = schools.class_counts(db.session, offering.id)
@@ -294,13 +290,12 @@ def offering_cancel(offering_id):
             "The offering is cancelled. %(num)d participants will be told by email.",
             len(ended),
         )
-    return done(message, "admin.offering_edit", offering_id=offering_id)
+    return done(message, "admin.offering_edit", offering_id=offering.id)
 
 
 @bp.route("/offerings/<int:offering_id>/duplicate", methods=["GET", "POST"])
-@requires(Permission.MANAGE_OFFERINGS)
-def offering_duplicate(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_OFFERINGS)
+def offering_duplicate(offering):
     form = DuplicateForm()
 
     def page(status):

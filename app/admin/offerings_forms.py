@@ -35,7 +35,9 @@ from app.forms import (
     madrid_time,
     madrid_to_utc,
     optional_enum,
+    positive_count,
     search_text,
+    short_text,
     stripped,
     utc_to_madrid,
     whole_number,
@@ -128,10 +130,8 @@ class OfferingForm(BaseForm):
     prerequisites_es = _text(_l("Prerequisites in Spanish"), area=True)
     prerequisites_en = _text(_l("Prerequisites in English"), area=True)
 
-    external_id = StrippedField(
-        _l("Reference"),
-        validators=[Optional(), Length(max=80)],
-        description=_l("Leave it empty to number the offering automatically (MOT-…)."),
+    external_id = short_text(
+        _l("Reference"), 80, _l("Leave it empty to number the offering automatically (MOT-…).")
     )
     programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired()])
     kind = enum_choice(_l("Type"), enums.Kind)
@@ -155,12 +155,10 @@ class OfferingForm(BaseForm):
     venue = _text(_l("Venue"), 200)
     address = _text(_l("Address"), 300)
 
-    capacity = whole_number(
+    capacity = positive_count(
         _l("Places"),
-        1,
         MAX_CAPACITY,
-        required=True,
-        description=_l("Pupils for class registration; the cohort size for applications."),
+        _l("Pupils for class registration; the cohort size for applications."),
     )
     price = EurosField(
         _l("Price in euros"),

@@ -4,9 +4,17 @@ services.organisations, which sets each field from the plain values."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length
 
-from app.forms import BaseForm, DayField, FilterForm, enum_filter, optional_int, search_text
+from app.forms import (
+    BaseForm,
+    DayField,
+    FilterForm,
+    enum_filter,
+    optional_int,
+    search_text,
+    short_text,
+)
 from app.i18n import localized
 from app.models import OrganisationKind
 from app.services.organisations import OrganisationFilters
@@ -44,6 +52,11 @@ class OrganisationFilterForm(FilterForm):
         )
 
 
+def _address(label, max_length: int, field, description=""):
+    """A web or email address: typed as it is, so the browser does not spell-check it."""
+    return short_text(label, max_length, description, field, render_kw={"spellcheck": "false"})
+
+
 class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     kind = SelectField(
@@ -51,23 +64,15 @@ class OrganisationForm(BaseForm):
         choices=lambda: options(OrganisationKind.choices()),
         validators=[InputRequired()],
     )
-    sector = StringField(
+    sector = short_text(
         _l("Sector"),
-        validators=[Optional(), Length(max=120)],
-        description=_l("For example: software, education, public administration."),
+        120,
+        _l("For example: software, education, public administration."),
+        field=StringField,
     )
     municipality = SelectField(_l("Municipality"), coerce=optional_int)
-    website = URLField(
-        _l("Website"),
-        validators=[Optional(), Length(max=300)],
-        description=_l("The full address, starting with https://"),
-        render_kw={"spellcheck": "false"},
-    )
-    contact_email = EmailField(
-        _l("Contact email"),
-        validators=[Optional(), Length(max=254)],
-        render_kw={"spellcheck": "false"},
-    )
+    website = _address(_l("Website"), 300, URLField, _l("The full address, starting with https://"))
+    contact_email = _address(_l("Contact email"), 254, EmailField)
 
 
 class MembershipForm(BaseForm):

@@ -13,7 +13,7 @@ from app.admin import bp
 from app.admin.access import (
     Permission,
     get_enrolment_for,
-    offering_or_404,
+    offering_view,
     requires,
 )
 from app.admin.downloads import offering_export
@@ -23,11 +23,12 @@ from app.admin.participants_forms import (
     EnrolOnBehalfForm,
     MessageForm,
     ParticipantFilterForm,
+    TickListForm,
 )
 from app.errors import add_action_views, done, form_status, page, submit
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.models import Enrolment, EnrolmentStatus, utcnow
+from app.models import Enrolment, EnrolmentStatus, Offering, utcnow
 from app.services import enrolment
 from app.services import enrolment as places
 from app.services.enrolment import exports
@@ -42,9 +43,8 @@ def participant_name(place: Enrolment) -> str:
 
 
 @bp.get("/offerings/<int:offering_id>/participants")
-@requires(Permission.MANAGE_PARTICIPANTS)
-def participants_index(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def participants_index(offering):
     form = ParticipantFilterForm(formdata=request.args)
     if not form.validate():
         return render_template(
@@ -88,9 +88,8 @@ def _enrolled_message(outcome: enrolment.OnBehalf) -> str:
 
 
 @bp.route("/offerings/<int:offering_id>/participants/enrol", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def participant_enrol(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def participant_enrol(offering):
     form = EnrolOnBehalfForm()
     if not form.validate_on_submit():
         return render_template(
@@ -111,7 +110,7 @@ def participant_enrol(offering_id):
         # Someone else (or the person) took this place in the same instant.
         db.session.rollback()
         flash(_("This person already has a place in this offering."), "info")
-        return redirect(url_for("admin.participants_index", offering_id=offering_id))
+        return redirect(url_for("admin.participants_index", offering_id=offering.id))
     except DomainError as error:
         db.session.rollback()
         error.apply_to(form)
@@ -119,7 +118,7 @@ def participant_enrol(offering_id):
             "admin/participants/enrol.html", offering=offering, form=form
         ), error.status_code
     db.session.commit()
-    return done(_enrolled_message(outcome), "admin.participants_index", offering_id=offering_id)
+    return done(_enrolled_message(outcome), "admin.participants_index", offering_id=offering.id)
 
 
 def _confirm_page(action: str, place: Enrolment, form, refusal: DomainError | None = None):
@@ -183,86 +182,80 @@ def _place_view(action: str):
 add_action_views(bp, "/enrolments/<int:enrolment_id>", "participant", _place_view, _PLACE_ACTIONS)
 
 
-def _tick_page(template, form, ticks, everyone, people, ticked, *, save, saved, **context):
+# What saving each bulk tick-list says; its page is admin/participants/<name>.html.
+_TICKS_SAVED = {
+    "attendance": lambda present, total: ngettext(
+        "Attendance saved: %(num)s person present of %(total)s.",
+        "Attendance saved: %(num)s people present of %(total)s.",
+        present,
+        total=total,
+    ),
+    "completion": lambda completed, total: ngettext(
+        "Completion saved: %(num)s person completed of %(total)s.",
+        "Completion saved: %(num)s people completed of %(total)s.",
+        completed,
+        total=total,
+    ),
+}
+
+
+def _tick_page(name: str, form: TickListForm, offering: Offering, ticked, save, **context):
     """The bulk tick-list shared by attendance and completion: one checkbox per confirmed
-    participant (``ticked`` at the first view), or everyone at once. Saves through
-    ``save(chosen ids) -> (marked, total)``, then says ``saved(marked, total)`` and comes
-    back to the same page; otherwise renders ``template`` with the form and ``context``."""
+    participant of ``offering`` (those ``ticked(person)`` at the first view), or everyone at
+    once. Saves through ``save(chosen ids) -> (marked, total)``, says so and comes back to the
+    same page; otherwise renders the page with the form, the offering and ``context``."""
+    people = enrolment.confirmed_participants(db.session, offering.id)
+    ticks, everyone = form.ticks, form.everyone
     ticks.choices = [SelectChoice(person.id, participant_name(person)) for person in people]
     if not form.is_submitted():
-        ticks.data = ticked
+        ticks.data = {person.id for person in people if ticked(person)}
     marked, total = submit(
         form,
         lambda: save([person.id for person in people] if everyone.data else ticks.data or []),
-        page(template, form=form, **context),
+        page(f"admin/participants/{name}.html", form=form, offering=offering, **context),
     )
-    return done(saved(marked, total), request.endpoint, **request.view_args)
+    return done(_TICKS_SAVED[name](marked, total), request.endpoint, **request.view_args)
 
 
 @bp.route(
     "/offerings/<int:offering_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"]
 )
-@requires(Permission.MANAGE_PARTICIPANTS)
-def session_attendance(offering_id, session_id):
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def session_attendance(offering, session_id):
     """One checkbox per confirmed participant, for a phone at the door; saving marks the
     unticked absent."""
-    offering = offering_or_404(offering_id)
     meeting = enrolment.get_offering_session(db.session, offering, session_id)
-    people = enrolment.confirmed_participants(db.session, offering.id)
     marks = enrolment.attendance_marks(db.session, meeting.id)
-    form = AttendanceForm()
     return _tick_page(
-        "admin/participants/attendance.html",
-        form,
-        form.present,
-        form.all_present,
-        people,
-        {person.id for person in people if marks.get(person.id)},
-        save=lambda chosen: enrolment.mark_attendance(
+        "attendance",
+        AttendanceForm(),
+        offering,
+        lambda person: marks.get(person.id),
+        lambda chosen: enrolment.mark_attendance(
             db.session, meeting, present=chosen, actor_id=current_user.id, now=utcnow()
         ),
-        saved=lambda present, total: ngettext(
-            "Attendance saved: %(num)s person present of %(total)s.",
-            "Attendance saved: %(num)s people present of %(total)s.",
-            present,
-            total=total,
-        ),
-        offering=offering,
         meeting=meeting,
         marked=len(marks),
     )
 
 
 @bp.route("/offerings/<int:offering_id>/completion", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def offering_completion(offering_id):
-    offering = offering_or_404(offering_id)
-    people = enrolment.confirmed_participants(db.session, offering.id)
-    form = CompletionForm()
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def offering_completion(offering):
     return _tick_page(
-        "admin/participants/completion.html",
-        form,
-        form.completed,
-        form.all_completed,
-        people,
-        {person.id for person in people if person.completed_at},
-        save=lambda chosen: enrolment.mark_completion(
+        "completion",
+        CompletionForm(),
+        offering,
+        lambda person: person.completed_at,
+        lambda chosen: enrolment.mark_completion(
             db.session, offering, completed=chosen, actor_id=current_user.id, now=utcnow()
         ),
-        saved=lambda completed, total: ngettext(
-            "Completion saved: %(num)s person completed of %(total)s.",
-            "Completion saved: %(num)s people completed of %(total)s.",
-            completed,
-            total=total,
-        ),
-        offering=offering,
     )
 
 
 @bp.get("/offerings/<int:offering_id>/sessions/<int:session_id>/sign-in-sheet")
-@requires(Permission.MANAGE_PARTICIPANTS)
-def session_sign_in_sheet(offering_id, session_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def session_sign_in_sheet(offering, session_id):
     meeting = enrolment.get_offering_session(db.session, offering, session_id)
     return render_template(
         "admin/participants/sign_in_sheet.html",
@@ -273,9 +266,8 @@ def session_sign_in_sheet(offering_id, session_id):
 
 
 @bp.route("/offerings/<int:offering_id>/participants/message", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PARTICIPANTS)
-def participants_message(offering_id):
-    offering = offering_or_404(offering_id)
+@offering_view(Permission.MANAGE_PARTICIPANTS)
+def participants_message(offering):
     form = MessageForm()
     sent = submit(
         form,

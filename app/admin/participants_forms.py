@@ -6,7 +6,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.auth.forms import municipality_choices
-from app.forms import BaseForm, CheckboxesField, FilterForm, enum_filter, id_choice, search_text
+from app.forms import (
+    BaseForm,
+    CheckboxesField,
+    FilterForm,
+    enum_filter,
+    id_choice,
+    search_text,
+    short_text,
+)
 from app.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.models import EnrolmentStatus
 from app.services.enrolment import DEFAULT_PAGE_SIZE, MESSAGE_AUDIENCES, PAGE_SIZES
@@ -36,10 +44,11 @@ class EnrolOnBehalfForm(BaseForm):
         description=_l("Read it back to them: their confirmation goes there."),
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
-    name = StringField(
+    name = short_text(
         _l("Full name"),
-        validators=[Optional(), Length(max=120)],
-        description=_l("Only needed when the address has no account yet."),
+        120,
+        _l("Only needed when the address has no account yet."),
+        field=StringField,
         render_kw={"autocomplete": "off"},
     )
     municipality = id_choice(
@@ -61,14 +70,32 @@ class EnrolOnBehalfForm(BaseForm):
         ]
 
 
-class AttendanceForm(BaseForm):
-    # One checkbox per confirmed participant; the choices are set by the view.
+class TickListForm(BaseForm):
+    """A bulk tick-list: one checkbox per confirmed participant (the view sets the choices),
+    and a button that ticks everyone. ``ticks`` and ``everyone`` are the two, whatever names
+    each page gives them in its HTML."""
+
+    ticks_name: str
+    everyone_name: str
+
+    @property
+    def ticks(self) -> CheckboxesField:
+        return self[self.ticks_name]
+
+    @property
+    def everyone(self) -> SubmitField:
+        return self[self.everyone_name]
+
+
+class AttendanceForm(TickListForm):
+    ticks_name, everyone_name = "present", "all_present"
     present = CheckboxesField(_l("Present"), coerce=int)
     save = SubmitField(_l("Save attendance"))
     all_present = SubmitField(_l("Mark everyone present"))
 
 
-class CompletionForm(BaseForm):
+class CompletionForm(TickListForm):
+    ticks_name, everyone_name = "completed", "all_completed"
     completed = CheckboxesField(_l("Completed"), coerce=int)
     save = SubmitField(_l("Save completion"))
     all_completed = SubmitField(_l("Mark everyone as completed"))

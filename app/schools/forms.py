@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from app.forms import BaseForm, StrippedField, id_choice, optional_enum
+from app.forms import BaseForm, id_choice, optional_enum, short_text
 from app.models import Stage
 from app.services.schools import ClassDetails
 
@@ -27,10 +27,10 @@ class JoinSchoolForm(BaseForm):
         _l("Your school"),
         _l("If it is not on the list, leave this empty and write its name below."),
     )
-    name = StrippedField(
+    name = short_text(
         _l("Name of a school not on the list"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("It joins the map once partnership staff have checked it."),
+        200,
+        _l("It joins the map once partnership staff have checked it."),
     )
     municipality = id_choice(_l("Municipality of that school"))
 
@@ -38,17 +38,11 @@ class JoinSchoolForm(BaseForm):
 class ClassForm(BaseForm):
     """One class for one session, with up to two alternative sessions in order."""
 
-    group_name = StrippedField(
-        _l("Name of the class"),
-        validators=[Optional(), Length(max=80)],
-        description=_l("As the school calls it, for example 4º B."),
+    group_name = short_text(
+        _l("Name of the class"), 80, _l("As the school calls it, for example 4º B.")
     )
     stage = SelectField(_l("Stage"), coerce=optional_enum(Stage), validators=[Optional()])
-    grade = StrippedField(
-        _l("Grade"),
-        validators=[Optional(), Length(max=40)],
-        description=_l("For example 4º."),
-    )
+    grade = short_text(_l("Grade"), 40, _l("For example 4º."))
     pupils = _count(_l("Number of pupils"), PUPILS_HINT)
     teachers = _count(_l("Accompanying teachers"))
     session = id_choice(_l("Session"), field=RadioField)
@@ -63,10 +57,8 @@ class ClassForm(BaseForm):
         description=_l("For example a wheelchair user, or pupils who need quiet breaks."),
         render_kw={"rows": 3},
     )
-    phone = StrippedField(
-        _l("Contact phone for the day"),
-        validators=[Optional(), Length(max=40)],
-        render_kw={"autocomplete": "tel", "type": "tel"},
+    phone = short_text(
+        _l("Contact phone for the day"), 40, render_kw={"autocomplete": "tel", "type": "tel"}
     )
 
     def set_sessions(self, choices, stages) -> None:
