@@ -43,12 +43,15 @@ SQLITE_SHIFT = (
 )
 
 
+# table: (what makes its row full, the key of its shard, the seat stamp's two columns)
+TABLES = {
+    "offering": (FULL_OFFERING, "id", "full_offerings", "full_offering_ids"),
+    "class_session": (FULL_CLASS, "session_id", "full_classes", "full_class_ids"),
+}
+
+
 def _sqlite_triggers():
-    tables = {
-        "offering": (FULL_OFFERING, "id", "full_offerings", "full_offering_ids"),
-        "class_session": (FULL_CLASS, "session_id", "full_classes", "full_class_ids"),
-    }
-    for table, (full, key, count, ids) in tables.items():
+    for table, (full, key, count, ids) in TABLES.items():
         new, old = _full(full, "NEW."), _full(full, "OLD.")
         cases = {
             "insert": (f"AFTER INSERT ON {table} WHEN {new}", "1", f"NEW.{key}"),
@@ -64,64 +67,41 @@ def _sqlite_triggers():
             yield f"full_set_{table}_{operation}", f"{when} BEGIN {shift} END"
 
 
-POSTGRES_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION full_set_shift() RETURNS trigger LANGUAGE plpgsql AS $$
+POSTGRES_FUNCTION = """
+CREATE OR REPLACE FUNCTION full_set_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     was integer := 0;
     is_now integer := 0;
     key bigint;
 BEGIN
-    IF TG_TABLE_NAME = 'offering' THEN
-        IF TG_OP <> 'INSERT' THEN
-            was := {_full(FULL_OFFERING, "OLD.")}::integer;
-            key := OLD.id;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            is_now := {_full(FULL_OFFERING, "NEW.")}::integer;
-            key := NEW.id;
-        END IF;
-        IF is_now <> was THEN
-            INSERT INTO seat_stamp (shard, changes, full_offerings, full_offering_ids)
-            VALUES (key % 64, 0, is_now - was, (is_now - was) * key)
-            ON CONFLICT (shard) DO UPDATE SET
-                full_offerings = seat_stamp.full_offerings + excluded.full_offerings,
-                full_offering_ids = seat_stamp.full_offering_ids + excluded.full_offering_ids;
-        END IF;
-    ELSE
-        IF TG_OP <> 'INSERT' THEN
-            was := {_full(FULL_CLASS, "OLD.")}::integer;
-            key := OLD.session_id;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            is_now := {_full(FULL_CLASS, "NEW.")}::integer;
-            key := NEW.session_id;
-        END IF;
-        IF is_now <> was THEN
-            INSERT INTO seat_stamp (shard, changes, full_classes, full_class_ids)
-            VALUES (key % 64, 0, is_now - was, (is_now - was) * key)
-            ON CONFLICT (shard) DO UPDATE SET
-                full_classes = seat_stamp.full_classes + excluded.full_classes,
-                full_class_ids = seat_stamp.full_class_ids + excluded.full_class_ids;
-        END IF;
+    IF TG_OP <> 'INSERT' THEN
+        was := {old}::integer;
+        key := OLD.{key};
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        is_now := {new}::integer;
+        key := NEW.{key};
+    END IF;
+    IF is_now <> was THEN
+        INSERT INTO seat_stamp (shard, changes, {count}, {ids})
+        VALUES (key % 64, 0, is_now - was, (is_now - was) * key)
+        ON CONFLICT (shard) DO UPDATE SET
+            {count} = seat_stamp.{count} + excluded.{count},
+            {ids} = seat_stamp.{ids} + excluded.{ids};
     END IF;
     RETURN NULL;
 END
 $$
-"""  # noqa: S608 (the predicates above)
-POSTGRES_TABLES = ("offering", "class_session")
+"""
+
 
 # What every shard holds of the rows there are when this runs.
-FILL = (
-    "UPDATE seat_stamp SET"  # noqa: S608 (the predicates above)
-    " full_offerings = (SELECT count(*) FROM offering o"
-    f"  WHERE {_full(FULL_OFFERING, 'o.')} AND o.id % 64 = seat_stamp.shard),"
-    " full_offering_ids = (SELECT coalesce(sum(o.id), 0) FROM offering o"
-    f"  WHERE {_full(FULL_OFFERING, 'o.')} AND o.id % 64 = seat_stamp.shard),"
-    " full_classes = (SELECT count(*) FROM class_session c"
-    f"  WHERE {_full(FULL_CLASS, 'c.')} AND c.session_id % 64 = seat_stamp.shard),"
-    " full_class_ids = (SELECT coalesce(sum(c.session_id), 0) FROM class_session c"
-    f"  WHERE {_full(FULL_CLASS, 'c.')} AND c.session_id % 64 = seat_stamp.shard)"
-)
+def _fill(table: str, full: str, key: str, count: str, ids: str) -> str:
+    rows = f"FROM {table} r WHERE {_full(full, 'r.')} AND r.{key} % 64 = seat_stamp.shard"
+    return (
+        f"UPDATE seat_stamp SET {count} = (SELECT count(*) {rows}),"  # noqa: S608 (constants)
+        f" {ids} = (SELECT coalesce(sum(r.{key}), 0) {rows})"
+    )
 
 
 def upgrade():
@@ -135,40 +115,37 @@ def upgrade():
         + ", ".join(f"({shard}, 0)" for shard in range(SHARDS))
         + " ON CONFLICT (shard) DO NOTHING"
     )
-    op.execute(FILL)
+    for table, parts in TABLES.items():
+        op.execute(_fill(table, *parts))
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(POSTGRES_FUNCTION)
-        for table in POSTGRES_TABLES:
+        for table, (full, key, count, ids) in TABLES.items():
+            old, new = _full(full, "OLD."), _full(full, "NEW.")
+            op.execute(
+                POSTGRES_FUNCTION.format(
+                    table=table, old=old, new=new, key=key, count=count, ids=ids
+                )
+            )
             op.execute(
                 f"CREATE TRIGGER full_set_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}"
-                " FOR EACH ROW EXECUTE FUNCTION full_set_shift()"
+                f" FOR EACH ROW EXECUTE FUNCTION full_set_{table}()"
             )
     else:
         for name, body in _sqlite_triggers():
             op.execute(f"CREATE TRIGGER {name} {body}")
-    op.drop_index("ix_offering_full", table_name="offering")
-    op.drop_index("ix_class_session_full", table_name="class_session")
+    for table in TABLES:
+        op.drop_index(f"ix_{table}_full", table_name=table)
 
 
 def downgrade():
-    op.create_index(
-        "ix_class_session_full",
-        "class_session",
-        ["session_id"],
-        sqlite_where=sa.text(FULL_CLASS.format(row="")),
-        postgresql_where=sa.text(FULL_CLASS.format(row="")),
-    )
-    op.create_index(
-        "ix_offering_full",
-        "offering",
-        ["id"],
-        sqlite_where=sa.text(FULL_OFFERING.format(row="")),
-        postgresql_where=sa.text(FULL_OFFERING.format(row="")),
-    )
+    for table, (full, key, _count, _ids) in TABLES.items():
+        where = sa.text(full.format(row=""))
+        op.create_index(
+            f"ix_{table}_full", table, [key], sqlite_where=where, postgresql_where=where
+        )
     if op.get_bind().dialect.name == "postgresql":
-        for table in POSTGRES_TABLES:
+        for table in TABLES:
             op.execute(f"DROP TRIGGER full_set_{table} ON {table}")
-        op.execute("DROP FUNCTION full_set_shift()")
+            op.execute(f"DROP FUNCTION full_set_{table}()")
     else:
         for name, _body in _sqlite_triggers():
             op.execute(f"DROP TRIGGER {name}")
