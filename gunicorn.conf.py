@@ -6,8 +6,12 @@ Every value can be set from the environment, so one file serves every host.
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Processes, not threads: a page is Python work under one interpreter lock, so threads of a
+# worker only queue for it (bench/RESULTS.md: with 1 thread per worker every warm page went
+# faster and its p99 came within 3x its p50), and every worker SIGSEGV the benchmark caught
+# was a worker running 4 threads (none in runs with 1). gunicorn's rule: 2 per core, plus 1.
+workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # A request that takes longer than this is stuck: the worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM (a deploy) requests in flight get this long to finish.
