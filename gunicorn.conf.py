@@ -9,8 +9,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Processes, not threads: a page is Python work under one interpreter lock, so threads of a
 # worker only queue for it (bench/RESULTS.md: with 1 thread per worker every warm page went
 # faster and its p99 came within 3x its p50), and every worker SIGSEGV the benchmark caught
-# was a worker running 4 threads (none in runs with 1). gunicorn's rule: 2 per core, plus 1.
-workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+# was a worker running 4 threads (none in runs with 1). gunicorn's rule: 2 per core, plus 1,
+# counting the cores this process may run on (not the host's, which a container may not have;
+# where a CPU quota is set, set GUNICORN_WORKERS to match it).
+workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * len(os.sched_getaffinity(0)) + 1)))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # A request that takes longer than this is stuck: the worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
