@@ -55,6 +55,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from app.services.catalogue import KeptIndex
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
@@ -73,6 +74,8 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    # Each worker's listing index of the offer, kept while the offer stays as it is.
+    app.extensions["listing_index"] = KeptIndex()
     init_language_prefix(app)
     init_login(app)
     logs.init_app(app)

@@ -147,6 +147,9 @@ class Config:
     CACHE_THRESHOLD = _int("CACHE_THRESHOLD", 20_000)
     CACHE_DEFAULT_TIMEOUT = _int("CACHE_DEFAULT_TIMEOUT", 3600)
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "mot:")
+    # Each worker keeps the published offer in columns while it stays as it is, and lists,
+    # counts and orders the catalogue from them (app/services/catalogue/index.py).
+    LISTING_INDEX_KEPT = True
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -252,6 +255,7 @@ class TestConfig(Config):
     # Tests that change rows by hand would see cached pages: only the cache tests turn it on.
     CACHE_TYPE = "NullCache"
     CACHE_NO_NULL_WARNING = True
+    LISTING_INDEX_KEPT = False
     # Never the SMTP server of a developer's environment; tests point MAIL_FOLDER at tmp.
     MAIL_BACKEND = "folder"
     # Each search that found nothing written at once (tests of batching set their own).

@@ -192,7 +192,11 @@ def count_queries(app):
 
 @pytest.fixture
 def cached(app, tmp_path):
-    """The app with its production cache (on disk), back to none afterwards."""
+    """The app with its production cache (on disk) and kept listing index, back to none
+    afterwards."""
     cache.init_app(app, config={"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path)})
+    app.config["LISTING_INDEX_KEPT"] = True
     yield cache
+    app.config["LISTING_INDEX_KEPT"] = False
+    app.extensions["listing_index"].clear()
     cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})

@@ -170,6 +170,15 @@ def _vocabulary_for(state_key: str):
     return vocabulary
 
 
+def listing_index(state):
+    """This worker's listing index of the offer as ``state`` names it; a new one at each
+    search where the app keeps none (``LISTING_INDEX_KEPT``: tests that change rows by hand,
+    as they keep no cache)."""
+    if not current_app.config["LISTING_INDEX_KEPT"]:
+        return catalogue.build_index
+    return current_app.extensions["listing_index"].get(state.offer_key)
+
+
 def results_key(state, per_page: int) -> str:
     """The results of this request's query string in this catalogue state. The query
     string, not the parsed filters, so a repeated visit needs no form to find its page."""
@@ -192,6 +201,7 @@ def search(key: str, state, form, *, now, per_page: int):
         page=form.page_number,
         per_page=per_page,
         vocabulary=_vocabulary_for(state.key),
+        index=listing_index(state),
     )
     unmet = ()
     if filters.q and result.total == 0:

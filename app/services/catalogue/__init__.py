@@ -15,6 +15,9 @@ from app.services.catalogue.freshness import (
     offering_state,
     seat_figures,
 )
+from app.services.catalogue.index import Kept as KeptIndex
+from app.services.catalogue.index import ListingIndex
+from app.services.catalogue.index import build as build_index
 from app.services.catalogue.listing import (
     FACETS,
     CatalogueResult,
@@ -80,11 +83,14 @@ __all__ = [
     "CatalogueState",
     "FilterOptions",
     "Filters",
+    "KeptIndex",
+    "ListingIndex",
     "OfferingState",
     "PageOutOfRange",
     "Query",
     "Vocabulary",
     "build_calendar",
+    "build_index",
     "build_vocabulary",
     "bump_version",
     "catalogue_state",

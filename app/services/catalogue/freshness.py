@@ -71,11 +71,16 @@ class CatalogueState:
     seats: int = 0  # the seat stamp: moves with every seat taken or freed anywhere
 
     @property
+    def offer_key(self) -> str:
+        """What a results list depends on besides the time: the listing index's key."""
+        full, classes = self.full, self.full_classes
+        return f"v{self.version}:f{full[0]}.{full[1]}:c{classes[0]}.{classes[1]}"
+
+    @property
     def key(self) -> str:
         """What a results list depends on."""
         boundary = self.next_boundary.isoformat() if self.next_boundary else "-"
-        full, classes = self.full, self.full_classes
-        return f"v{self.version}:f{full[0]}.{full[1]}:c{classes[0]}.{classes[1]}:t{boundary}"
+        return f"{self.offer_key}:t{boundary}"
 
     @property
     def page_key(self) -> str:

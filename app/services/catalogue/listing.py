@@ -4,19 +4,22 @@ Filters combine with OR within a facet (two kinds: either one) and AND across fa
 facet's counts apply every active filter except that facet's own (disjunctive faceting), so
 a count says how many results ticking that box would add or keep.
 
-The number of SQL statements is fixed whatever the page size: options, one pass grouped by
-the four single-valued facets (the total and their counts), the page's ids, its offerings
-(with their relations loaded in batches) and one query per multi-valued facet.
+The total, the facet counts and the order are worked out on the listing index (``index``:
+the published offer in columns, kept by each worker while the offer stays as it is), so the
+SQL a page runs is fixed and small whatever the size of the offer: the search's matching
+offerings (when there are words to search) and the page's offerings, with their relations
+loaded in batches. The conditions are also SQL (``_common_conditions``,
+``_facet_conditions``) for what asks about a few offerings only (saved searches).
 """
 
 import math
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from flask_babel import lazy_ngettext
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.localtime import local_midnight
@@ -36,6 +39,7 @@ from app.models import (
     Programme,
 )
 from app.services.catalogue import filter_words, search, spelling
+from app.services.catalogue import index as listing_index
 from app.services.errors import NotFound
 from app.services.pagination import Page
 
@@ -225,54 +229,6 @@ def _facet_conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
     return conditions
 
 
-# The facets an offering has one value of, as the results are grouped by them: all four in
-# one pass, from which the total and each of their counts are added up.
-_SINGLE_VALUED = {
-    "programme": Programme.slug,
-    "kind": Offering.kind,
-    "municipality": Municipality.slug,
-    "format": Offering.format,
-}
-# The facets an offering has several values of, in rows of their own: a pass each over the
-# rows of the offerings found (by id: a join grouped by the value read the offerings one by
-# one in the value's order, twice as slow at 100,000).
-_MULTI_VALUED = {
-    "audience": (OfferingAudience.offering_id, OfferingAudience.audience),
-    "language": (OfferingLanguage.offering_id, OfferingLanguage.language),
-}
-
-
-def _grouped_counts(restricted: Callable[..., Select]) -> Select:
-    """The results counted by their four single values (restricted by the other facets)."""
-    return (
-        restricted(select(func.count()).select_from(Offering), except_facets=set(_SINGLE_VALUED))
-        .join(Programme, Programme.id == Offering.programme_id)
-        .join(Municipality, Municipality.id == Offering.municipality_id)
-        .add_columns(*_SINGLE_VALUED.values())
-        .group_by(*_SINGLE_VALUED.values())
-    )
-
-
-def _single_valued_facets(groups, filters: Filters) -> tuple[int, dict[str, dict[str, int]]]:
-    """(the total, each single-valued facet's counts) from the grouped counts: a facet counts
-    what the other facets' chosen values let through, the total what all of them do."""
-    chosen = {name: set(getattr(filters, name)) for name in _SINGLE_VALUED}
-    others = {name: set(_SINGLE_VALUED) - {name} for name in _SINGLE_VALUED}
-    total = 0
-    facets: dict[str, Counter] = {name: Counter() for name in _SINGLE_VALUED}
-    for count, *values in groups:
-        values = dict(zip(_SINGLE_VALUED, map(str, values), strict=True))
-        passing = {
-            name for name, value in values.items() if not chosen[name] or value in chosen[name]
-        }
-        if len(passing) == len(values):
-            total += count
-        for name, value in values.items():
-            if passing >= others[name]:
-                facets[name][value] += count
-    return total, {name: dict(counts) for name, counts in facets.items()}
-
-
 def search_catalogue(
     session: Session,
     filters: Filters,
@@ -282,77 +238,71 @@ def search_catalogue(
     per_page: int,
     options: FilterOptions | None = None,
     vocabulary: Callable[[Session], spelling.Vocabulary] = spelling.build_vocabulary,
+    index: Callable[[Session], listing_index.ListingIndex] = listing_index.build,
 ) -> CatalogueResult:
     """One page of the public offerings matching ``filters``, with facet counts.
 
     With a search text, results rank by relevance, then start date; without, by start date
     (offerings without dates last). Words that name a filter value apply it (``options``:
     the installation's programmes and municipalities); the words left that match nothing
-    are corrected against ``vocabulary(session)`` unless ``filters.as_typed``. Raises
-    PageOutOfRange past the last page.
+    are corrected against ``vocabulary(session)`` unless ``filters.as_typed``. The total,
+    the counts and the order come from ``index(session)`` (one a worker keeps, or a new
+    one); a search's words are matched in SQL. Raises PageOutOfRange past the last page.
     """
-    ranked = None
     filters, corrected, interpretation = interpret_search(
         session, filters, options=options, vocabulary=vocabulary
     )
-    common = _common_conditions(filters, now)
-    by_facet = _facet_conditions(filters)
-    # False for a search typed with nothing searchable in it (only emoji or little words).
-    searchable = True
+    listed = index(session)
+    common = listed.common(filters, now)
+    by_facet = listed.chosen(filters)
 
-    def restricted(stmt: Select, *, except_facets: set[str] = frozenset()) -> Select:
-        if ranked is not None:
-            stmt = stmt.join(ranked, ranked.c.offering_id == Offering.id)
-        elif not searchable:
-            stmt = stmt.where(false())
-        others = [cond for name, cond in by_facet.items() if name not in except_facets]
-        return stmt.where(and_(*common, *others))
+    def found(text: str | None):
+        """(which offerings the search finds, their scores), or (None, None) without one;
+        nothing for a search typed with nothing searchable in it (only emoji or little
+        words)."""
+        if not text:
+            return None, None
+        query = search.parse_query(text)
+        if not query:
+            return np.zeros(len(listed.ids), dtype=bool), None
+        return listed.among(session, search.matching(query))
 
     def counted(text: str | None):
-        nonlocal ranked, searchable
-        query = search.parse_query(text) if text else None
-        ranked = search.matching(query).subquery() if query else None
-        searchable = not text or bool(query)
-        return _single_valued_facets(session.execute(_grouped_counts(restricted)), filters)
+        matched, scores = found(text)
+        passing = common if matched is None else common & matched
+        every = np.logical_and.reduce([passing, *by_facet.values()])
+        facets = {
+            name: listed.facets[name].counts(
+                np.logical_and.reduce(
+                    [passing, *(by_facet[other] for other in by_facet if other != name)]
+                )
+            )
+            for name in FACETS
+        }
+        return every, scores, facets
 
-    total, single = counted(corrected or filters.q)
-    if total == 0 and corrected:
+    every, scores, facets = counted(corrected or filters.q)
+    if not every.any() and corrected:
         # The correction finds nothing either: the page speaks of the words as typed, not
         # of words nobody asked for ("drones" is not "does").
         corrected = None
-        total, single = counted(filters.q)
+        every, scores, facets = counted(filters.q)
+    total = int(np.count_nonzero(every))
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         raise PageOutOfRange(pages)
-
     # What a visitor can still join comes first, whatever the search: a course that has
     # started ranks below one that can be joined, however well its words match.
-    by_date = (Offering.starts_at.asc().nulls_last(), Offering.id)
-    by_relevance = (ranked.c.score.desc(),) if ranked is not None else ()
-    order = (enrolment_state(now), *by_relevance, *by_date)
-    # The page's ids first, from the narrow rows alone; then only its offerings, whole and
-    # with what their cards show (sorting whole rows, joins included, cost ten times more).
-    ids = session.scalars(
-        restricted(select(Offering.id))
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    ordered = listed.ordered(every, now, scores)
+    ids = ordered[(page - 1) * per_page : page * per_page].tolist()
     items = cards(session, ids)
-
-    multi = {}
-    for name, (offering_id, value) in _MULTI_VALUED.items():
-        found = restricted(select(Offering.id), except_facets={name})
-        stmt = select(func.count(), value).where(offering_id.in_(found)).group_by(value)
-        multi[name] = {str(option): count for count, option in session.execute(stmt)}
-    counted_facets = {**single, **multi}
     return CatalogueResult(
         items=list(items),
         total=total,
         page=page,
         pages=pages,
         per_page=per_page,
-        facets={name: counted_facets[name] for name in FACETS},
+        facets=facets,
         corrected_q=corrected,
         interpretation=interpretation if interpretation and interpretation.named else None,
     )

@@ -1,0 +1,218 @@
+"""The listing index lists, counts and orders the catalogue as its conditions do in SQL
+(``matching_ids``, which saved searches run), on both databases; and a worker keeps one
+index while the offer stays as it is, and builds another when it moves."""
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from app.models import (
+    Audience,
+    ClassSession,
+    Format,
+    InstructionLanguage,
+    Kind,
+    Mode,
+    Municipality,
+    Offering,
+    OfferingStatus,
+    Programme,
+    utcnow,
+)
+from app.services.catalogue import (
+    FACETS,
+    Filters,
+    KeptIndex,
+    bump_version,
+    catalogue_state,
+    matching_ids,
+    search_catalogue,
+)
+from app.services.catalogue.listing import enrolment_state
+from tests.factories import make_offering, set_sessions
+
+WORDS = ("alfa", "beta", "gamma")
+MULTI = {"audience": Audience, "language": InstructionLanguage}
+
+
+def _moment(rng: random.Random, now):
+    """Unset, or a moment from a month ago to two months ahead (some on the hour)."""
+    if rng.random() < 0.3:
+        return None
+    return now + timedelta(hours=rng.randint(-30 * 24, 60 * 24), minutes=rng.choice((0, 17)))
+
+
+def _world(session, seed: int = 13) -> None:
+    """Sixty offerings of every status, mode, facet value, moment and fill; ten of them
+    class-mode and running, with sessions past and to come, full or not."""
+    rng = random.Random(seed)
+    now = utcnow()
+    programmes = session.scalars(select(Programme.slug)).all()
+    municipalities = session.scalars(select(Municipality.slug)).all()
+    for number in range(60):
+        mode = rng.choice(list(Mode))
+        capacity = rng.randint(0, 3)
+        offering = make_offering(
+            session,
+            programme_slug=rng.choice(programmes),
+            municipality_slug=rng.choice(municipalities),
+            audiences=rng.sample(list(Audience), rng.randint(0, 2)),
+            languages=rng.sample(list(InstructionLanguage), rng.randint(0, 2)),
+            starts_in=timedelta(hours=rng.randint(-40 * 24, 50 * 24)),
+            sessions=rng.randint(0, 3),
+            title_es=f"Curso {WORDS[number % 3]} {number}",
+            status=rng.choice([OfferingStatus.PUBLISHED] * 4 + list(OfferingStatus)),
+            kind=rng.choice(list(Kind)),
+            format=rng.choice(list(Format)),
+            mode=mode,
+            capacity=capacity,
+            seats_taken=rng.randint(0, capacity),
+            price_cents=rng.choice((0, 0, 1500)),
+            enrolment_opens=_moment(rng, now),
+            enrolment_closes=_moment(rng, now),
+        )
+        session.flush()
+        if number % 6 == 0:
+            # Class-mode, running, taking classes till next week: some sessions past, some
+            # to come, full or not (what "available" reads at the moment asked about).
+            offering.status, offering.mode = OfferingStatus.PUBLISHED, Mode.CLASS
+            offering.enrolment_opens, offering.enrolment_closes = None, now + timedelta(days=9)
+            set_sessions(
+                offering,
+                [(now + timedelta(days=d), now + timedelta(days=d, hours=2)) for d in (-8, -1, 6)],
+            )
+            session.flush()
+        if offering.mode == Mode.CLASS:
+            for meeting in offering.sessions:
+                if rng.random() < 0.6:
+                    seats = rng.randint(0, 2)
+                    taken = rng.randint(0, seats)
+                    session.add(
+                        ClassSession(session_id=meeting.id, capacity=seats, pupils_taken=taken)
+                    )
+    session.flush()
+
+
+def _values(session, name: str) -> list[str]:
+    if name == "programme":
+        return list(session.scalars(select(Programme.slug)))
+    if name == "municipality":
+        return list(session.scalars(select(Municipality.slug)))
+    vocabulary = {"kind": Kind, "format": Format, **MULTI}[name]
+    return [member.value for member in vocabulary]
+
+
+def _chosen(name: str):
+    values = {
+        "programme": ["bootcamps", "training-cycles", "science-week", "nowhere"],
+        "municipality": ["las-rozas", "boadilla-del-monte", "majadahonda"],
+        "kind": [member.value for member in Kind],
+        "format": [member.value for member in Format],
+        "audience": [member.value for member in Audience],
+        "language": [member.value for member in InstructionLanguage],
+    }[name]
+    return st.lists(st.sampled_from(values), max_size=2, unique=True).map(tuple)
+
+
+days = st.one_of(st.none(), st.integers(-35, 65))
+filters_drawn = st.builds(
+    lambda q, day_from, day_to, **chosen: (q, day_from, day_to, chosen),
+    st.sampled_from(["", *WORDS, "alfa curso", "zzzz", "🙂"]),
+    days,
+    days,
+    **{name: _chosen(name) for name in ("programme", "kind", "municipality", "format")},
+    **{name: _chosen(name) for name in MULTI},
+    available=st.booleans(),
+    free=st.booleans(),
+    closed=st.booleans(),
+)
+
+
+@pytest.fixture
+def world(session):
+    _world(session)
+    return session
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(drawn=filters_drawn)
+def test_the_index_lists_counts_and_orders_as_the_conditions_do_in_sql(world, drawn):
+    session = world
+    q, day_from, day_to, chosen = drawn
+    now = utcnow()
+    today = now.date()
+    filters = Filters(
+        q=q,
+        date_from=None if day_from is None else today + timedelta(days=day_from),
+        date_to=None if day_to is None else today + timedelta(days=day_to),
+        as_typed=True,
+        **chosen,
+    )
+    every = session.scalars(select(Offering.id)).all()
+    expected = matching_ids(session, filters, now=now, among=every)
+    result = search_catalogue(session, filters, now=now, page=1, per_page=100)
+
+    assert result.total == len(expected)
+    assert {item.id for item in result.items} == expected
+    # Each facet's count: what choosing that value alone (the others as they are) would list.
+    for name in FACETS:
+        for value in _values(session, name):
+            alone = matching_ids(
+                session, replace(filters, **{name: (value,)}), now=now, among=every
+            )
+            assert result.facets[name].get(value, 0) == len(alone), (name, value)
+    if not q:
+        order = (enrolment_state(now), Offering.starts_at.asc().nulls_last(), Offering.id)
+        in_order = session.scalars(
+            select(Offering.id).where(Offering.id.in_(expected)).order_by(*order)
+        ).all()
+        assert [item.id for item in result.items] == in_order
+
+
+def test_a_worker_keeps_its_index_until_the_offer_moves(session):
+    offering = make_offering(session, capacity=1)
+    make_offering(session, capacity=5)
+    bump_version(session)
+    session.flush()
+    kept = KeptIndex()
+    now = utcnow()
+
+    def listed():
+        state = catalogue_state(session, now)
+        result = search_catalogue(
+            session, Filters(), now=now, page=1, per_page=10, index=kept.get(state.offer_key)
+        )
+        return [item.id for item in result.items]
+
+    def index():
+        return kept.get(catalogue_state(session, now).offer_key)(session)
+
+    first = listed()
+    assert index() is index()  # built once for the offer as it is
+    held = index()
+
+    # A seat taken that fills an offering moves the full set: the index follows.
+    offering.seats_taken = 1
+    session.flush()
+    assert listed() == [*first[1:], first[0]]  # a full one goes after those with places
+    assert index() is not held
+    held = index()
+    # A seat taken that fills nothing leaves it as it is.
+    session.get(Offering, first[1]).seats_taken = 3
+    session.flush()
+    assert index() is held
+
+    # An edit bumps the version: the next list shows it.
+    offering.status = OfferingStatus.DRAFT
+    bump_version(session)
+    session.flush()
+    assert listed() == first[1:]
