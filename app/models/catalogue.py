@@ -70,8 +70,8 @@ class Offering(db.Model):
     __table_args__ = (
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within"),
-        # Covers every column the catalogue reads to filter, order and count the whole offer,
-        # so listing 10,000 offerings never touches their (long) rows.
+        # Covers every column the listing index reads (app/services/catalogue/index.py), so
+        # building it for 100,000 offerings never touches their (long) rows.
         sa.Index(
             "ix_offering_listing",
             "status",
@@ -86,6 +86,7 @@ class Offering(db.Model):
             "price_cents",
             "enrolment_opens",
             "enrolment_closes",
+            "mode",
         ),
     )
 
@@ -288,4 +289,5 @@ class SearchTerm(db.Model):
     term: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     weight: Mapped[int]
 
-    __table_args__ = (sa.Index("ix_search_term_term", "term", "offering_id"),)
+    # Covering: a search's matching reads the index alone (weights included).
+    __table_args__ = (sa.Index("ix_search_term_term", "term", "offering_id", "weight"),)
