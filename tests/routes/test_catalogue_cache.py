@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.catalogue import cached
 from app.extensions import db
@@ -330,3 +331,36 @@ def test_the_cache_keys_change_with_the_code_not_only_the_templates(tmp_path):
     first = release("a", "ORDER = 1\n")
     assert release("b", "ORDER = 1\n") == first
     assert release("c", "ORDER = 2\n") != first
+
+
+def test_public_pages_read_without_a_transaction_and_other_pages_keep_theirs(app, client, auth):
+    """The catalogue's and the open data's statements run each on its own (no BEGIN and
+    ROLLBACK around them: round trips to the database); a page that writes keeps its
+    transaction."""
+    offering_id = published(app, capacity=5)
+    with app.app_context():
+        make_user(db.session, email="reader@example.org")
+        db.session.commit()
+        engine = db.engine
+    levels: list[str | None] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        levels.append(conn.get_execution_options().get("isolation_level"))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        for path in (
+            "/es/offerings/",
+            "/en/offerings/?q=curso&format=in-person",
+            f"/es/offerings/{offering_id}",
+            "/api/v1/offerings?format=in-person",
+            f"/api/v1/offerings/{offering_id}",
+        ):
+            levels.clear()
+            assert client.get(path).status_code == 200
+            assert levels and set(levels) == {"AUTOCOMMIT"}, path
+        levels.clear()
+        assert auth.login("reader@example.org").status_code == 302  # a write: a transaction
+        assert levels and "AUTOCOMMIT" not in levels
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
