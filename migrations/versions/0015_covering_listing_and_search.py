@@ -12,6 +12,7 @@ its weight: with the weight in the term index it reads that index alone, 4x fast
 100,000 offerings (12 ms against 49 ms for two words matching 6,500 offerings).
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
@@ -19,34 +20,30 @@ down_revision = "0014"
 branch_labels = None
 depends_on = None
 
-LISTING = [
-    "status",
-    "starts_at",
-    "ends_at",
-    "programme_id",
-    "kind",
-    "municipality_id",
-    "format",
-    "seats_taken",
-    "capacity",
-    "price_cents",
-    "enrolment_opens",
-    "enrolment_closes",
-]
+# Each index, and the column it gains last.
+GAINED = {
+    ("offering", "ix_offering_listing"): "mode",
+    ("search_term", "ix_search_term_term"): "weight",
+}
 
 
-def _indexes(listing: list[str], term: list[str]) -> None:
-    with op.batch_alter_table("offering") as batch_op:
-        batch_op.drop_index("ix_offering_listing")
-        batch_op.create_index("ix_offering_listing", listing, unique=False)
-    with op.batch_alter_table("search_term") as batch_op:
-        batch_op.drop_index("ix_search_term_term")
-        batch_op.create_index("ix_search_term_term", term, unique=False)
+def _rebuild(table: str, index: str, columns) -> None:
+    with op.batch_alter_table(table) as batch_op:
+        batch_op.drop_index(index)
+        batch_op.create_index(index, list(columns), unique=False)
+
+
+def _columns(table: str, index: str) -> list[str]:
+    """The index's columns as they stand (its first columns are those of earlier revisions)."""
+    found = sa.inspect(op.get_bind()).get_indexes(table)
+    return next(each["column_names"] for each in found if each["name"] == index)
 
 
 def upgrade():
-    _indexes([*LISTING, "mode"], ["term", "offering_id", "weight"])
+    for (table, index), column in GAINED.items():
+        _rebuild(table, index, [*_columns(table, index), column])
 
 
 def downgrade():
-    _indexes(LISTING, ["term", "offering_id"])
+    for (table, index), column in GAINED.items():
+        _rebuild(table, index, [name for name in _columns(table, index) if name != column])

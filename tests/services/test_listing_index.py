@@ -11,19 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.models import (
-    Audience,
-    ClassSession,
-    Format,
-    InstructionLanguage,
-    Kind,
-    Mode,
-    Municipality,
-    Offering,
-    OfferingStatus,
-    Programme,
-    utcnow,
-)
+from app.models import ClassSession, Municipality, Offering, Programme, enums, utcnow
 from app.services.catalogue import (
     FACETS,
     Filters,
@@ -37,7 +25,7 @@ from app.services.catalogue.listing import enrolment_state
 from tests.factories import make_offering, set_sessions
 
 WORDS = ("alfa", "beta", "gamma")
-MULTI = {"audience": Audience, "language": InstructionLanguage}
+MULTI = {"audience": enums.Audience, "language": enums.InstructionLanguage}
 
 
 def _moment(rng: random.Random, now):
@@ -55,20 +43,20 @@ def _world(session, seed: int = 13) -> None:
     programmes = session.scalars(select(Programme.slug)).all()
     municipalities = session.scalars(select(Municipality.slug)).all()
     for number in range(60):
-        mode = rng.choice(list(Mode))
+        mode = rng.choice(list(enums.Mode))
         capacity = rng.randint(0, 3)
         offering = make_offering(
             session,
             programme_slug=rng.choice(programmes),
             municipality_slug=rng.choice(municipalities),
-            audiences=rng.sample(list(Audience), rng.randint(0, 2)),
-            languages=rng.sample(list(InstructionLanguage), rng.randint(0, 2)),
+            audiences=rng.sample(list(enums.Audience), rng.randint(0, 2)),
+            languages=rng.sample(list(enums.InstructionLanguage), rng.randint(0, 2)),
             starts_in=timedelta(hours=rng.randint(-40 * 24, 50 * 24)),
             sessions=rng.randint(0, 3),
             title_es=f"Curso {WORDS[number % 3]} {number}",
-            status=rng.choice([OfferingStatus.PUBLISHED] * 4 + list(OfferingStatus)),
-            kind=rng.choice(list(Kind)),
-            format=rng.choice(list(Format)),
+            status=rng.choice([enums.OfferingStatus.PUBLISHED] * 4 + list(enums.OfferingStatus)),
+            kind=rng.choice(list(enums.Kind)),
+            format=rng.choice(list(enums.Format)),
             mode=mode,
             capacity=capacity,
             seats_taken=rng.randint(0, capacity),
@@ -80,14 +68,14 @@ def _world(session, seed: int = 13) -> None:
         if number % 6 == 0:
             # Class-mode, running, taking classes till next week: some sessions past, some
             # to come, full or not (what "available" reads at the moment asked about).
-            offering.status, offering.mode = OfferingStatus.PUBLISHED, Mode.CLASS
+            offering.status, offering.mode = enums.OfferingStatus.PUBLISHED, enums.Mode.CLASS
             offering.enrolment_opens, offering.enrolment_closes = None, now + timedelta(days=9)
             set_sessions(
                 offering,
                 [(now + timedelta(days=d), now + timedelta(days=d, hours=2)) for d in (-8, -1, 6)],
             )
             session.flush()
-        if offering.mode == Mode.CLASS:
+        if offering.mode == enums.Mode.CLASS:
             for meeting in offering.sessions:
                 if rng.random() < 0.6:
                     seats = rng.randint(0, 2)
@@ -103,7 +91,7 @@ def _values(session, name: str) -> list[str]:
         return list(session.scalars(select(Programme.slug)))
     if name == "municipality":
         return list(session.scalars(select(Municipality.slug)))
-    vocabulary = {"kind": Kind, "format": Format, **MULTI}[name]
+    vocabulary = {"kind": enums.Kind, "format": enums.Format, **MULTI}[name]
     return [member.value for member in vocabulary]
 
 
@@ -111,10 +99,10 @@ def _chosen(name: str):
     values = {
         "programme": ["bootcamps", "training-cycles", "science-week", "nowhere"],
         "municipality": ["las-rozas", "boadilla-del-monte", "majadahonda"],
-        "kind": [member.value for member in Kind],
-        "format": [member.value for member in Format],
-        "audience": [member.value for member in Audience],
-        "language": [member.value for member in InstructionLanguage],
+        "kind": [member.value for member in enums.Kind],
+        "format": [member.value for member in enums.Format],
+        "audience": [member.value for member in enums.Audience],
+        "language": [member.value for member in enums.InstructionLanguage],
     }[name]
     return st.lists(st.sampled_from(values), max_size=2, unique=True).map(tuple)
 
@@ -212,7 +200,7 @@ def test_a_worker_keeps_its_index_until_the_offer_moves(session):
     assert index() is held
 
     # An edit bumps the version: the next list shows it.
-    offering.status = OfferingStatus.DRAFT
+    offering.status = enums.OfferingStatus.DRAFT
     bump_version(session)
     session.flush()
     assert listed() == first[1:]

@@ -3,7 +3,7 @@ facet counts and order are worked out in memory instead of by SQL passes over ev
 offering (1.2-1.5 s at 100,000 offerings, where these take milliseconds).
 
 It holds what the catalogue's conditions read (``listing._common_conditions`` and
-``listing._facet_conditions``, which saved searches still run in SQL): each offering's
+``facets.conditions``, which saved searches still run in SQL): each offering's
 facet values, its moments, whether it has seats left and, for a class-mode offering, the
 last start of a session still taking pupils. Time is applied when a list is asked for, so
 an index stays right from one moment to the next; it goes stale only with the offer itself
@@ -32,42 +32,15 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.extensions import db
 from app.localtime import local_midnight
-from app.models import (
-    Audience,
-    ClassSession,
-    Format,
-    InstructionLanguage,
-    Kind,
-    Mode,
-    Municipality,
-    Offering,
-    OfferingAudience,
-    OfferingLanguage,
-    OfferingSession,
-    OfferingStatus,
-    Programme,
-)
+from app.models import ClassSession, Mode, Offering, OfferingSession, OfferingStatus
+from app.services.catalogue.facets import MULTI_VALUED, SINGLE_VALUED, VOCABULARIES, is_table, read
 
 # A moment not set (NULL): never before or after any moment asked about (see ``_known``).
 UNSET = np.iinfo(np.int64).max
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 MOMENTS = ("enrolment_opens", "enrolment_closes", "starts_at", "ends_at")
-# The facets an offering has one value of: the column, and the table or vocabulary of the
-# values (a table's by their slugs, as the filters name them).
-SINGLE_VALUED = {
-    "programme": (Offering.programme_id, Programme),
-    "kind": (Offering.kind, Kind),
-    "municipality": (Offering.municipality_id, Municipality),
-    "format": (Offering.format, Format),
-}
-# The facets an offering may have several values of: a bit per value.
-MULTI_VALUED = {
-    "audience": (OfferingAudience, OfferingAudience.audience, Audience),
-    "language": (OfferingLanguage, OfferingLanguage.language, InstructionLanguage),
-}
 
 
 def micros(moment: datetime | None) -> int:
@@ -169,14 +142,11 @@ class ListingIndex:
         return passing
 
     def chosen(self, filters) -> dict[str, np.ndarray]:
-        """``listing._facet_conditions``: which offerings each facet with values lets in."""
+        """``facets.conditions``: which offerings each facet with chosen values lets in."""
         vocabularies = {name: values for name, (_, values) in SINGLE_VALUED.items()}
-        vocabularies |= {name: values for name, (*_, values) in MULTI_VALUED.items()}
+        vocabularies |= VOCABULARIES
         return {
-            # A slug as it is; a vocabulary's value read as the SQL reads it (Kind(value)).
-            name: self.facets[name].chosen(
-                wanted if isinstance(values, type(db.Model)) else [values(v) for v in wanted]
-            )
+            name: self.facets[name].chosen([str(value) for value in read(values, wanted)])
             for name, values in vocabularies.items()
             if (wanted := getattr(filters, name))
         }
@@ -231,7 +201,7 @@ def _bits(column, vocabulary) -> Select:
 def _facet(connection, values, column: tuple) -> Facet:
     """A single-valued facet from its column's values (ids of ``values``, a table, or
     members of ``values``, a vocabulary)."""
-    if isinstance(values, type(db.Model)):
+    if is_table(values):
         pairs = connection.execute(select(values.id, values.slug).order_by(values.id)).all()
         keys, labels = zip(*pairs, strict=True) if pairs else ((), ())
     else:
@@ -298,7 +268,8 @@ def build(session: Session) -> ListingIndex:
         name: _facet(connection, values, columns[offset])
         for offset, (name, (_, values)) in enumerate(SINGLE_VALUED.items(), start=1)
     }
-    for name, (_, column, vocabulary) in MULTI_VALUED.items():
+    for name, column in MULTI_VALUED.items():
+        vocabulary = VOCABULARIES[name]
         offering_ids, held = _pairs(connection, _bits(column, vocabulary))
         facets[name] = Facet(
             tuple(member.value for member in vocabulary), _spread(ids, offering_ids, held, 0), True

@@ -9,7 +9,7 @@ the published offer in columns, kept by each worker while the offer stays as it 
 SQL a page runs is fixed and small whatever the size of the offer: the search's matching
 offerings (when there are words to search) and the page's offerings, with their relations
 loaded in batches. The conditions are also SQL (``_common_conditions``,
-``_facet_conditions``) for what asks about a few offerings only (saved searches).
+``facets.conditions``) for what asks about a few offerings only (saved searches).
 """
 
 import math
@@ -19,31 +19,24 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from flask_babel import lazy_ngettext
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.localtime import local_midnight
 from app.models import (
-    Audience,
     ClassSession,
-    Format,
-    InstructionLanguage,
-    Kind,
     Mode,
     Municipality,
     Offering,
-    OfferingAudience,
-    OfferingLanguage,
     OfferingSession,
     OfferingStatus,
     Programme,
 )
-from app.services.catalogue import filter_words, search, spelling
+from app.services.catalogue import facets, filter_words, search, spelling
 from app.services.catalogue import index as listing_index
+from app.services.catalogue.facets import FACETS
 from app.services.errors import NotFound
 from app.services.pagination import Page
-
-FACETS = ("programme", "kind", "municipality", "audience", "format", "language")
 
 
 @dataclass(frozen=True)
@@ -199,36 +192,6 @@ def _common_conditions(filters: Filters, now: datetime) -> list[ColumnElement[bo
     return conditions
 
 
-def _facet_conditions(filters: Filters) -> dict[str, ColumnElement[bool]]:
-    """One condition per facet with chosen values."""
-    conditions = {}
-    if filters.programme:
-        conditions["programme"] = Offering.programme_id.in_(
-            select(Programme.id).where(Programme.slug.in_(filters.programme))
-        )
-    if filters.kind:
-        conditions["kind"] = Offering.kind.in_([Kind(value) for value in filters.kind])
-    if filters.municipality:
-        conditions["municipality"] = Offering.municipality_id.in_(
-            select(Municipality.id).where(Municipality.slug.in_(filters.municipality))
-        )
-    if filters.audience:
-        conditions["audience"] = exists().where(
-            OfferingAudience.offering_id == Offering.id,
-            OfferingAudience.audience.in_([Audience(value) for value in filters.audience]),
-        )
-    if filters.format:
-        conditions["format"] = Offering.format.in_([Format(value) for value in filters.format])
-    if filters.language:
-        conditions["language"] = exists().where(
-            OfferingLanguage.offering_id == Offering.id,
-            OfferingLanguage.language.in_(
-                [InstructionLanguage(value) for value in filters.language]
-            ),
-        )
-    return conditions
-
-
 def search_catalogue(
     session: Session,
     filters: Filters,
@@ -268,43 +231,40 @@ def search_catalogue(
         return listed.among(session, search.matching(query))
 
     def counted(text: str | None):
+        """(which offerings are listed, their scores, each facet's counts: what every
+        filter but the facet's own lets through)."""
         matched, scores = found(text)
         passing = common if matched is None else common & matched
-        every = np.logical_and.reduce([passing, *by_facet.values()])
-        facets = {
-            name: listed.facets[name].counts(
-                np.logical_and.reduce(
-                    [passing, *(by_facet[other] for other in by_facet if other != name)]
-                )
-            )
-            for name in FACETS
-        }
-        return every, scores, facets
 
-    every, scores, facets = counted(corrected or filters.q)
+        def let_through(*facet_names) -> np.ndarray:
+            others = (by_facet[name] for name in by_facet if name not in facet_names)
+            return np.logical_and.reduce([passing, *others])
+
+        counts = {name: listed.facets[name].counts(let_through(name)) for name in FACETS}
+        return let_through(), scores, counts
+
+    every, scores, counts = counted(corrected or filters.q)
     if not every.any() and corrected:
         # The correction finds nothing either: the page speaks of the words as typed, not
         # of words nobody asked for ("drones" is not "does").
         corrected = None
-        every, scores, facets = counted(filters.q)
+        every, scores, counts = counted(filters.q)
     total = int(np.count_nonzero(every))
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         raise PageOutOfRange(pages)
     # What a visitor can still join comes first, whatever the search: a course that has
     # started ranks below one that can be joined, however well its words match.
-    ordered = listed.ordered(every, now, scores)
-    ids = ordered[(page - 1) * per_page : page * per_page].tolist()
-    items = cards(session, ids)
+    shown = listed.ordered(every, now, scores)[(page - 1) * per_page : page * per_page]
     return CatalogueResult(
-        items=list(items),
+        items=cards(session, shown.tolist()),
         total=total,
         page=page,
         pages=pages,
         per_page=per_page,
-        facets=facets,
-        corrected_q=corrected,
         interpretation=interpretation if interpretation and interpretation.named else None,
+        facets=counts,
+        corrected_q=corrected,
     )
 
 
@@ -335,7 +295,7 @@ def matching_ids(session: Session, filters: Filters, *, now: datetime, among) ->
     stmt = select(Offering.id).where(
         Offering.id.in_(list(among)),
         *_common_conditions(filters, now),
-        *_facet_conditions(filters).values(),
+        *facets.conditions(filters).values(),
     )
     if filters.q:
         query = search.parse_query(filters.q)
