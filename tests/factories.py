@@ -58,12 +58,13 @@ def make_organisation(session, name=None, **fields) -> Organisation:
     return organisation
 
 
-def in_days_at(days: int, hour: int) -> timedelta:
-    """From now to ``hour`` o'clock in Madrid ``days`` from today (a ``starts_in``): sessions
-    the back office's form can hold whatever the time the tests run (none past midnight)."""
-    now = datetime.now(UTC).replace(microsecond=0)
-    local = (now.astimezone(MADRID) + timedelta(days=days)).replace(hour=hour, minute=0, second=0)
-    return local.astimezone(UTC) - now
+def day_at(days: int, hour: int) -> datetime:
+    """``hour`` o'clock in Madrid ``days`` from today (a ``starts_at``): sessions the back
+    office's form can hold whatever the time the tests run (none past midnight), and the same
+    moment for every offering made that day, so their order is their ids' whichever second
+    each was made in."""
+    today = datetime.now(UTC).astimezone(MADRID) + timedelta(days=days)
+    return today.replace(hour=hour, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 def make_offering(
@@ -75,14 +76,12 @@ def make_offering(
     audiences=(Audience.RESIDENTS,),
     languages=(InstructionLanguage.SPANISH,),
     starts_in: timedelta | None = None,
+    starts_at: datetime | None = None,
     sessions=1,
     **fields,
 ) -> Offering:
-    """A published, free, individually enrolled offering with ``sessions`` weekly sessions,
-    by default from 10:00 Madrid in 14 days (sessions the back office's form can hold
-    whatever the hour the tests run)."""
-    if starts_in is None:
-        starts_in = in_days_at(14, hour=10)
+    """A published, free, individually enrolled offering with ``sessions`` weekly sessions
+    from ``starts_at``, or ``starts_in`` from now, by default from 10:00 Madrid in 14 days."""
     number = next(_sequence)
     defaults = dict(
         external_id=f"TEST-{number}",
@@ -109,7 +108,12 @@ def make_offering(
         audience_rows=[OfferingAudience(audience=audience) for audience in audiences],
         language_rows=[OfferingLanguage(language=language) for language in languages],
     )
-    first = datetime.now(UTC).replace(microsecond=0) + starts_in
+    if starts_at is not None:
+        first = starts_at
+    elif starts_in is not None:
+        first = datetime.now(UTC).replace(microsecond=0) + starts_in
+    else:
+        first = day_at(14, hour=10)
     set_sessions(
         offering,
         [
@@ -251,6 +255,8 @@ def make_call(
     from app.models import ApplicationCriterion
 
     now = datetime.now(UTC).replace(microsecond=0)
+    if "starts_in" not in fields:
+        fields.setdefault("starts_at", day_at(30, hour=10))
     offering = make_offering(
         session,
         programme_slug="acceleration",
@@ -260,7 +266,6 @@ def make_call(
         capacity=capacity,
         enrolment_opens=now + opens_in,
         enrolment_closes=now + closes_in,
-        starts_in=fields.pop("starts_in", in_days_at(30, hour=10)),
         **fields,
     )
     session.flush()
