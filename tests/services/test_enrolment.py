@@ -39,7 +39,9 @@ def enrol(session, offering, user, now=None):
 def emails_to(session, user):
     return list(
         session.scalars(
-            select(OutboxMessage.template).where(OutboxMessage.to_address == user.email)
+            select(OutboxMessage.template)
+            .where(OutboxMessage.to_address == user.email)
+            .order_by(OutboxMessage.id)
         )
     )
 

@@ -189,6 +189,8 @@ def test_erasure_releases_places_empties_the_account_and_keeps_past_participatio
         select(func.count()).where(OutboxMessage.to_address == "else@example.org")
     )
     promoted_emails = session.scalars(
-        select(OutboxMessage.template).where(OutboxMessage.to_address == waiting_person.email)
+        select(OutboxMessage.template)
+        .where(OutboxMessage.to_address == waiting_person.email)
+        .order_by(OutboxMessage.id)
     ).all()
     assert promoted_emails == ["enrolment_waiting", "enrolment_promoted"]
