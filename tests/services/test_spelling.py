@@ -107,7 +107,13 @@ INDEXED_TEXT = " ".join(TITLES.values()) + " Course summary Resumen del curso"
 VOCABULARY_WORDS = sorted({word for word in words(INDEXED_TEXT)})
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each example reads the vocabulary from the database: no deadline, which on a loaded machine
+# would report the machine, not the code (a run beside a CI run on two cores failed once).
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     chosen=st.lists(st.sampled_from(VOCABULARY_WORDS), min_size=1, max_size=5),
     upper=st.booleans(),
