@@ -186,7 +186,7 @@ def listing_index(state):
     as they keep no cache)."""
     if not current_app.config["LISTING_INDEX_KEPT"]:
         return catalogue.build_index
-    return current_app.extensions["listing_index"].get(state.offer_key)
+    return current_app.extensions["listing_index"].get(state)
 
 
 def results_key(state, per_page: int) -> str:

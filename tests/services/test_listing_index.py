@@ -6,6 +6,7 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,11 +17,13 @@ from app.services.catalogue import (
     FACETS,
     Filters,
     KeptIndex,
+    build_index,
     bump_version,
     catalogue_state,
     matching_ids,
     search_catalogue,
 )
+from app.services.catalogue.index import UNSET, micros
 from app.services.catalogue.listing import enrolment_state
 from tests.factories import make_offering, set_sessions
 
@@ -166,41 +169,77 @@ def test_the_index_lists_counts_and_orders_as_the_conditions_do_in_sql(world, dr
         assert [item.id for item in result.items] == in_order
 
 
+def _same(index, built) -> None:
+    """Every column of ``index`` is what a build reads."""
+    assert np.array_equal(index.ids, built.ids)
+    for name in ("has_seats", "individual", "by_class", "pupils_until", "free"):
+        assert np.array_equal(getattr(index, name), getattr(built, name)), name
+    for name, moments in index.moments.items():
+        assert np.array_equal(moments, built.moments[name]), name
+    for name, facet in index.facets.items():
+        assert facet.values == built.facets[name].values
+        assert np.array_equal(facet.codes, built.facets[name].codes), name
+
+
 def test_a_worker_keeps_its_index_until_the_offer_moves(session):
     offering = make_offering(session, capacity=1)
     make_offering(session, capacity=5)
+    now = utcnow()
+    by_class = make_offering(session, mode=enums.Mode.CLASS, capacity=2)
+    set_sessions(
+        by_class, [(now + timedelta(days=d), now + timedelta(days=d, hours=2)) for d in (20, 22)]
+    )
     bump_version(session)
     session.flush()
     kept = KeptIndex()
-    now = utcnow()
 
     def listed():
         state = catalogue_state(session, now)
         result = search_catalogue(
-            session, Filters(), now=now, page=1, per_page=10, index=kept.get(state.offer_key)
+            session, Filters(), now=now, page=1, per_page=10, index=kept.get(state)
         )
         return [item.id for item in result.items]
 
     def index():
-        return kept.get(catalogue_state(session, now).offer_key)(session)
+        return kept.get(catalogue_state(session, now))(session)
 
     first = listed()
+    assert first[0] == offering.id
     assert index() is index()  # built once for the offer as it is
     held = index()
+    position = int(np.flatnonzero(held.ids == by_class.id)[0])
+    assert held.pupils_until[position] == micros(by_class.sessions[-1].starts_at)
 
-    # A seat taken that fills an offering moves the full set: the index follows.
+    # A seat taken that fills an offering moves the full set: the index reads its seats
+    # again (the rest of it kept as it was) and the list follows.
     offering.seats_taken = 1
     session.flush()
     assert listed() == [*first[1:], first[0]]  # a full one goes after those with places
     assert index() is not held
+    assert index().ids is held.ids
+    _same(index(), build_index(session))
     held = index()
     # A seat taken that fills nothing leaves it as it is.
     session.get(Offering, first[1]).seats_taken = 3
     session.flush()
     assert index() is held
 
-    # An edit bumps the version: the next list shows it.
+    # A class session filling moves the full classes: the last one taking pupils is the
+    # first; with both full, none.
+    first_class, last_class = by_class.sessions
+    session.add(ClassSession(session_id=last_class.id, capacity=2, pupils_taken=2))
+    session.flush()
+    assert index() is not held
+    assert index().pupils_until[position] == micros(first_class.starts_at)
+    session.add(ClassSession(session_id=first_class.id, capacity=2, pupils_taken=2))
+    session.flush()
+    assert index().pupils_until[position] == UNSET
+    _same(index(), build_index(session))
+    held = index()
+
+    # An edit bumps the version: the index is built again and the next list shows it.
     offering.status = enums.OfferingStatus.DRAFT
     bump_version(session)
     session.flush()
     assert listed() == first[1:]
+    assert index().ids is not held.ids

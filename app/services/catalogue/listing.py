@@ -134,8 +134,7 @@ def has_places(now: datetime) -> ColumnElement[bool]:
         .where(
             OfferingSession.offering_id == Offering.id,
             OfferingSession.starts_at > now,
-            func.coalesce(ClassSession.capacity, Offering.capacity)
-            > func.coalesce(ClassSession.pupils_taken, 0),
+            listing_index.TAKES_PUPILS,
         )
         .exists()
     )
@@ -216,7 +215,9 @@ def search_catalogue(
         session, filters, options=options, vocabulary=vocabulary
     )
     listed = index(session)
-    common = listed.common(filters, now)
+    # Enrolment states are read by the filters and the order alike: worked out once.
+    states = listed.enrolment_state(listing_index.micros(now))
+    common = listed.common(filters, now, states)
     by_facet = listed.chosen(filters)
 
     def found(text: str | None):
@@ -255,7 +256,7 @@ def search_catalogue(
         raise PageOutOfRange(pages)
     # What a visitor can still join comes first, whatever the search: a course that has
     # started ranks below one that can be joined, however well its words match.
-    shown = listed.ordered(every, now, scores)[(page - 1) * per_page : page * per_page]
+    shown = listed.ordered(every, states, scores)[(page - 1) * per_page : page * per_page]
     return CatalogueResult(
         items=cards(session, shown.tolist()),
         total=total,
