@@ -14,6 +14,7 @@ from app.extensions import (
     login_manager,
     mail,
     migrate,
+    ping_when_idle,
     talisman,
 )
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, init_language_prefix, localized, select_locale
@@ -58,6 +59,9 @@ def register_extensions(app: Flask) -> None:
     from app.services.catalogue import KeptIndex
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_when_idle(engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)

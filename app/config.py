@@ -81,7 +81,6 @@ class Config:
         DEVELOPMENT_SECRET_KEY if MOT_ENV == "development" else None
     )
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
     # Host headers answered; None derives them from SITE_URL plus EXTRA_TRUSTED_HOSTS (and
     # localhost in development and tests). Anything else gets 400, never a link to it.
