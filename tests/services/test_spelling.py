@@ -4,8 +4,9 @@ own words, the same on both databases; words that match are never touched."""
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import delete, insert
 
-from app.models import OfferingStatus
+from app.models import OfferingStatus, SearchTerm
 from app.models.types import utcnow
 from app.services.catalogue import Filters, Vocabulary, build_vocabulary, correct, words
 from app.services.catalogue import search_catalogue as search_catalogue_service
@@ -95,6 +96,35 @@ def test_drafts_words_are_not_in_the_vocabulary(session, offer):
     assert "astronomia" not in vocabulary.terms
     assert "python" in vocabulary.terms
     assert search(session, "astronomya").corrected_q is None
+
+
+def _letters(number: int) -> str:
+    """A word of letters only for ``number`` (0 -> "aaaa", 1 -> "aaab"...)."""
+    word = ""
+    for _ in range(4):
+        number, digit = divmod(number, 26)
+        word = chr(ord("a") + digit) + word
+    return word
+
+
+def _terms(offering, first: int) -> list[dict]:
+    return [
+        {"offering_id": offering.id, "term": _letters(first + n), "weight": 1}
+        for n in range(12_000)
+    ]
+
+
+def test_the_vocabulary_leaves_out_a_drafts_many_terms_counted_over_many_statements(session):
+    """A draft of 12,000 terms, 4,000 of them a published offering's too: its terms are
+    counted a thousand at a time (``spelling.CHUNK``), and only those it alone has are left
+    out."""
+    draft = make_offering(session, title_es="Dos", title_en=None, status=OfferingStatus.DRAFT)
+    published = make_offering(session, title_es="Uno", title_en=None)
+    session.flush()
+    session.execute(delete(SearchTerm))
+    session.execute(insert(SearchTerm), [*_terms(published, 0), *_terms(draft, 8_000)])
+    vocabulary = build_vocabulary(session)
+    assert vocabulary.terms == {_letters(n) for n in range(12_000)}
 
 
 def test_the_vocabulary_is_sorted_the_same_way_whatever_the_database(session, offer):
