@@ -21,6 +21,7 @@ from app.services.catalogue import (
     bump_version,
     catalogue_state,
     matching_ids,
+    search,
     search_catalogue,
 )
 from app.services.catalogue.index import UNSET, micros
@@ -57,6 +58,9 @@ def _world(session, seed: int = 13) -> None:
             starts_in=timedelta(hours=rng.randint(-40 * 24, 50 * 24)),
             sessions=rng.randint(0, 3),
             title_es=f"Curso {WORDS[number % 3]} {number}",
+            # Some summaries name another word: a search then ranks by weight (title 8,
+            # summary 3), not by start alone.
+            summary_es=f"Resumen {WORDS[(number + 1) % 3]}" if number % 4 == 0 else "Resumen",
             status=rng.choice([enums.OfferingStatus.PUBLISHED] * 4 + list(enums.OfferingStatus)),
             kind=rng.choice(list(enums.Kind)),
             format=rng.choice(list(enums.Format)),
@@ -161,12 +165,15 @@ def test_the_index_lists_counts_and_orders_as_the_conditions_do_in_sql(world, dr
                 session, replace(filters, **{name: (value,)}), now=now, among=every
             )
             assert result.facets[name].get(value, 0) == len(alone), (name, value)
-    if not q:
-        order = (enrolment_state(now), Offering.starts_at.asc().nulls_last(), Offering.id)
-        in_order = session.scalars(
-            select(Offering.id).where(Offering.id.in_(expected)).order_by(*order)
-        ).all()
-        assert [item.id for item in result.items] == in_order
+    # The order: what can be joined first, then relevance (the SQL's score), start and id.
+    listed = select(Offering.id).where(Offering.id.in_(expected))
+    order = [enrolment_state(now), Offering.starts_at.asc().nulls_last(), Offering.id]
+    if search.parse_query(q):
+        scored = search.matching(search.parse_query(q)).subquery()
+        listed = listed.join(scored, scored.c.offering_id == Offering.id)
+        order.insert(1, scored.c.score.desc())
+    in_order = session.scalars(listed.order_by(*order)).all()
+    assert [item.id for item in result.items] == in_order
 
 
 def _same(index, built) -> None:
@@ -243,3 +250,19 @@ def test_a_worker_keeps_its_index_until_the_offer_moves(session):
     session.flush()
     assert listed() == first[1:]
     assert index().ids is not held.ids
+
+
+@pytest.mark.parametrize("q", ["programa programación", "programación programa", "programas"])
+def test_a_term_two_search_words_share_counts_for_the_first_as_in_sql(session, q):
+    """ "programa" and "programación" share the stem "program": it counts for the word
+    first typed only, in SQL (``search.matching``) and in the index alike."""
+    for title in ("Programa de verano", "Programación web", "Programas y programación"):
+        make_offering(session, title_es=title, title_en=None)
+    session.flush()
+    now = utcnow()
+    filters = Filters(q=q, as_typed=True)
+    every = session.scalars(select(Offering.id)).all()
+    expected = matching_ids(session, filters, now=now, among=every)
+    result = search_catalogue(session, filters, now=now, page=1, per_page=10)
+    assert {item.id for item in result.items} == expected
+    assert result.total == len(expected) > 0

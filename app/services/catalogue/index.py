@@ -9,12 +9,14 @@ last start of a session still taking pupils. Time is applied when a list is aske
 an index stays right from one moment to the next; it goes stale only with the offer itself
 (its version: a worker builds another) or with the set of full offerings and class
 sessions (the rest of ``CatalogueState.offer_key``: it reads its seats again), by which
-each worker keeps one (``Kept``).
+each worker keeps one (``Kept``). A search's matches come from the offerings of each of
+its terms (``Postings``), read the first time a term is searched for and kept with the
+index: the terms change only with the offer's version.
 """
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -34,7 +36,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.localtime import local_midnight
-from app.models import ClassSession, Mode, Offering, OfferingSession, OfferingStatus
+from app.models import ClassSession, Mode, Offering, OfferingSession, OfferingStatus, SearchTerm
 from app.services.catalogue.facets import MULTI_VALUED, SINGLE_VALUED, VOCABULARIES, is_table, read
 
 # A moment not set (NULL): never before or after any moment asked about (see ``_known``).
@@ -86,6 +88,32 @@ class Facet:
         return {value: int(count) for value, count in zip(self.values, tally, strict=True) if count}
 
 
+class Postings:
+    """The offerings each search term was read for, by position in an index (published
+    offerings only) with the term's weight: kept with the index, so with the offer as it
+    is (a term's offerings change only with a new version), and emptied whole when it holds
+    more than ``LIMIT`` entries. Thread-safe."""
+
+    LIMIT = 2_000_000  # 24 MB at most per worker (a position and a weight, 12 bytes)
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._terms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._size = 0
+
+    def get(self, term: str, read: Callable[[str], tuple[np.ndarray, np.ndarray]]):
+        """(positions, weights) of ``term``, read by ``read(term)`` the first time."""
+        found = self._terms.get(term)
+        if found is None:
+            found = read(term)
+            with self._lock:
+                if self._size + len(found[0]) > self.LIMIT:
+                    self._terms, self._size = {}, 0
+                self._terms[term] = found
+                self._size += len(found[0])
+        return found
+
+
 @dataclass(frozen=True)
 class ListingIndex:
     """The published offerings in id order, a column per property the listing reads."""
@@ -99,6 +127,7 @@ class ListingIndex:
     # The last start of a session still taking pupils (class mode), or UNSET.
     pupils_until: np.ndarray
     free: np.ndarray
+    postings: Postings = field(default_factory=Postings, compare=False, repr=False)
 
     def deadline(self) -> np.ndarray:
         """When enrolment closes: its own closing, else the start."""
@@ -159,11 +188,28 @@ class ListingIndex:
             if (wanted := getattr(filters, name))
         }
 
-    def among(self, session: Session, found: Select) -> tuple[np.ndarray, np.ndarray]:
-        """(which offerings, their scores) of a search's ``(offering id, score)``, leaving
-        out ids the index does not hold (offerings not published)."""
-        scores = _spread(self.ids, *_pairs(session.connection(), found), -1)
-        return scores >= 0, scores
+    def matched(self, session: Session, query) -> tuple[np.ndarray, np.ndarray]:
+        """(which offerings match every word of a parsed search ``query``, their scores),
+        as ``search.matching`` decides it in SQL: a term counts for the first word it is a
+        form of, and an offering scores the summed weights of its terms that match."""
+        scores = np.zeros(len(self.ids), dtype=np.int64)
+        words = np.zeros(len(self.ids), dtype=np.int64)
+        seen: set[str] = set()
+        for position, word_forms in enumerate(query.word_forms):
+            for term in sorted(word_forms - seen):
+                seen.add(term)
+                at, weights = self.postings.get(term, lambda term: self._read(session, term))
+                scores[at] += weights
+                words[at] |= 1 << position
+        return words == (1 << len(query.word_forms)) - 1, scores
+
+    def _read(self, session: Session, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, weights) of the published offerings indexed under ``term``."""
+        rows = select(SearchTerm.offering_id, SearchTerm.weight).where(SearchTerm.term == term)
+        ids, weights = _pairs(session.connection(), rows)
+        positions = _positions(self.ids, ids)
+        held = positions >= 0
+        return positions[held], weights[held]
 
     def ordered(self, passing: np.ndarray, states: np.ndarray, scores=None) -> np.ndarray:
         """The ids of ``passing`` in the catalogue's order: what can be joined first (by
@@ -235,14 +281,21 @@ def _pairs(connection, statement) -> tuple[np.ndarray, np.ndarray]:
     return pairs[:, 0], pairs[:, 1]
 
 
+def _positions(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The position of each of ``keys`` among the sorted ``ids``, -1 for a key not there."""
+    if not len(ids) or not len(keys):
+        return np.full(len(keys), -1, dtype=np.int64)
+    positions = np.searchsorted(ids, keys).clip(max=len(ids) - 1)
+    return np.where(ids[positions] == keys, positions, -1)
+
+
 def _spread(ids: np.ndarray, keys: np.ndarray, values: np.ndarray, missing: int) -> np.ndarray:
     """``values`` by ``keys`` put at the positions of ``ids`` (``missing`` where a key is
     absent; keys not among ``ids`` are left out)."""
     spread = np.full(len(ids), missing, dtype=np.int64)
-    if len(ids) and len(keys):
-        positions = np.searchsorted(ids, keys).clip(max=len(ids) - 1)
-        held = ids[positions] == keys
-        spread[positions[held]] = values[held]
+    positions = _positions(ids, keys)
+    held = positions >= 0
+    spread[positions[held]] = values[held]
     return spread
 
 

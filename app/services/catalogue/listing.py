@@ -5,9 +5,10 @@ facet's counts apply every active filter except that facet's own (disjunctive fa
 a count says how many results ticking that box would add or keep.
 
 The total, the facet counts and the order are worked out on the listing index (``index``:
-the published offer in columns, kept by each worker while the offer stays as it is), so the
-SQL a page runs is fixed and small whatever the size of the offer: the search's matching
-offerings (when there are words to search) and the page's offerings, with their relations
+the published offer in columns, kept by each worker while the offer stays as it is), and so
+are a search's matches, from the offerings of each search term, read once per term and
+kept with the index. The SQL a page runs is fixed and small whatever the size of the
+offer: a search's terms not read before, and the page's offerings, with their relations
 loaded in batches. The conditions are also SQL (``_common_conditions``,
 ``facets.conditions``) for what asks about a few offerings only (saved searches).
 """
@@ -229,7 +230,7 @@ def search_catalogue(
         query = search.parse_query(text)
         if not query:
             return np.zeros(len(listed.ids), dtype=bool), None
-        return listed.among(session, search.matching(query))
+        return listed.matched(session, query)
 
     def counted(text: str | None):
         """(which offerings are listed, their scores, each facet's counts: what every
