@@ -24,6 +24,7 @@ from app.models import (
     OfferingStatus,
     Organisation,
     OrganisationKind,
+    OutboxMessage,
     Programme,
     Role,
     SchoolMembership,
@@ -313,4 +314,18 @@ def make_application(
         now=now or datetime.now(UTC),
         submit=submit,
         pitch_deck=applications.Upload(pitch_deck) if pitch_deck is not None else None,
+    )
+
+
+def templates_to(session, address: str) -> list[str]:
+    """The templates of the messages written to an address, in the order they were written.
+
+    Without the ORDER BY, PostgreSQL may return the rows in any order, and did in CI.
+    """
+    return list(
+        session.scalars(
+            select(OutboxMessage.template)
+            .where(OutboxMessage.to_address == address)
+            .order_by(OutboxMessage.id)
+        )
     )

@@ -19,7 +19,13 @@ from app.models import (
 )
 from app.services import enrolment as service
 from tests.conftest import csrf_token
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, set_sessions
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_offering,
+    make_user,
+    set_sessions,
+    templates_to,
+)
 
 LANGS = ("es", "en")
 
@@ -271,9 +277,7 @@ def test_closing_the_account_releases_places_erases_data_and_logs_out(app, clien
                 OutboxMessage.template == "enrolment_promoted",
             )
         )
-        goodbye = db.session.scalars(
-            select(OutboxMessage.template).where(OutboxMessage.to_address == email)
-        ).all()
+        goodbye = templates_to(db.session, email)
         waiting_place = service.live_enrolment(
             db.session,
             offering_id,

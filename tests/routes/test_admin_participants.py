@@ -22,7 +22,13 @@ from app.models import (
 )
 from app.services import enrolment as places
 from tests.conftest import csrf_token
-from tests.factories import make_offering, make_organisation, make_user, municipality
+from tests.factories import (
+    make_offering,
+    make_organisation,
+    make_user,
+    municipality,
+    templates_to,
+)
 from tests.services.test_participants import bulk_enrol
 
 LANGS = ("es", "en")
@@ -252,9 +258,7 @@ def test_staff_open_an_account_for_a_new_address(app, client, as_staff):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "eva@example.org"))
         assert user.name == "Eva Estévez" and user.municipality_id == majadahonda
-        sent = db.session.scalars(
-            select(OutboxMessage.template).where(OutboxMessage.to_address == user.email)
-        ).all()
+        sent = templates_to(db.session, user.email)
     assert sent == ["account_opened_by_staff", "enrolment_waiting"]
 
 

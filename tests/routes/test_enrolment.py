@@ -14,13 +14,12 @@ from app.models import (
     EnrolmentStatus,
     Gender,
     OfferingStatus,
-    OutboxMessage,
     utcnow,
 )
 from app.services import accounts as service_accounts
 from app.services import enrolment as service
 from tests.conftest import csrf_token
-from tests.factories import make_offering, make_user
+from tests.factories import make_offering, make_user, templates_to
 
 LANGS = ("es", "en")
 
@@ -58,11 +57,7 @@ def places(app, offering_id):
 
 def templates_sent_to(app, address):
     with app.app_context():
-        return db.session.scalars(
-            select(OutboxMessage.template)
-            .where(OutboxMessage.to_address == address)
-            .order_by(OutboxMessage.id)
-        ).all()
+        return templates_to(db.session, address)
 
 
 @pytest.fixture

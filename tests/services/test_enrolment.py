@@ -20,7 +20,7 @@ from app.models import (
 from app.services import accounts
 from app.services import enrolment as service
 from app.services.errors import DomainError, NotFound
-from tests.factories import make_offering, make_user, set_sessions
+from tests.factories import make_offering, make_user, set_sessions, templates_to
 
 # Row locks, conditional updates and partial unique indexes: both databases.
 
@@ -34,16 +34,6 @@ def english(session):
 
 def enrol(session, offering, user, now=None):
     return service.enrol(session, offering_id=offering.id, user_id=user.id, now=now or utcnow())
-
-
-def emails_to(session, user):
-    return list(
-        session.scalars(
-            select(OutboxMessage.template)
-            .where(OutboxMessage.to_address == user.email)
-            .order_by(OutboxMessage.id)
-        )
-    )
 
 
 def messages_to(session, user):
@@ -63,8 +53,8 @@ def test_places_are_confirmed_until_full_then_people_wait_in_order(session):
     ]
     assert offering.seats_taken == 2
     assert [service.waiting_position(session, place) for place in places] == [None, None, 1, 2]
-    assert emails_to(session, people[0]) == ["enrolment_confirmed"]
-    assert emails_to(session, people[3]) == ["enrolment_waiting"]
+    assert templates_to(session, people[0].email) == ["enrolment_confirmed"]
+    assert templates_to(session, people[3].email) == ["enrolment_waiting"]
     assert [event.reason for event in places[0].events] == ["enrolled"]
 
 
@@ -76,7 +66,7 @@ def test_asking_again_for_a_place_returns_the_same_place(session):
 
     assert again.id == first.id
     assert offering.seats_taken == 1
-    assert emails_to(session, person) == ["enrolment_confirmed"]
+    assert templates_to(session, person.email) == ["enrolment_confirmed"]
 
 
 @pytest.mark.parametrize(
@@ -170,8 +160,8 @@ def test_cancelling_a_confirmed_place_promotes_the_first_waiting(session):
     assert [row.status for row in waiting] == [EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING]
     assert service.waiting_position(session, waiting[1]) == 1
     assert offering.seats_taken == 1
-    assert emails_to(session, first) == ["enrolment_waiting", "enrolment_promoted"]
-    assert emails_to(session, holder) == ["enrolment_confirmed", "enrolment_cancelled"]
+    assert templates_to(session, first.email) == ["enrolment_waiting", "enrolment_promoted"]
+    assert templates_to(session, holder.email) == ["enrolment_confirmed", "enrolment_cancelled"]
     assert [event.status for event in waiting[0].events] == [
         EnrolmentStatus.WAITING,
         EnrolmentStatus.CONFIRMED,

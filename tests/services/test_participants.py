@@ -22,7 +22,13 @@ from app.models import (
 from app.services import enrolment
 from app.services import enrolment as places
 from app.services.errors import Conflict, DomainError, NotFound
-from tests.factories import make_offering, make_organisation, make_user, municipality
+from tests.factories import (
+    make_offering,
+    make_organisation,
+    make_user,
+    municipality,
+    templates_to,
+)
 
 
 @pytest.fixture
@@ -38,16 +44,6 @@ def enrol(session, offering, **user_fields) -> Enrolment:
 
 def audit_actions(session) -> list[str]:
     return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
-
-
-def templates_to(session, address) -> list[str]:
-    return list(
-        session.scalars(
-            select(OutboxMessage.template)
-            .where(OutboxMessage.to_address == address)
-            .order_by(OutboxMessage.id)
-        )
-    )
 
 
 def bulk_enrol(session, offering, confirmed: int, waiting: int = 0) -> None:

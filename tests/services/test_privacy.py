@@ -22,7 +22,13 @@ from app.services import accounts
 from app.services import enrolment as enrolments
 from app.services.accounts import ProfileAnswers, privacy, profile
 from app.services.errors import DomainError
-from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, set_sessions
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_offering,
+    make_user,
+    set_sessions,
+    templates_to,
+)
 
 # Row locks, conditional updates and partial unique indexes: both databases.
 
@@ -188,9 +194,5 @@ def test_erasure_releases_places_empties_the_account_and_keeps_past_participatio
     assert session.scalar(
         select(func.count()).where(OutboxMessage.to_address == "else@example.org")
     )
-    promoted_emails = session.scalars(
-        select(OutboxMessage.template)
-        .where(OutboxMessage.to_address == waiting_person.email)
-        .order_by(OutboxMessage.id)
-    ).all()
-    assert promoted_emails == ["enrolment_waiting", "enrolment_promoted"]
+    promoted = templates_to(session, waiting_person.email)
+    assert promoted == ["enrolment_waiting", "enrolment_promoted"]
