@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = 5099
 EMAIL = "bench@example.org"
 PASSWORD = "bench-password-long-enough-1"  # noqa: S105 (a throwaway account)
+# What Chromium and Firefox ask for: anonymous pages come gzip-compressed (the client reads
+# the bytes as they come, as a browser's network stack does before it decompresses).
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
 
 TOPICS = [
     ("Programación en Python", "Python programming", "python|programación"),
@@ -306,12 +309,20 @@ def login_cookie() -> str:
     return response.getheader("Set-Cookie", cookie).split(";")[0]
 
 
-def fire(paths: list[str], requests: int, concurrency: int, cookie: str | None = None) -> dict:
+def fire(
+    paths: list[str],
+    requests: int,
+    concurrency: int,
+    cookie: str | None = None,
+    accept_encoding: str = BROWSER_ENCODINGS,
+) -> dict:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     per_worker = requests // concurrency
     headers = {"Cookie": cookie} if cookie else {}
+    if accept_encoding:
+        headers["Accept-Encoding"] = accept_encoding
 
     def worker(offset: int):
         nonlocal errors
@@ -394,27 +405,27 @@ def run(args, offerings: int) -> dict:
     cycling = queries(args.queries, offerings, rng)
     requests = max(args.requests, len(cycling["search"]))
     results = {}
+
+    def measure(paths: list[str], count: int, cookie: str | None = None) -> dict:
+        return fire(paths, count, args.concurrency, cookie, args.accept_encoding)
+
     try:
         wait_until_up()
         # Each worker connects and compiles its SQL once, as after any restart.
-        fire(["/_bench/constant", "/es/offerings/"], args.concurrency * 4, args.concurrency)
-        results["constant"] = fire(["/_bench/constant"], requests, args.concurrency)
-        results["catalogue"] = fire(["/es/offerings/"], requests, args.concurrency)
+        measure(["/_bench/constant", "/es/offerings/"], args.concurrency * 4)
+        results["constant"] = measure(["/_bench/constant"], requests)
+        results["catalogue"] = measure(["/es/offerings/"], requests)
         for name, paths in cycling.items():
-            results[f"{name} cold"] = fire(paths, len(paths), args.concurrency)
-            results[f"{name} warm"] = fire(paths, requests, args.concurrency)
+            results[f"{name} cold"] = measure(paths, len(paths))
+            results[f"{name} warm"] = measure(paths, requests)
         cookie = login_cookie()
-        results["signed-in catalogue"] = fire(
-            ["/es/offerings/"], requests, args.concurrency, cookie
-        )
+        results["signed-in catalogue"] = measure(["/es/offerings/"], requests, cookie)
         # Signed-in visitors without a place share offering pages: cold, then warm too.
-        results["signed-in detail cold"] = fire(
-            cycling["detail"], len(cycling["detail"]), args.concurrency, cookie
+        results["signed-in detail cold"] = measure(
+            cycling["detail"], len(cycling["detail"]), cookie
         )
-        results["signed-in detail warm"] = fire(
-            cycling["detail"], requests, args.concurrency, cookie
-        )
-        results["constant again"] = fire(["/_bench/constant"], requests, args.concurrency)
+        results["signed-in detail warm"] = measure(cycling["detail"], requests, cookie)
+        results["constant again"] = measure(["/_bench/constant"], requests)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -426,7 +437,8 @@ def run(args, offerings: int) -> dict:
     print(
         f"\n{offerings} offerings, {requests} requests per route ({args.queries} different "
         f"searches, filters and offering pages), concurrency {args.concurrency}, gunicorn "
-        f"{args.workers} workers x {args.threads} threads, {args.database_url.split(':')[0]}"
+        f"{args.workers} workers x {args.threads} threads, {args.database_url.split(':')[0]}, "
+        f"Accept-Encoding {args.accept_encoding!r}"
     )
     print(f"{'route':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>7}")
     for name, figures in results.items():
@@ -447,6 +459,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     # gunicorn.conf.py's default; issue 13's first table was measured with 4.
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--accept-encoding",
+        default=BROWSER_ENCODINGS,
+        help="what the clients ask for (a browser's by default; '' for uncompressed pages)",
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of the last run (no seeding)"
     )
