@@ -86,6 +86,8 @@ def test_the_image_is_served_with_caching_headers_and_only_an_offerings_image(
         db.session.commit()
     assert client.get(f"/media/offerings/{deck}.jpg").status_code == 404
     assert client.get("/media/offerings/nothing-here.jpg").status_code == 404
+    # No key has a NUL byte (PostgreSQL refuses one in a text it compares): not found.
+    assert client.get("/media/offerings/q1%00a.jpg").status_code == 404
 
 
 @pytest.mark.parametrize("lang", LANGS)

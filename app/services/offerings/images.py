@@ -185,11 +185,16 @@ def copy_image(session: Session, source: Offering, copy: Offering) -> None:
 
 
 def image_file(session: Session, key: str) -> bytes:
-    """The stored image an offering shows; any other key (a pitch deck's) is not found."""
+    """The stored image an offering shows; any other key (a pitch deck's, or one no key
+    can be, a NUL byte that PostgreSQL refuses to compare among them) is not found."""
+    try:
+        storage.check_key(key)
+    except storage.StoredFileMissing as error:
+        raise NotFound(NO_IMAGE) from error
     found = session.scalar(select(Offering.id).where(Offering.image_key == key))
     if found is None:
         raise NotFound(NO_IMAGE)
     try:
-        return storage.storage().read(storage.check_key(key))
+        return storage.storage().read(key)
     except storage.StoredFileMissing as error:
         raise NotFound(NO_IMAGE) from error
