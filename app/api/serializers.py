@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from app.i18n import LANGUAGES, both_languages
+from app.i18n import both_languages
 from app.localtime import local_isoformat
 from app.models import Offering
 from app.services.offerings import IMAGE_CONTENT_TYPE
@@ -29,10 +29,7 @@ def offering_to_json(offering: Offering, now: datetime, places_left: int) -> dic
         "id": offering.id,
         "external_id": offering.external_id,
         "url": offering_urls(offering.id),
-        "ics_url": {
-            lang: absolute_url("catalogue.calendar", offering_id=offering.id, lang=lang)
-            for lang in LANGUAGES
-        },
+        "ics_url": offering_urls(offering.id, "catalogue.calendar"),
         "status": offering.status.value,
         "availability": offering.availability(now).value,
         "programme": {

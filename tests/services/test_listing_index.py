@@ -266,3 +266,24 @@ def test_a_term_two_search_words_share_counts_for_the_first_as_in_sql(session, q
     result = search_catalogue(session, filters, now=now, page=1, per_page=10)
     assert {item.id for item in result.items} == expected
     assert result.total == len(expected) > 0
+
+
+def test_an_index_asked_again_later_gives_the_states_of_that_moment(session):
+    """The states of the last stretch between two openings or deadlines are kept: asked
+    just before, at and just after each, in any order, they are the SQL's at that moment."""
+    now = utcnow().replace(microsecond=0)
+    opens, closes = now + timedelta(hours=1), now + timedelta(hours=2)
+    make_offering(session, enrolment_opens=opens, enrolment_closes=closes)
+    make_offering(session, capacity=1, seats_taken=1, enrolment_closes=opens)
+    make_offering(session, enrolment_opens=None, enrolment_closes=None)
+    session.flush()
+    index = build_index(session)
+    tick = timedelta(microseconds=1)
+    moments = [now, opens - tick, opens, opens + tick, closes - tick, closes, closes + tick]
+    seen = set()
+    for moment in [*moments, *reversed(moments), opens, opens]:
+        in_sql = dict(session.execute(select(Offering.id, enrolment_state(moment))).all())
+        states = index.enrolment_state(micros(moment))
+        assert dict(zip(index.ids.tolist(), states.tolist(), strict=True)) == in_sql, moment
+        seen.add(tuple(states.tolist()))
+    assert len(seen) >= 3  # the moments asked about do cross a change

@@ -237,10 +237,15 @@ def search_catalogue(
         filter but the facet's own lets through)."""
         matched, scores = found(text)
         passing = common if matched is None else common & matched
+        # Every facet not chosen lets through what all the chosen ones do: worked out once.
+        through: dict[tuple[str, ...], np.ndarray] = {}
 
         def let_through(*facet_names) -> np.ndarray:
-            others = (by_facet[name] for name in by_facet if name not in facet_names)
-            return np.logical_and.reduce([passing, *others])
+            left_out = tuple(name for name in facet_names if name in by_facet)
+            if left_out not in through:
+                others = (by_facet[name] for name in by_facet if name not in left_out)
+                through[left_out] = np.logical_and.reduce([passing, *others])
+            return through[left_out]
 
         counts = {name: listed.facets[name].counts(let_through(name)) for name in FACETS}
         return let_through(), scores, counts
