@@ -27,11 +27,19 @@ def path(page) -> str:
     return urlsplit(page.url).path
 
 
+def follow(page, target) -> int:
+    """Click what opens another page (a link, a button; a selector or a locator) and wait
+    until that page has loaded; the answer's status. A bare click returns once the new page
+    has begun to arrive, and what is read then may still be the old page or half the new."""
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation() as navigation:
+        locator.first.click()
+    return navigation.value.status
+
+
 def submit(page, form: str = FORM) -> int:
     """Send the page's form as a person would, by its submit button; the answer's status."""
-    with page.expect_navigation() as navigation:
-        page.locator(f"{form} button[type=submit]").first.click()
-    return navigation.value.status
+    return follow(page, f"{form} button[type=submit]")
 
 
 def log_in(page, email: str, password: str = DEFAULT_PASSWORD, lang: str = "es") -> int:

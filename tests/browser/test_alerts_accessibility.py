@@ -15,7 +15,7 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import SearchAlert
 from app.services import alerts
-from tests.browser.helpers import check_page, log_in, path, submit
+from tests.browser.helpers import check_page, follow, log_in, path, submit
 from tests.factories import make_offering, make_user
 
 NOTHING = "/offerings/?q=rob%C3%B3tica+majadahonda"
@@ -35,7 +35,7 @@ def the_alert(app, email):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_visitor_asks_confirms_and_stops_on_accessible_pages(app, page, check, lang):
     check(lang, NOTHING)
-    page.locator("main .search-alert-offer a").click()
+    follow(page, "main .search-alert-offer a")
     assert path(page) == f"/{lang}/alerts/new"
     check(lang)
     page.fill("#email", "not an address")
@@ -65,8 +65,7 @@ def test_an_account_holder_starts_and_lists_alerts_on_accessible_pages(app, page
     check(lang, "/account/alerts")  # none yet
     check(lang, "/offerings/?q=drones")  # the quieter link under the results
     check(lang, NOTHING)
-    with page.expect_navigation():
-        page.locator("main .search-alert-offer a").click()
+    follow(page, "main .search-alert-offer a")
     check(lang)  # the alert's page: one button, the account's address
     assert submit(page, "main form") == 200
     assert path(page) == f"/{lang}/account/alerts"
@@ -76,7 +75,7 @@ def test_an_account_holder_starts_and_lists_alerts_on_accessible_pages(app, page
 def test_asking_and_confirming_work_without_javascript(app, open_page):
     page = open_page(java_script_enabled=False)
     page.goto(f"/es{NOTHING}")
-    page.locator("main .search-alert-offer a").click()
+    follow(page, "main .search-alert-offer a")
     page.fill("#email", "sin-js@example.org")
     assert submit(page) == 200
     confirm, stop = the_alert(app, "sin-js@example.org")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import FOCUSED, path, tab_to
+from tests.browser.helpers import FOCUSED, follow, path, tab_to
 
 PYTHON_BOOTCAMP = "Bootcamp de programación en Python"  # MOT-BC-001, Las Rozas, 10 sessions
 JAVA_CYCLE = "Ciclo de programación Java"  # MOT-CF-007, online
@@ -24,12 +24,12 @@ def query(page) -> dict[str, list[str]]:
 def search_from_home(page, text):
     page.goto("/es/")
     page.fill("#home-q", text)
-    page.click("form[role=search] button[type=submit]")
+    follow(page, "form[role=search] button[type=submit]")
 
 
 def filter_by_las_rozas(page):
     page.check(LAS_ROZAS)
-    page.click(FILTERS_SUBMIT)
+    follow(page, FILTERS_SUBMIT)
 
 
 def test_a_search_from_the_home_page_finds_programacion_without_accent(page, demo):
@@ -57,7 +57,7 @@ def test_a_ticked_filter_narrows_the_results_and_can_be_removed(page, demo):
     chips = page.locator(".applied-filter")
     assert chips.count() == 2  # the words searched and the municipality
 
-    chips.filter(has_text="Las Rozas").click()
+    follow(page, chips.filter(has_text="Las Rozas"))
 
     assert "municipality" not in query(page)
     assert query(page)["q"] == ["programacion"]
@@ -68,7 +68,7 @@ def test_a_ticked_filter_narrows_the_results_and_can_be_removed(page, demo):
 def test_an_offering_opened_from_the_results_shows_every_session(page, demo):
     page.goto("/es/offerings/?q=programacion")
 
-    page.locator(RESULT_TITLES, has_text=PYTHON_BOOTCAMP).click()
+    follow(page, page.locator(RESULT_TITLES, has_text=PYTHON_BOOTCAMP))
 
     assert path(page) == f"/es/offerings/{demo['MOT-BC-001']}"
     assert page.inner_text("h1") == PYTHON_BOOTCAMP
@@ -86,7 +86,7 @@ def test_the_language_switcher_keeps_the_page_and_its_filters(page, demo, start)
     page.goto(start)
     before = urlsplit(page.url)
 
-    page.click("a[hreflang=en]")
+    follow(page, "a[hreflang=en]")
 
     after = urlsplit(page.url)
     assert after.path == before.path.replace("/es/", "/en/", 1)
@@ -98,7 +98,7 @@ def test_the_language_switcher_keeps_the_page_and_its_filters(page, demo, start)
 def test_the_language_switcher_keeps_the_offering(page, demo):
     page.goto(f"/es/offerings/{demo['MOT-BC-001']}")
 
-    page.click("a[hreflang=en]")
+    follow(page, "a[hreflang=en]")
 
     assert path(page) == f"/en/offerings/{demo['MOT-BC-001']}"
     assert page.inner_text("h1") == "Python programming bootcamp"
@@ -211,7 +211,7 @@ def test_search_filter_and_open_an_offering_without_javascript(open_page, demo):
 
     search_from_home(page, "programacion")
     filter_by_las_rozas(page)
-    page.locator(RESULT_TITLES, has_text=PYTHON_BOOTCAMP).click()
+    follow(page, page.locator(RESULT_TITLES, has_text=PYTHON_BOOTCAMP))
 
     assert path(page) == f"/es/offerings/{demo['MOT-BC-001']}"
     assert page.locator(".offering-sessions tbody tr").count() == 10
