@@ -1,8 +1,7 @@
-"""The real app plus a constant-response route: the floor every other route is compared to."""
+"""The production app, readied as each gunicorn worker readies it (``wsgi.py``), plus a
+constant-response route: the floor every other route is compared to."""
 
-from app import create_app
-
-app = create_app()
+from wsgi import app
 
 
 @app.get("/_bench/constant")
