@@ -37,6 +37,14 @@ def follow(page, target) -> int:
     return navigation.value.status
 
 
+def press_enter(page) -> int:
+    """Press Enter where the focus is (a link, a form's field or button), as ``follow``
+    clicks: wait until the page it opens has loaded; the answer's status."""
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    return navigation.value.status
+
+
 def submit(page, form: str = FORM) -> int:
     """Send the page's form as a person would, by its submit button; the answer's status."""
     return follow(page, f"{form} button[type=submit]")

@@ -22,7 +22,7 @@ from app.models import (
     utcnow,
 )
 from app.services import applications
-from tests.browser.helpers import check_page, log_in, path, tab_to
+from tests.browser.helpers import check_page, log_in, path, press_enter, tab_to
 from tests.factories import make_application, make_call, make_organisation, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -39,12 +39,6 @@ def world(app):
         founder = make_user(session)
         session.commit()
         return {"call": call.id, "staff": staff.email, "founder": founder.email}
-
-
-def press_enter(page):
-    with page.expect_navigation() as navigation:
-        page.keyboard.press("Enter")
-    return navigation.value.status
 
 
 def type_into(page, selector, text):

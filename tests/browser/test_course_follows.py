@@ -12,14 +12,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutboxMessage
-from tests.browser.helpers import path, tab_to
+from tests.browser.helpers import path, press_enter, tab_to
 from tests.factories import DEFAULT_PASSWORD, make_offering, municipality
-
-
-def press_enter_and_wait(page):
-    with page.expect_navigation() as navigation:
-        page.keyboard.press("Enter")
-    return navigation.value.status
 
 
 def type_into(page, selector: str, text: str) -> None:
@@ -40,10 +34,10 @@ def test_enrol_then_sign_up_confirm_and_log_in_lands_on_the_enrol_step(app, open
     # Enrol, as a visitor: the login page, which offers to sign up.
     page.goto(f"/{lang}/offerings/{offering_id}")
     tab_to(page, f"main a[href='{enrol_path}']")
-    press_enter_and_wait(page)
+    press_enter(page)
     assert path(page) == f"/{lang}/auth/login"
     tab_to(page, f"main a[href^='/{lang}/auth/signup?next=']")
-    press_enter_and_wait(page)
+    press_enter(page)
     assert path(page) == f"/{lang}/auth/signup"
 
     # Sign up with the keyboard; the login page that follows still knows the course.
@@ -54,7 +48,7 @@ def test_enrol_then_sign_up_confirm_and_log_in_lands_on_the_enrol_step(app, open
     page.select_option("#language", lang)
     page.select_option("#municipality", str(home))
     tab_to(page, "main form[method=post] button[type=submit]")
-    assert press_enter_and_wait(page) == 200
+    assert press_enter(page) == 200
     assert path(page) == f"/{lang}/auth/login"
     assert enrol_path in page.url
 
@@ -67,6 +61,6 @@ def test_enrol_then_sign_up_confirm_and_log_in_lands_on_the_enrol_step(app, open
 
     type_into(page, "#email", email)
     type_into(page, "#password", DEFAULT_PASSWORD)
-    assert press_enter_and_wait(page) == 200
+    assert press_enter(page) == 200
     assert path(page) == enrol_path
     tab_to(page, f"main form[action='{enrol_path}'] button[type=submit]")

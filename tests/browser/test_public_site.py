@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import FOCUSED, follow, path, tab_to
+from tests.browser.helpers import FOCUSED, follow, path, press_enter, tab_to
 
 PYTHON_BOOTCAMP = "Bootcamp de programación en Python"  # MOT-BC-001, Las Rozas, 10 sessions
 JAVA_CYCLE = "Ciclo de programación Java"  # MOT-CF-007, online
@@ -140,8 +140,7 @@ def test_the_search_form_works_with_the_keyboard_alone(page, demo):
 
     tab_to(page, "#home-q")
     page.keyboard.type("programacion")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press_enter(page)
 
     assert query(page) == {"q": ["programacion"]}
     assert PYTHON_BOOTCAMP in page.locator(RESULT_TITLES).all_inner_texts()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, OutboxMessage
 from app.services import enrolment
-from tests.browser.helpers import log_in, path, submit, tab_to
+from tests.browser.helpers import log_in, path, press_enter, submit, tab_to
 from tests.factories import DEFAULT_PASSWORD, make_offering, make_user, municipality
 
 NEWCOMER = "nueva.vecina@example.org"
@@ -40,11 +40,6 @@ def world(app):
             "neighbour": neighbour.email,
             "las_rozas": municipality(db.session).id,
         }
-
-
-def press_enter_and_wait(page):
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def place_of(app, email) -> Enrolment:
@@ -92,10 +87,10 @@ def test_a_newcomer_signs_up_enrols_by_keyboard_and_gives_the_place_to_the_waiti
     # Enrol with Tab and Enter only: the offering's call to action, then the confirm button.
     page.goto(f"/es/offerings/{offering_id}")
     tab_to(page, f"main a[href='{enrol_path}']")
-    press_enter_and_wait(page)
+    press_enter(page)
     assert path(page) == enrol_path
     tab_to(page, f"main form[action='{enrol_path}'] button[type=submit]")
-    press_enter_and_wait(page)
+    press_enter(page)
 
     assert path(page) == "/es/account/"
     mine = place_of(app, NEWCOMER)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ClassRegistration, ClassStatus, OutboxMessage
-from tests.browser.helpers import check_page, log_in, path, submit, tab_to
+from tests.browser.helpers import check_page, log_in, path, press_enter, submit, tab_to
 from tests.factories import (
     DEFAULT_PASSWORD,
     make_class_offering,
@@ -42,12 +42,6 @@ def world(app):
             "coordinator": coordinator.email,
             "las_rozas": municipality(db.session).id,
         }
-
-
-def press_enter_and_wait(page):
-    with page.expect_navigation() as navigation:
-        page.keyboard.press("Enter")
-    return navigation.value.status
 
 
 def type_into(page, selector: str, text: str) -> None:
@@ -112,7 +106,7 @@ def test_a_teacher_joins_registers_a_class_by_keyboard_changes_it_and_cancels(
     # Register a class with Tab, Space, arrows and Enter only.
     check_page(page, assert_accessible, lang, f"/offerings/{world['offering']}")
     tab_to(page, f"main a[href='{register_path}']")
-    press_enter_and_wait(page)
+    press_enter(page)
     assert path(page) == register_path
     check_page(page, assert_accessible, lang)
     tab_to(page, "#session-0")
@@ -125,7 +119,7 @@ def test_a_teacher_joins_registers_a_class_by_keyboard_changes_it_and_cancels(
     type_into(page, "#pupils", "20")
     type_into(page, "#teachers", "2")
     type_into(page, "#phone", "600 123 456")
-    assert press_enter_and_wait(page) == 200
+    assert press_enter(page) == 200
     assert path(page) == f"/{lang}/schools/"
     assert classes(app) == [("4º B", ClassStatus.CONFIRMED, 20)]
     check_page(page, assert_accessible, lang)
@@ -133,10 +127,10 @@ def test_a_teacher_joins_registers_a_class_by_keyboard_changes_it_and_cancels(
     # Fewer pupils: the headcount is changed and confirmed.
     (first_id,) = class_ids(app)
     tab_to(page, f"main a[href='/{lang}/schools/registrations/{first_id}/edit']")
-    press_enter_and_wait(page)
+    press_enter(page)
     check_page(page, assert_accessible, lang)
     type_into(page, "#pupils", "18")
-    assert press_enter_and_wait(page) == 200
+    assert press_enter(page) == 200
     assert classes(app) == [("4º B", ClassStatus.CONFIRMED, 18)]
 
     # A second class of 15 does not fit in the 12 seats left: it waits, whole.
@@ -154,10 +148,10 @@ def test_a_teacher_joins_registers_a_class_by_keyboard_changes_it_and_cancels(
     # Cancelling the first gives its seats to the second, whose teacher is told.
     cancel_path = f"/{lang}/schools/registrations/{first_id}/cancel"
     tab_to(page, f"main a[href='{cancel_path}']")
-    press_enter_and_wait(page)
+    press_enter(page)
     check_page(page, assert_accessible, lang)
     tab_to(page, f"main form[action='{cancel_path}'] button[type=submit]")
-    press_enter_and_wait(page)
+    press_enter(page)
     assert [status for _name, status, _pupils in classes(app)] == [
         ClassStatus.CANCELLED,
         ClassStatus.CONFIRMED,
