@@ -4,7 +4,7 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp
-from app.api.serializers import offering_to_json, organisation_to_json
+from app.api.serializers import offerings_to_json, organisation_to_json
 from app.catalogue import cached
 from app.catalogue.forms import CatalogueFilterForm
 from app.errors import api_error
@@ -12,7 +12,7 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.impact.routes import public_figures, requested_year
 from app.models.types import utcnow
-from app.services import catalogue, indicators, organisations, schools
+from app.services import catalogue, indicators, organisations
 from app.services.errors import DomainError
 
 JSON = "application/json"
@@ -40,12 +40,13 @@ def offering(offering_id):
     now = utcnow()
     figures = catalogue.offering_state(db.session, offering_id, now)
     if figures is None:
-        catalogue.get_public(db.session, offering_id)  # raises NotFound
+        raise catalogue.OfferingGone()
 
     def render():
-        found = catalogue.get_public(db.session, offering_id)
-        left = schools.places_left(db.session, [found], now)
-        body = current_app.json.dumps(offering_to_json(found, now, left[found.id]))
+        found = offerings_to_json(db.session, [offering_id], now)
+        if not found:  # a draft or archived
+            raise catalogue.OfferingGone()
+        body = current_app.json.dumps(found[0])
         return body, 200, catalogue.offering_state(db.session, offering_id, now)
 
     return cached.conditional_page(("api", offering_id), figures, render, mimetype=JSON)
@@ -68,32 +69,31 @@ def offering_list():
     if stamped is not None:
         return cached.stamped_response(stamped)
     key = cached.results_key(state, per_page)
-    found, result = cached.stored_results(key), None
+    found = cached.stored_results(key)
     if found is None:
         form = CatalogueFilterForm.from_args(request.args, cached.filter_options(state))
         if not form.validate():
             field = next(field for field in form if field.errors)
             return _invalid_parameter(field.name, field.errors[0])
         try:
-            found, result = cached.search(key, state, form, now=now, per_page=per_page)
+            # Its offerings are read as open data reads them, when the page is rendered.
+            found, _rows = cached.search(key, state, form, now=now, per_page=per_page, load=False)
         except catalogue.PageOutOfRange as error:
             return _invalid_parameter("page", error.message)
+    figures = catalogue.seat_figures(db.session, list(found.ids), now)
 
     def render():
-        shown = result or found.result()
-        left = schools.places_left(db.session, shown.items, now)
         body = current_app.json.dumps(
             {
-                "items": [offering_to_json(item, now, left[item.id]) for item in shown.items],
-                "total": shown.total,
-                "page": shown.page,
-                "pages": shown.pages,
-                "per_page": shown.per_page,
+                "items": offerings_to_json(db.session, found.ids, now),
+                "total": found.total,
+                "page": found.page,
+                "pages": found.pages,
+                "per_page": found.per_page,
             }
         )
-        return body, 200, catalogue.seat_figures(db.session, [o.id for o in shown.items], now)
+        return body, 200, figures
 
-    figures = catalogue.seat_figures(db.session, list(found.ids), now)
     return cached.conditional_page(
         ("api", key), figures, render, stamped_as=stamped_key, mimetype=JSON
     )

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -14,6 +15,11 @@ MAX_CAPACITY = 100_000
 MAX_AGE = 120
 # Between the values of a list kept in one column (skills) or one spreadsheet cell.
 LIST_SEPARATOR = "|"
+
+
+def split_list(value: str | None) -> list[str]:
+    """The values of a list kept in one column ("python|datos")."""
+    return [item for item in (value or "").split(LIST_SEPARATOR) if item]
 
 
 class Municipality(db.Model):
@@ -164,11 +170,16 @@ class Offering(db.Model):
 
     @property
     def skill_list(self) -> list[str]:
-        return [skill for skill in (self.skills or "").split(LIST_SEPARATOR) if skill]
+        return split_list(self.skills)
 
-    @property
+    @hybrid_property
     def seats_left(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
+
+    @seats_left.inplace.expression
+    @classmethod
+    def _seats_left_expression(cls) -> sa.ColumnElement[int]:
+        return sa.case((cls.seats_taken < cls.capacity, cls.capacity - cls.seats_taken), else_=0)
 
     @property
     def is_free(self) -> bool:
@@ -181,10 +192,15 @@ class Offering(db.Model):
             return None
         return self.starts_at - timedelta(hours=self.cancellation_hours)
 
-    @property
+    @hybrid_property
     def enrolment_deadline(self) -> datetime | None:
         """Enrolment closes at the stated time, or when the first session starts."""
         return self.enrolment_closes or self.starts_at
+
+    @enrolment_deadline.inplace.expression
+    @classmethod
+    def _enrolment_deadline_expression(cls) -> sa.ColumnElement[datetime | None]:
+        return sa.func.coalesce(cls.enrolment_closes, cls.starts_at)
 
     def gives_free_places(self, now: datetime) -> bool:
         """Whether a place that comes free goes to the next one on a list (the waiting list,
@@ -194,20 +210,26 @@ class Offering(db.Model):
         )
 
     def availability(self, now: datetime) -> enums.Availability:
-        if self.status == enums.OfferingStatus.CANCELLED:
-            return enums.Availability.CANCELLED
-        if self.status != enums.OfferingStatus.PUBLISHED:
-            return enums.Availability.CLOSED
-        if self.enrolment_opens and now < self.enrolment_opens:
-            return enums.Availability.NOT_YET_OPEN
-        deadline = self.enrolment_deadline
-        if deadline and now >= deadline:
-            return enums.Availability.CLOSED
-        if self.seats_left > 0:
-            return enums.Availability.OPEN
-        if self.mode == enums.Mode.INDIVIDUAL:
-            return enums.Availability.WAITING_LIST
+        return availability(self, now)
+
+
+def availability(offering, now: datetime) -> enums.Availability:
+    """Whether one can enrol in ``offering`` at ``now``: an Offering, or a row read with the
+    same names (status, enrolment_opens, enrolment_deadline, seats_left, mode)."""
+    if offering.status == enums.OfferingStatus.CANCELLED:
+        return enums.Availability.CANCELLED
+    if offering.status != enums.OfferingStatus.PUBLISHED:
         return enums.Availability.CLOSED
+    if offering.enrolment_opens and now < offering.enrolment_opens:
+        return enums.Availability.NOT_YET_OPEN
+    deadline = offering.enrolment_deadline
+    if deadline and now >= deadline:
+        return enums.Availability.CLOSED
+    if offering.seats_left > 0:
+        return enums.Availability.OPEN
+    if offering.mode == enums.Mode.INDIVIDUAL:
+        return enums.Availability.WAITING_LIST
+    return enums.Availability.CLOSED
 
 
 class OfferingValue:

@@ -137,6 +137,38 @@ def test_an_offering_with_an_image_gives_its_absolute_url_size_and_both_alt_text
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
 
 
+def test_the_list_gives_each_offering_as_its_own_address_does(app, client):
+    """Both read one serializer: what differs between offerings (sessions, lists, seats,
+    class seats, enrolment dates) comes out alike, and each in its own place."""
+    now = datetime.now(UTC)
+    made = [
+        create(app, sessions=3, seats_taken=20, audiences=(), languages=()),
+        create(
+            app,
+            mode=Mode.CLASS,
+            capacity=25,
+            audiences=(Audience.STUDENTS, Audience.TEACHERS),
+            languages=(InstructionLanguage.ENGLISH, InstructionLanguage.SPANISH),
+        ),
+        create(app, enrolment_opens=now + timedelta(days=2), skills="a|b", sessions=2),
+        create(app, enrolment_closes=now + timedelta(days=3), price_cents=1999),
+    ]
+    listed = client.get("/api/v1/offerings").get_json()["items"]
+    assert sorted(item["id"] for item in listed) == sorted(made)
+    for item in listed:
+        assert item == client.get(f"/api/v1/offerings/{item['id']}").get_json()
+    by_id = {item["id"]: item for item in listed}
+    assert [len(by_id[offering_id]["sessions"]) for offering_id in made] == [3, 1, 2, 1]
+    assert [by_id[offering_id]["availability"] for offering_id in made] == [
+        "waiting-list",
+        "open",
+        "not-yet-open",
+        "open",
+    ]
+    assert by_id[made[1]]["audience"] == ["students", "teachers"]
+    assert by_id[made[0]]["places_left"] == 0 and by_id[made[1]]["places_left"] == 25
+
+
 def test_a_cancelled_offering_is_still_public(app, client):
     offering_id = create(app, status=OfferingStatus.CANCELLED)
     data = client.get(f"/api/v1/offerings/{offering_id}").get_json()

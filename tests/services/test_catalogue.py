@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from app.models import (
     Audience,
@@ -14,6 +15,7 @@ from app.models import (
     InstructionLanguage,
     Kind,
     Mode,
+    Offering,
     OfferingStatus,
 )
 from app.services.catalogue import Filters, PageOutOfRange, search_catalogue
@@ -376,3 +378,33 @@ def test_the_total_and_every_facet_count_agree_with_counting_by_hand(session):
                 for value in o[name]
             )
             assert result.facets[name] == dict(by_hand), (name, chosen)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(capacity=20, seats_taken=5),
+        dict(capacity=20, seats_taken=20),
+        dict(capacity=0, seats_taken=0),
+        dict(enrolment_closes=NOW + timedelta(days=3)),
+        dict(sessions=0),
+        dict(sessions=0, enrolment_closes=NOW + timedelta(days=1)),
+    ],
+)
+def test_places_left_and_the_deadline_read_in_sql_are_the_models(session, fields):
+    """Open data reads them as columns (app.api.serializers), the model as properties."""
+    offering = make_offering(session, **fields)
+    session.flush()
+    row = session.execute(
+        select(Offering.seats_left, Offering.enrolment_deadline).where(Offering.id == offering.id)
+    ).one()
+    assert tuple(row) == (offering.seats_left, offering.enrolment_deadline)
+
+
+def test_a_page_read_without_its_offerings_names_the_same_ones(session):
+    for days in range(5):
+        make_offering(session, starts_in=timedelta(days=10 + days))
+    loaded = search_catalogue(session, NO_FILTERS, now=NOW, page=2, per_page=2)
+    named = search_catalogue(session, NO_FILTERS, now=NOW, page=2, per_page=2, load=False)
+    assert named.items == [] and named.ids == [offering.id for offering in loaded.items]
+    assert (named.total, named.pages) == (loaded.total, loaded.pages) == (5, 3)

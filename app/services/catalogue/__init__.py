@@ -31,6 +31,7 @@ from app.services.catalogue.listing import (
 )
 from app.services.catalogue.public import (
     PUBLIC_STATUSES,
+    OfferingGone,
     get_public,
     upcoming,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "Filters",
     "KeptIndex",
     "ListingIndex",
+    "OfferingGone",
     "OfferingState",
     "PageOutOfRange",
     "Query",

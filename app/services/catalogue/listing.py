@@ -71,6 +71,8 @@ class FilterOptions:
 
 @dataclass
 class CatalogueResult(Page):
+    # The page's offerings, in order (``items`` holds them loaded, unless asked not to).
+    ids: list[int] = field(default_factory=list)
     # facet -> option slug -> results with that option (options without results are absent)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     # The search as corrected for typos ("pyton" -> "python"), when it was.
@@ -147,7 +149,7 @@ def has_places(now: datetime) -> ColumnElement[bool]:
 
 def with_places_left(now: datetime) -> list[ColumnElement[bool]]:
     """Places left and enrolment open now (the "available" filter, the home page's list)."""
-    deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
+    deadline = Offering.enrolment_deadline
     return [
         has_places(now),
         or_(Offering.enrolment_opens.is_(None), Offering.enrolment_opens <= now),
@@ -158,7 +160,7 @@ def with_places_left(now: datetime) -> list[ColumnElement[bool]]:
 def enrolment_state(now: datetime) -> ColumnElement[int]:
     """0 open with places, 1 open with a waiting list, 2 not yet open, 3 closed: the
     order of the catalogue, in SQL, as ``Offering.availability`` decides it in Python."""
-    deadline = func.coalesce(Offering.enrolment_closes, Offering.starts_at)
+    deadline = Offering.enrolment_deadline
     return case(
         (and_(Offering.enrolment_opens.is_not(None), Offering.enrolment_opens > now), 2),
         (and_(deadline.is_not(None), deadline <= now), 3),
@@ -202,6 +204,7 @@ def search_catalogue(
     options: FilterOptions | None = None,
     vocabulary: Callable[[Session], spelling.Vocabulary] = spelling.build_vocabulary,
     index: Callable[[Session], listing_index.ListingIndex] = listing_index.build,
+    load: bool = True,
 ) -> CatalogueResult:
     """One page of the public offerings matching ``filters``, with facet counts.
 
@@ -210,7 +213,9 @@ def search_catalogue(
     the installation's programmes and municipalities); the words left that match nothing
     are corrected against ``vocabulary(session)`` unless ``filters.as_typed``. The total,
     the counts and the order come from ``index(session)`` (one a worker keeps, or a new
-    one); a search's words are matched in SQL. Raises PageOutOfRange past the last page.
+    one); a search's words are matched in SQL. The page's offerings are loaded with what
+    their cards show, unless not ``load`` (its ids only, for who reads them another way).
+    Raises PageOutOfRange past the last page.
     """
     filters, corrected, interpretation = interpret_search(
         session, filters, options=options, vocabulary=vocabulary
@@ -263,8 +268,10 @@ def search_catalogue(
     # What a visitor can still join comes first, whatever the search: a course that has
     # started ranks below one that can be joined, however well its words match.
     shown = listed.ordered(every, states, scores)[(page - 1) * per_page : page * per_page]
+    ids = shown.tolist()
     return CatalogueResult(
-        items=cards(session, shown.tolist()),
+        items=cards(session, ids) if load else [],
+        ids=ids,
         total=total,
         page=page,
         pages=pages,

@@ -14,12 +14,19 @@ from app.services.errors import NotFound
 PUBLIC_STATUSES = (OfferingStatus.PUBLISHED, OfferingStatus.CANCELLED)
 
 
+class OfferingGone(NotFound):
+    """No such offering in public: it never was, or it is a draft or archived."""
+
+    def __init__(self):
+        super().__init__(_l("This offering does not exist or is no longer published."))
+
+
 def get_public(session: DbSession, offering_id: int) -> Offering:
     """A published (or publicly cancelled) offering; drafts and archived ones do not exist.
     What its page and its open data show is loaded with it (no query per relation)."""
     offering = session.get(Offering, offering_id, options=card_loads())
     if offering is None or offering.status not in PUBLIC_STATUSES:
-        raise NotFound(_l("This offering does not exist or is no longer published."))
+        raise OfferingGone()
     return offering
 
 

@@ -85,11 +85,12 @@ def session_seats(session: Session, offering: Offering) -> list[SessionSeats]:
     return seats
 
 
-def places_left(session: Session, offerings: list[Offering], now: datetime) -> dict[int, int]:
+def places_left(session: Session, offerings, now: datetime) -> dict[int, int]:
     """The places each offering still has, as the catalogue and the open data tell them (by
-    offering id). A class-mode offering's seats are pupils: the free seats of its sessions
-    still to start, added up (a session nobody registered for yet holds the offering's
-    capacity); one query whatever the number of offerings."""
+    offering id): Offerings, or rows with their id, mode and seats_left. A class-mode
+    offering's seats are pupils: the free seats of its sessions still to start, added up (a
+    session nobody registered for yet holds the offering's capacity); one query whatever the
+    number of offerings."""
     left = {offering.id: offering.seats_left for offering in offerings}
     classes = [offering.id for offering in offerings if offering.mode == Mode.CLASS]
     if not classes:
