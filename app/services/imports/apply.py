@@ -20,13 +20,13 @@ from app.models import (
     OrganisationKind,
     Programme,
 )
+from app.models.catalogue import split_list
 from app.models.types import utcnow
 from app.services import audit, offerings
 from app.services.errors import DomainError
 from app.services.imports.columns import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
-    LIST_SEPARATOR,
     SCALAR_SOURCES,
 )
 from app.services.imports.reading import (
@@ -381,7 +381,7 @@ def _data_fields(row: ParsedRow, provider_id: int) -> dict:
     """The row's values as OfferingData fields (only the columns the file has)."""
     fields = dict(row.values)
     if "skills" in fields:
-        fields["skills"] = tuple(filter(None, (fields["skills"] or "").split(LIST_SEPARATOR)))
+        fields["skills"] = tuple(split_list(fields["skills"]))
     return {
         **fields,
         "provider_id": provider_id,
