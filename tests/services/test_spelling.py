@@ -4,7 +4,7 @@ own words, the same on both databases; words that match are never touched."""
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, literal, select
 
 from app.models import OfferingStatus, SearchTerm
 from app.models.types import utcnow
@@ -125,6 +125,35 @@ def test_the_vocabulary_leaves_out_a_drafts_many_terms_counted_over_many_stateme
     session.execute(insert(SearchTerm), [*_terms(published, 0), *_terms(draft, 8_000)])
     vocabulary = build_vocabulary(session)
     assert vocabulary.terms == {_letters(n) for n in range(12_000)}
+
+
+# Words as the term index keeps them: folded, of letters of any script or of digits.
+INDEX_WORDS = st.text(st.characters(categories=("L", "Nd")), min_size=1, max_size=12).map(fold)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(terms=st.sets(INDEX_WORDS.filter(lambda term: 0 < len(term) <= 64), max_size=30))
+def test_the_vocabulary_is_every_word_of_letters_the_index_holds(session, terms):
+    """The statement reads only terms from "a" on, in the database's collation: none of
+    letters, whatever their script, is left out, and the rest Vocabulary.of drops anyway."""
+    published = make_offering(session, title_es="Uno", title_en=None)
+    session.flush()
+    session.execute(delete(SearchTerm))
+    rows = [{"offering_id": published.id, "term": term, "weight": 1} for term in terms]
+    if rows:
+        session.execute(insert(SearchTerm), rows)
+    assert build_vocabulary(session) == Vocabulary.of(terms)
+    if session.get_bind().dialect.name == "postgresql":
+        # The linguistic orders a Spanish or English database may be created with put
+        # them from "a" on too (the tests' clusters are C.UTF-8).
+        for collation in ("es-ES-x-icu", "en-US-x-icu"):
+            for term in Vocabulary.of(terms).ordered:
+                assert session.scalar(select(literal(term).collate(collation) >= "a")), term
+    session.rollback()
 
 
 def test_the_vocabulary_is_sorted_the_same_way_whatever_the_database(session, offer):
