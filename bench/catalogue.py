@@ -7,7 +7,8 @@ python -m bench.catalogue [--sizes 1000 10000 100000] [--requests 400] [--concur
 Searches, filtered lists and offering pages cycle through --queries different generated
 requests (typos and filter words among them), so no single cached answer carries the
 figures. Each is measured twice: "cold", the first visit of every request since the server
-started (what a change of the offer costs), and "warm", the same requests again.
+started (what a change of the offer costs), and "warm", the same requests again. Last,
+a resident made for the run enrols in --queries different offerings.
 """
 
 import argparse
@@ -323,15 +324,18 @@ def full_lists(count: int, rng: random.Random) -> list[str]:
     return lists
 
 
-def login_cookie() -> str:
-    """Log the bench account in; the session cookie a signed-in visitor sends."""
+def _form_token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def login_cookie(email: str = EMAIL) -> str:
+    """Log a bench account in; the session cookie a signed-in visitor sends."""
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     connection.request("GET", "/es/auth/login")
     response = connection.getresponse()
     html = response.read().decode()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    body = urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+    body = urlencode({"csrf_token": _form_token(html), "email": email, "password": PASSWORD})
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     connection.request("POST", "/es/auth/login", body=body, headers=headers)
     response = connection.getresponse()
@@ -348,13 +352,75 @@ def login_cookie() -> str:
     return response.getheader("Set-Cookie", cookie).split(";")[0]
 
 
+def confirm_token(cookie: str, path: str) -> tuple[str, str]:
+    """(cookie, CSRF token) of the confirm page at ``path``, as the resident's browser
+    holds them when they press its button."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    connection.request("GET", path, headers={"Cookie": cookie})
+    response = connection.getresponse()
+    html = response.read().decode()
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"bench confirm page {path}: {response.status}")
+    return response.getheader("Set-Cookie", cookie).split(";")[0], _form_token(html)
+
+
+def open_places(count: int, rng: random.Random) -> tuple[str, list[str]]:
+    """A new resident's account (one a run, so each run's enrolments are new ones) and the
+    enrol pages of ``count`` offerings it may take a place in now (a place or a place on
+    the waiting list), picked at random."""
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import Mode, Offering, OfferingStatus, Role
+    from app.services import accounts
+    from app.services.enrolment import check_eligibility
+    from app.services.errors import DomainError
+
+    app = create_app({"CACHE_TYPE": "SimpleCache", "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        now = datetime.now(UTC)
+        email = f"bench-{now:%Y%m%d%H%M%S%f}@example.org"
+        user = accounts.create_user(
+            db.session,
+            email=email,
+            name="Bench",
+            password=PASSWORD,
+            role=Role.RESIDENT,
+            organisation_id=None,
+            now=now,
+        )
+        db.session.commit()
+        candidates = db.session.scalars(
+            select(Offering.id).where(
+                Offering.status == OfferingStatus.PUBLISHED, Offering.mode == Mode.INDIVIDUAL
+            )
+        ).all()
+        paths = []
+        for offering_id in rng.sample(candidates, len(candidates)):
+            try:
+                check_eligibility(db.session.get(Offering, offering_id), user, now)
+            except DomainError:
+                continue
+            paths.append(f"/es/offerings/{offering_id}/enrol")
+            if len(paths) == count:
+                break
+        db.session.rollback()
+        db.engine.dispose()
+    return email, paths
+
+
 def fire(
     paths: list[str],
     requests: int,
     concurrency: int,
     cookie: str | None = None,
     accept_encoding: str = BROWSER_ENCODINGS,
+    form: dict | None = None,
 ) -> dict:
+    """GET each of ``paths`` in turn from ``concurrency`` clients; with ``form``, POST it
+    there as a browser sends a form, answered by a redirect (303 or 302) when it is done."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -362,6 +428,10 @@ def fire(
     headers = {"Cookie": cookie} if cookie else {}
     if accept_encoding:
         headers["Accept-Encoding"] = accept_encoding
+    method, body, done = "GET", None, {200}
+    if form is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        method, body, done = "POST", urlencode(form), {302, 303}
 
     def worker(offset: int):
         nonlocal errors
@@ -369,13 +439,13 @@ def fire(
         for number in range(per_worker):
             path = paths[(offset + number * concurrency) % len(paths)]
             started = time.perf_counter()
-            connection.request("GET", path, headers=headers)
+            connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
-                errors += response.status != 200
+                errors += response.status not in done
         connection.close()
 
     started = time.perf_counter()
@@ -414,6 +484,7 @@ def run(args, offerings: int) -> dict:
     rng = random.Random(7)
     cycling = queries(args.queries, offerings, rng)
     cycling["api"] = full_lists(args.queries, rng)
+    resident, enrol = open_places(args.queries, rng)
     cache_dir = ROOT / "instance" / "bench-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
     env = {
@@ -466,6 +537,11 @@ def run(args, offerings: int) -> dict:
             cycling["detail"], len(cycling["detail"]), cookie
         )
         results["signed-in detail warm"] = measure(cycling["detail"], requests, cookie)
+        # Last, as its places change the offer the routes above read.
+        cookie, token = confirm_token(login_cookie(resident), enrol[0])
+        results["enrolment"] = fire(
+            enrol, len(enrol), args.concurrency, cookie, "", form={"csrf_token": token}
+        )
         results["constant again"] = measure(["/_bench/constant"], requests)
     finally:
         server.send_signal(signal.SIGTERM)
