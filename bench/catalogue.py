@@ -103,6 +103,23 @@ FILTER_WORDS = [
 ]
 
 
+def resident(email: str, now: datetime):
+    """A resident's account the bench logs in to, with the bench's password."""
+    from app.extensions import db
+    from app.models import Role
+    from app.services import accounts
+
+    return accounts.create_user(
+        db.session,
+        email=email,
+        name="Bench",
+        password=PASSWORD,
+        role=Role.RESIDENT,
+        organisation_id=None,
+        now=now,
+    )
+
+
 def seed(offerings: int) -> None:
     """Bulk inserts (Core), with the search terms the offerings service would write."""
     from app.extensions import db
@@ -121,10 +138,8 @@ def seed(offerings: int) -> None:
         Organisation,
         OrganisationKind,
         Programme,
-        Role,
         SearchTerm,
     )
-    from app.services import accounts
     from app.services.catalogue import search
     from app.services.reference import ensure_reference_data
 
@@ -137,15 +152,7 @@ def seed(offerings: int) -> None:
         for n in range(30)
     ]
     db.session.add_all(providers)
-    accounts.create_user(
-        db.session,
-        email=EMAIL,
-        name="Bench",
-        password=PASSWORD,
-        role=Role.RESIDENT,
-        organisation_id=None,
-        now=datetime.now(UTC),
-    )
+    resident(EMAIL, datetime.now(UTC))
     db.session.commit()
     now = datetime.now(UTC).replace(microsecond=0)
     today = now.replace(hour=16, minute=0, second=0)
@@ -373,8 +380,7 @@ def open_places(count: int, rng: random.Random) -> tuple[str, list[str]]:
 
     from app import create_app
     from app.extensions import db
-    from app.models import Mode, Offering, OfferingStatus, Role
-    from app.services import accounts
+    from app.models import Mode, Offering, OfferingStatus
     from app.services.enrolment import check_eligibility
     from app.services.errors import DomainError
 
@@ -382,15 +388,7 @@ def open_places(count: int, rng: random.Random) -> tuple[str, list[str]]:
     with app.app_context():
         now = datetime.now(UTC)
         email = f"bench-{now:%Y%m%d%H%M%S%f}@example.org"
-        user = accounts.create_user(
-            db.session,
-            email=email,
-            name="Bench",
-            password=PASSWORD,
-            role=Role.RESIDENT,
-            organisation_id=None,
-            now=now,
-        )
+        user = resident(email, now)
         db.session.commit()
         candidates = db.session.scalars(
             select(Offering.id).where(
