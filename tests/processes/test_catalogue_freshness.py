@@ -2,12 +2,15 @@
 the database), never serve a page older than the last change: every key is read from the
 database on every request."""
 
+from dataclasses import replace
+
 import pytest
 
 from app.extensions import db
-from app.models import OfferingStatus
+from app.models import Offering, OfferingStatus
 from app.models.types import utcnow
 from app.services import enrolment, offerings
+from app.services.offerings import OfferingData, SessionRow
 from tests.factories import make_offering, make_user
 from tests.processes.servers import Browser, gunicorn
 
@@ -15,7 +18,7 @@ VISITS = 12  # enough for both workers to have served (and cached) each page
 
 
 @pytest.mark.parametrize("cache_type", ["SimpleCache", "FileSystemCache"])
-def test_each_worker_shows_a_seat_taken_and_a_publish_on_the_next_request(
+def test_each_worker_shows_a_seat_taken_or_freed_a_publish_an_edit_and_a_cancellation(
     app, tmp_path, cache_type
 ):
     with app.app_context():
@@ -35,8 +38,11 @@ def test_each_worker_shows_a_seat_taken_and_a_publish_on_the_next_request(
                 assert "Python rápido" not in html
         with app.app_context():
             user = make_user(db.session)
-            enrolment.enrol(db.session, offering_id=offering_id, user_id=user.id, now=utcnow())
+            place = enrolment.enrol(
+                db.session, offering_id=offering_id, user_id=user.id, now=utcnow()
+            )
             db.session.commit()
+            user_id, place_id = user.id, place.id
         for path in ("/es/offerings/", f"/es/offerings/{offering_id}"):
             for _ in range(VISITS):
                 status, html = browser.request(path)
@@ -47,3 +53,31 @@ def test_each_worker_shows_a_seat_taken_and_a_publish_on_the_next_request(
         for _ in range(VISITS):
             status, html = browser.request("/es/offerings/")
             assert "Python rápido" in html
+        with app.app_context():
+            enrolment.cancel_enrolment(
+                db.session, enrolment_id=place_id, user_id=user_id, now=utcnow()
+            )
+            db.session.commit()
+        for path in ("/es/offerings/", f"/es/offerings/{offering_id}"):
+            for _ in range(VISITS):
+                status, html = browser.request(path)
+                assert "Quedan 8 plazas" in html
+        with app.app_context():
+            edited = db.session.get(Offering, offering_id)
+            data = replace(OfferingData.of(edited), title_es="Robótica con Arduino")
+            rows = [SessionRow(s.starts_at, s.ends_at) for s in edited.sessions]
+            offerings.update_offering(db.session, edited, data, rows, actor_id=None, now=utcnow())
+            db.session.commit()
+        for path in ("/es/offerings/", f"/es/offerings/{offering_id}"):
+            for _ in range(VISITS):
+                status, html = browser.request(path)
+                assert "Robótica con Arduino" in html
+        with app.app_context():
+            cancelled = db.session.get(Offering, offering_id)
+            offerings.cancel(db.session, cancelled, actor_id=None, now=utcnow())
+            db.session.commit()
+        for _ in range(VISITS):
+            status, html = browser.request("/es/offerings/")
+            assert "Robótica con Arduino" not in html
+            status, html = browser.request(f"/es/offerings/{offering_id}")
+            assert "Cancelada" in html
