@@ -482,7 +482,7 @@ def run(args, offerings: int) -> dict:
     rng = random.Random(7)
     cycling = queries(args.queries, offerings, rng)
     cycling["api"] = full_lists(args.queries, rng)
-    resident, enrol = open_places(args.queries, rng)
+    newcomer, enrol = open_places(args.queries, rng)
     cache_dir = ROOT / "instance" / "bench-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
     env = {
@@ -536,7 +536,7 @@ def run(args, offerings: int) -> dict:
         )
         results["signed-in detail warm"] = measure(cycling["detail"], requests, cookie)
         # Last, as its places change the offer the routes above read.
-        cookie, token = confirm_token(login_cookie(resident), enrol[0])
+        cookie, token = confirm_token(login_cookie(newcomer), enrol[0])
         results["enrolment"] = fire(
             enrol, len(enrol), args.concurrency, cookie, "", form={"csrf_token": token}
         )
