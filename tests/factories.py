@@ -1,5 +1,6 @@
 """Plain functions that make rows for tests. They flush; the test decides whether to commit."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
@@ -31,7 +32,10 @@ from app.models import (
     Stage,
     User,
 )
+from app.models.types import utcnow
+from app.services import offerings
 from app.services.catalogue import search
+from app.services.offerings import OfferingData, SessionRow
 from app.services.schools import ClassDetails
 
 _sequence = count(1)
@@ -153,6 +157,14 @@ def make_user(
     session.add(user)
     session.flush()
     return user
+
+
+def edit_offering(session, offering: Offering, **changes) -> None:
+    """Change an offering's fields (``title_es=...``) as its edit form does, its sessions
+    kept as they are."""
+    data = replace(OfferingData.of(offering), **changes)
+    rows = [SessionRow(s.starts_at, s.ends_at) for s in offering.sessions]
+    offerings.update_offering(session, offering, data, rows, actor_id=None, now=utcnow())
 
 
 def set_sessions(offering: Offering, spans) -> None:

@@ -4,7 +4,6 @@ again gets a 304 until something it shows has changed. Query counts prove the ca
 
 import gzip
 import time
-from dataclasses import replace
 from datetime import timedelta
 
 import psycopg
@@ -16,10 +15,10 @@ from app.extensions import db
 from app.models import Offering, OfferingStatus
 from app.models.types import utcnow
 from app.services import enrolment, offerings, schools
-from app.services.offerings import OfferingData, SessionRow
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import (
     class_details,
+    edit_offering,
     make_class_offering,
     make_offering,
     make_school,
@@ -157,10 +156,7 @@ def test_publish_edit_and_cancel_show_on_the_next_request(app, client, cached):
     _, page = html(client, "/es/offerings/?q=python")
     assert f"offering-{second}-title" in page
     with app.app_context():
-        offering = db.session.get(Offering, second)
-        data = replace(OfferingData.of(offering), title_es="Python para análisis")
-        rows = [SessionRow(s.starts_at, s.ends_at) for s in offering.sessions]
-        offerings.update_offering(db.session, offering, data, rows, actor_id=None, now=utcnow())
+        edit_offering(db.session, db.session.get(Offering, second), title_es="Python para análisis")
         db.session.commit()
     _, page = html(client, f"/es/offerings/{second}")
     assert "Python para análisis" in page

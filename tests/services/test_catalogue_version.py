@@ -2,7 +2,6 @@
 change's own transaction, and never with an enrolment (a rush must not queue on one row)."""
 
 import random
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from app.services.imports import import_offerings
 from app.services.offerings import OfferingData, SessionRow
 from tests.factories import (
     class_details,
+    edit_offering,
     make_class_offering,
     make_offering,
     make_school,
@@ -39,14 +39,7 @@ def draft(session):
 def test_publish_edit_sessions_cancel_each_move_the_version(session, draft):
     steps = [
         lambda: offerings.publish(session, draft, actor_id=None),
-        lambda: offerings.update_offering(
-            session,
-            draft,
-            replace(OfferingData.of(draft), title_es="Robótica avanzada"),
-            [SessionRow(s.starts_at, s.ends_at) for s in draft.sessions],
-            actor_id=None,
-            now=utcnow(),
-        ),
+        lambda: edit_offering(session, draft, title_es="Robótica avanzada"),
         lambda: offerings.update_offering(
             session,
             draft,
