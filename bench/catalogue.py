@@ -297,14 +297,20 @@ def queries(count: int, offerings: int, rng: random.Random) -> dict[str, list[st
     }
 
 
+def local_app():
+    """The app in this process, to ask the database measured before the server starts:
+    a cache of its own, so nothing it reads is stored for the server."""
+    from app import create_app
+
+    return create_app({"CACHE_TYPE": "SimpleCache", "RATELIMIT_ENABLED": False})
+
+
 def full_lists(count: int, rng: random.Random) -> list[str]:
     """``count`` open data lists of API_PAGE offerings, each a combination of filters whose
-    first page is full in the database measured (asked in this process, before the server
-    starts, so no answer of the server's is cached by it)."""
-    from app import create_app
+    first page is full in the database measured."""
     from app.extensions import db
 
-    app = create_app({"CACHE_TYPE": "SimpleCache", "RATELIMIT_ENABLED": False})
+    app = local_app()
     client = app.test_client()
     combinations = [
         [*zip(names, values, strict=True), *extra]
@@ -378,14 +384,12 @@ def open_places(count: int, rng: random.Random) -> tuple[str, list[str]]:
     the waiting list), picked at random."""
     from sqlalchemy import select
 
-    from app import create_app
     from app.extensions import db
     from app.models import Mode, Offering, OfferingStatus
     from app.services.enrolment import check_eligibility
     from app.services.errors import DomainError
 
-    app = create_app({"CACHE_TYPE": "SimpleCache", "RATELIMIT_ENABLED": False})
-    with app.app_context():
+    with local_app().app_context():
         now = datetime.now(UTC)
         email = f"bench-{now:%Y%m%d%H%M%S%f}@example.org"
         user = resident(email, now)
